@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Set up and run Leap with nothing but Python.
+
+    python3 leap.py          set up, then start web, Celery worker and beat (Ctrl-C stops all)
+    python3 leap.py test     set up, then run lint, the migrations check and every test
+
+Setting up means: a virtualenv in .venv, the pinned packages, a local .env with a
+generated SECRET_KEY, compiled translations, migrations and demo data. Each step
+is skipped when it has nothing to do. DATABASE_URL and REDIS_URL, when set, are
+used as they are; see docs/configuration.md.
+"""
+
+import contextlib
+import hashlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+
+
+def say(message: str) -> None:
+    print(f"\033[1m[leap]\033[0m {message}", flush=True)
+
+
+def run(*args: str | Path, **kwargs) -> None:
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
+
+
+def ensure_venv(extras: str) -> None:
+    if not PYTHON.exists():
+        say("creating the virtualenv in .venv")
+        venv.create(VENV, with_pip=True)
+    # Reinstall only when the pinned requirements change.
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"installing the pinned packages{f' (with {extras})' if extras else ''}")
+    spec = f".[{extras}]" if extras else "."
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", spec)
+    stamp.write_text(digest)
+
+
+def ensure_env_file() -> None:
+    env_file = ROOT / ".env"
+    if env_file.exists():
+        return
+    say("writing .env for local development (DEBUG on, a fresh SECRET_KEY)")
+    env_file.write_text(
+        "# Local settings for this checkout, written by leap.py. Never commit this file.\n"
+        "DEBUG=true\n"
+        f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
+    )
+
+
+def manage(*args: str) -> None:
+    run(PYTHON, "manage.py", *args)
+
+
+def setup(extras: str) -> None:
+    ensure_venv(extras)
+    ensure_env_file()
+    (ROOT / "var" / "static").mkdir(parents=True, exist_ok=True)
+    manage("compiletranslations", "--verbosity", "0")
+
+
+def start() -> int:
+    setup("")
+    manage("migrate", "--no-input", "--verbosity", "0")
+    manage("seed_demo")
+    port = os.environ.get("PORT", "8000")
+    url = f"http://127.0.0.1:{port}/"
+    commands = {
+        "web": [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        "worker": [
+            BIN / "celery",
+            "-A",
+            "advisor",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+        ],
+        "beat": [BIN / "celery", "-A", "advisor", "beat", "--loglevel", "INFO"],
+    }
+    processes: dict[str, subprocess.Popen] = {}
+
+    def stop_all(*_: object) -> None:
+        for name, proc in processes.items():
+            if proc.poll() is None:
+                say(f"stopping {name} (pid {proc.pid})")
+                # The main process only: Celery then shuts its pool down warmly.
+                proc.terminate()
+        deadline = time.monotonic() + 10
+        for proc in processes.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # anything it left behind
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        for name, command in commands.items():
+            # Each in its own process group, so that stopping one stops its children too.
+            processes[name] = subprocess.Popen(
+                [str(c) for c in command], cwd=ROOT, start_new_session=True
+            )
+        if wait_for(url + "healthz", processes, seconds=60):
+            say(f"Leap is running at {url}")
+            say("demo member:     member@example.com / leap-demo-member")
+            say("demo counsellor: counsellor@example.com / leap-demo-counsellor")
+            say(f"health: {url}healthz   admin: {url}admin/   press Ctrl-C to stop")
+        while all(proc.poll() is None for proc in processes.values()):
+            time.sleep(0.5)
+        failed = [name for name, proc in processes.items() if proc.poll() is not None]
+        say(f"{', '.join(failed)} stopped unexpectedly; stopping the rest")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_all()
+
+
+def wait_for(url: str, processes: dict[str, subprocess.Popen], seconds: float) -> bool:
+    """Wait until /healthz says every service is up; report what is still down."""
+    deadline = time.monotonic() + seconds
+    status = "no answer"
+    while time.monotonic() < deadline:
+        if any(proc.poll() is not None for proc in processes.values()):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return True
+        except urllib.error.HTTPError as exc:
+            status = exc.read().decode(errors="replace")
+        except OSError:
+            pass
+        time.sleep(0.5)
+    say(f"still not healthy after {seconds:.0f}s: {status}")
+    return False
+
+
+def test(pytest_args: list[str]) -> int:
+    setup("test")
+    env = {**os.environ, "CELERY_QUEUE": f"leap-test-{os.getpid()}"}
+    steps = [
+        ("ruff check", [BIN / "ruff", "check", "."]),
+        ("ruff format --check", [BIN / "ruff", "format", "--check", "."]),
+        ("migrations check", [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"]),
+        ("pytest", [BIN / "pytest", *pytest_args]),
+    ]
+    for name, command in steps:
+        say(name)
+        result = subprocess.run([str(c) for c in command], cwd=ROOT, env=env, check=False)
+        if result.returncode != 0:
+            say(f"{name} failed (exit {result.returncode})")
+            return result.returncode
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["test"]:
+        return test(argv[1:])
+    if argv in ([], ["start"]):
+        return start()
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,118 @@
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests import services
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not services.IN_CI:
+        return
+    problems = []
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    if not services.redis_available():
+        problems.append("REDIS_URL must point at a running Redis")
+    if not services.chromium_available():
+        problems.append(f"Chromium must be installed at {services.CHROMIUM}")
+    if problems:
+        pytest.exit("Under CI the real services are required: " + "; ".join(problems), 3)
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice@example.com", PASSWORD)
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob@example.com", PASSWORD)
+
+
+@pytest.fixture
+def carol_the_counsellor(django_user_model):
+    carol = django_user_model.objects.create_user("carol@example.com", PASSWORD)
+    carol.make_counsellor()
+    return carol
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker in its own process, on the tests' database and broker.
+
+    Tests that use it must commit their data (transactional_db), because the
+    worker reads it over its own connection.
+    """
+    hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
+    log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
+    with django_db_blocker.unblock():
+        env = services.child_env()
+    proc = services.start(
+        services.celery(
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--hostname",
+            hostname,
+            "--without-mingle",
+            "--without-gossip",
+        ),
+        env,
+        log,
+    )
+    expanded = hostname.replace("%h", os.uname().nodename)
+    try:
+        services.wait_until(
+            lambda: services.ping_worker(expanded), seconds=60, proc=proc, log=log, what="worker"
+        )
+        yield expanded
+    finally:
+        services.stop(proc)
+
+
+@pytest.fixture
+def redis_required():
+    services.need(services.redis_available(), "Redis (REDIS_URL)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    services.need(services.chromium_available(), f"Chromium at {services.CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=services.CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,180 @@
+"""Real services for the tests: what is needed, and processes started and stopped by PID.
+
+Under CI (the CI variable set), a missing service fails the test instead of
+skipping it, so a green run always means the integration tests ran.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import suppress
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+IN_CI = bool(os.environ.get("CI"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def need(available: bool, what: str) -> None:
+    """Skip a test whose service is missing on a laptop; fail it under CI."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI but is not available", pytrace=False)
+    pytest.skip(f"{what} is not available")
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def chromium_available() -> bool:
+    return shutil.which(CHROMIUM) is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """The URL of the database the tests are using, for processes started beside them."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment for a process that must share the tests' database and broker."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"}
+    env.setdefault("DEBUG", "true")
+    env.update(overrides)
+    return env
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(proc: subprocess.Popen, *, timeout: float = 15) -> None:
+    """Stop a process started by `start`, and whatever children it left, by PID."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_until(predicate, *, seconds: float, proc: subprocess.Popen, log: Path, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(
+                f"{what} exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+            )
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"{what} not ready after {seconds}s:\n{log.read_text()[-3000:]}")
+
+
+def http_get(url: str, timeout: float = 5) -> tuple[int, bytes] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return None
+
+
+def ping_worker(hostname: str) -> bool:
+    from advisor.celery import app
+
+    with suppress(Exception):
+        return bool(app.control.ping(destination=[hostname], timeout=1.0))
+    return False
+
+
+def celery(*args: str) -> list[str]:
+    return [str(BIN / "celery"), "-A", "advisor", *args]
+
+
+def gunicorn(port: int) -> list[str]:
+    return [
+        str(BIN / "gunicorn"),
+        "advisor.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+    ]
+
+
+class Server:
+    """gunicorn in its own process, answering on 127.0.0.1 until stopped."""
+
+    def __init__(self, env: dict[str, str], log: Path, command: list[str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = start(command or gunicorn(self.port), env, log)
+        self.log = log
+
+    def __enter__(self) -> "Server":
+        try:
+            wait_until(
+                lambda: http_get(self.url + "/healthz"),
+                seconds=30,
+                proc=self.proc,
+                log=self.log,
+                what="web",
+            )
+        except BaseException:
+            stop(self.proc)
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        stop(self.proc)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        answer = http_get(self.url + path, timeout=15)
+        assert answer is not None, f"no answer from {self.url}{path}"
+        return answer

@@ -1,0 +1,125 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from profiles.models import User
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def signup(client, email="dana@example.com", password=PASSWORD, password2=None):
+    return client.post(
+        reverse("signup"),
+        {"email": email, "password1": password, "password2": password2 or password},
+    )
+
+
+def test_it_signs_up_and_logs_in(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="dana@example.com")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_it_stores_email_lower_cased(client):
+    signup(client, email="Dana@Example.COM")
+    assert User.objects.filter(email="dana@example.com").exists()
+
+
+def test_it_rejects_a_duplicate_email_whatever_its_case(client, alice):
+    response = signup(client, email="ALICE@example.com")
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_it_rejects_a_weak_password(client):
+    response = signup(client, password="12345678")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "too short" in body or "too common" in body
+    assert not User.objects.exists()
+
+
+def test_it_rejects_mismatched_passwords(client):
+    response = signup(client, password2="something-else-entirely")
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_the_error_summary_links_to_the_field(client):
+    body = signup(client, email="not-an-email").content.decode()
+    assert 'role="alert"' in body
+    assert 'href="#id_email"' in body
+
+
+def test_it_logs_in_with_any_case_of_the_email(client, alice):
+    response = client.post(
+        reverse("login"), {"username": "Alice@Example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_a_wrong_password_gets_a_clear_400(client, alice):
+    response = client.post(reverse("login"), {"username": alice.email, "password": "wrong-one"})
+    assert response.status_code == 400
+    assert "Please enter a correct email address and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_logs_out_on_post(client, alice):
+    client.force_login(alice)
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_ignores_an_offsite_next(client):
+    response = client.post(
+        reverse("signup") + "?next=https://evil.example/",
+        {"email": "eve@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_a_missing_csrf_token_gets_a_clear_403(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+
+
+def test_password_reset_emails_a_link_that_sets_a_new_password(client, alice):
+    response = client.post(reverse("password_reset"), {"email": "alice@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@example.com"]
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new_password = "a-brand-new-long-password"
+    weak = client.post(form_url, {"new_password1": "123", "new_password2": "123"})
+    assert weak.status_code == 400
+
+    done = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
+    assert done.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(new_password)
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_the_counsellor_role_carries_the_review_permission(carol_the_counsellor, alice):
+    assert carol_the_counsellor.is_counsellor
+    assert not alice.is_counsellor
+    assert list(User.objects.counsellors()) == [carol_the_counsellor]

@@ -1,0 +1,55 @@
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_visitor_signs_up_logs_out_and_logs_in_again(page):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+
+    page.get_by_label("Email address").fill("li.jing@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
+    expect(page.get_by_text("li.jing@example.com")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email address").fill("li.jing@example.com")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct email address and password")
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_the_language_switcher_turns_the_page_chinese(page):
+    page.goto("/")
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text("Leaving 996")
+
+
+def test_the_home_page_has_no_accessibility_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto("/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_home_page_fits_a_phone(browser, live_server, transactional_db):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert scroll_width <= 375

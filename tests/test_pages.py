@@ -1,0 +1,60 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_serves_htmx_from_the_package_and_csrf_in_hx_headers(client):
+    body = client.get(reverse("home")).content.decode()
+    assert '<script src="/static/django_htmx/htmx-2.min.js"' in body
+    assert 'hx-headers=\'{"X-CSRFToken": "' in body
+    assert "https://" not in body.split("<body")[0], "nothing is loaded from another origin"
+
+
+def test_pages_send_a_content_security_policy(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+
+
+def test_the_browser_language_picks_chinese(client):
+    response = client.get(reverse("home"), headers={"accept-language": "zh-CN,zh;q=0.9"})
+    body = response.content.decode()
+    assert '<html lang="zh-hans">' in body
+    assert "登录" in body
+
+
+def test_an_unknown_language_falls_back_to_english(client):
+    response = client.get(reverse("home"), headers={"accept-language": "xx-YY"})
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_language_switcher_remembers_the_choice(client):
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="zh-hans">' in client.get("/").content.decode()
+
+
+def test_an_unknown_page_gets_the_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_seed_demo_makes_a_member_and_a_counsellor(settings):
+    from django.core.management import call_command
+
+    from profiles.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    assert not User.objects.get(email="member@example.com").is_counsellor
+    assert User.objects.get(email="counsellor@example.com").is_counsellor
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="public passwords"):
+        call_command("seed_demo")

@@ -1,0 +1,70 @@
+"""Settings come from the environment; each case runs in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.services import ROOT
+
+PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "hosts": settings.ALLOWED_HOSTS,
+    "email": settings.EMAIL_BACKEND,
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def load(**env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "advisor.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_embedded_defaults_need_no_server():
+    result = load(DEBUG="true", SECRET_KEY="x")
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["broker"] == "filesystem://"
+    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_database_and_redis_urls_switch_to_postgres_and_redis():
+    result = load(
+        DEBUG="true",
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://leap@db.internal:5432/leap",
+        REDIS_URL="redis://cache.internal:6379/1",
+    )
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["db_name"] == "leap"
+    assert values["broker"] == "redis://cache.internal:6379/1"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = load(DEBUG="false", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_allowed_hosts_come_from_the_environment():
+    result = load(
+        DEBUG="false", SECRET_KEY="x", ALLOWED_HOSTS="leap.example.com, www.leap.example.com"
+    )
+    assert json.loads(result.stdout)["hosts"] == ["leap.example.com", "www.leap.example.com"]
