@@ -30,7 +30,9 @@ PYTHON = BIN / "python"
 
 
 def say(message: str) -> None:
-    print(f"\033[1m[leap]\033[0m {message}", flush=True)
+    # A closed terminal or pipe must not stop us from stopping our children.
+    with contextlib.suppress(OSError):
+        print(f"\033[1m[leap]\033[0m {message}", flush=True)
 
 
 def run(*args: str | Path, **kwargs) -> None:
@@ -97,7 +99,8 @@ def start() -> int:
     }
     processes: dict[str, subprocess.Popen] = {}
 
-    def stop_all(*_: object) -> None:
+    def stop_all() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
         for name, proc in processes.items():
             if proc.poll() is None:
                 say(f"stopping {name} (pid {proc.pid})")

@@ -58,3 +58,9 @@ def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="public passwords"):
         call_command("seed_demo")
+
+
+def test_the_switcher_names_each_language_in_itself(client):
+    body = client.get("/", headers={"accept-language": "zh-CN"}).content.decode()
+    assert ">English</button>" in body
+    assert ">简体中文</span>" in body
