@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from profiles import questionnaire
 from profiles.models import User, normalise_email
 
 
@@ -19,3 +21,117 @@ class SignupForm(BaseUserCreationForm):
                 code="duplicate_email",
             )
         return email
+
+
+def _field_for(question: questionnaire.Question) -> forms.Field:
+    common = {"label": question.label, "help_text": question.help, "required": question.required}
+    if question.kind == "integer":
+        return forms.IntegerField(
+            min_value=question.minimum,
+            max_value=question.maximum,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **common,
+        )
+    if question.kind == "choice":
+        widget = forms.RadioSelect if len(question.choices) <= 5 else forms.Select
+        choices = list(question.choices)
+        if widget is forms.Select:
+            choices.insert(0, ("", _("Choose…")))
+        return forms.ChoiceField(choices=choices, widget=widget, **common)
+    if question.kind == "multi":
+        return forms.MultipleChoiceField(
+            choices=question.choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.CharField(
+        max_length=questionnaire.TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 4}), **common
+    )
+
+
+class StepForm(forms.Form):
+    """One step of the questionnaire, holding only the questions that apply.
+
+    Whether a question applies is decided on the stored answers updated with what
+    is posted now, so choosing "yes, I have an audience" brings its questions in.
+    """
+
+    draft_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, step: questionnaire.Step, *args, answers: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        current = dict(answers)
+        if self.is_bound:
+            for question in step.questions:
+                if question.kind == "multi":
+                    current[question.key] = self.data.getlist(question.key)
+                elif question.key in self.data:
+                    current[question.key] = self.data[question.key]
+        # With htmx, a change to any answer re-checks the step: its error shows at
+        # once, and questions that now apply appear (profiles.questionnaire_views.check).
+        htmx_check = {
+            "hx-post": reverse("questionnaire_check", args=[step.slug]),
+            "hx-trigger": "change",
+            "hx-target": "closest .field",
+            "hx-swap": "outerHTML",
+            "hx-include": "closest form",
+            "hx-sync": "closest form:abort",
+        }
+        self.applicable = [q for q in step.questions if q.applies(current)]
+        for question in self.applicable:
+            field = self.fields[question.key] = _field_for(question)
+            field.widget.attrs.update(htmx_check)
+            if question.key in answers:
+                self.initial[question.key] = answers[question.key]
+
+    def slot(self, question: questionnaire.Question) -> dict:
+        """A question's place on the page: its field, or an empty placeholder that a
+        later answer can fill."""
+        applies = question in self.applicable
+        return {"question": question, "field": self[question.key] if applies else None}
+
+    def slots(self) -> list[dict]:
+        return [self.slot(question) for question in self.step.questions]
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.step.questions:
+            chosen = cleaned.get(question.key)
+            if question.max_selected and chosen and len(chosen) > question.max_selected:
+                self.add_error(
+                    question.key,
+                    _("Choose at most %(count)d.") % {"count": question.max_selected},
+                )
+        return cleaned
+
+    def answers(self) -> dict:
+        """The cleaned answers to store: blank optional text is left out, not stored as ""."""
+        values = {}
+        for question in self.step.questions:
+            if question.key not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[question.key]
+            if question.kind == "text" and not value:
+                continue
+            values[question.key] = value
+        return values
+
+    def has_only_missing_answers(self) -> bool:
+        """True when every error is a required answer left blank: enough to go Back."""
+        return all(
+            error.code == "required"
+            for errors in self.errors.as_data().values()
+            for error in errors
+        )
+
+
+class SubmitForm(forms.Form):
+    consent_processing = forms.BooleanField(
+        label=_("I agree that Leap may process my answers to match me and write my plan."),
+        help_text=_("Required. Your answers are used for nothing else, and you can delete them."),
+        error_messages={"required": _("We need your consent to process your answers.")},
+    )
+    consent_review = forms.BooleanField(
+        label=_("A human counsellor may read my answers and add advice."),
+        help_text=_("Optional. If you leave this unticked, no counsellor ever sees your answers."),
+        required=False,
+    )

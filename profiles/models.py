@@ -1,7 +1,11 @@
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from profiles import questionnaire
 
 COUNSELLORS_GROUP = "Counsellors"
 REVIEW_PERMISSION = "profiles.review"
@@ -70,3 +74,135 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def make_counsellor(self) -> None:
         self.groups.add(Group.objects.get(name=COUNSELLORS_GROUP))
+
+
+class Draft(models.Model):
+    """Answers in progress: a visitor's (found through their session) or a member's.
+
+    The id is posted back with every step, so a form from another draft (a
+    stale tab, a tampered page) is refused instead of overwriting this one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="draft"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    schema_version = models.PositiveSmallIntegerField(default=questionnaire.SCHEMA_VERSION)
+    based_on = models.ForeignKey(
+        "Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The submission whose answers this draft edits."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk} ({self.owner or 'visitor'})"
+
+    def save_step(self, step: questionnaire.Step, values: dict) -> None:
+        """Replace this step's answers, dropping any answer that no longer applies."""
+        answers = {k: v for k, v in self.answers.items() if k not in step.keys}
+        answers.update(values)
+        self.answers = questionnaire.prune(answers)
+        self.save(update_fields=["answers", "updated_at"])
+
+    def start_over(self) -> None:
+        self.answers = {}
+        self.based_on = None
+        self.save(update_fields=["answers", "based_on", "updated_at"])
+
+    @transaction.atomic
+    def adopt(self, user: User) -> None:
+        """Give a visitor's draft to the member who just signed up or logged in.
+
+        It is what they were working on a moment ago, so it replaces any older draft.
+        """
+        Draft.objects.filter(owner=user).exclude(pk=self.pk).delete()
+        self.owner = user
+        self.save(update_fields=["owner", "updated_at"])
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_owner(self, user: User) -> "SubmissionQuerySet":
+        return self.filter(owner=user)
+
+
+class Submission(models.Model):
+    """A submitted, immutable answer set. Editing makes a new one linked to this."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="submissions")
+    answers = models.JSONField()
+    schema_version = models.PositiveSmallIntegerField()
+    consent_processing = models.BooleanField(
+        _("consent to processing"),
+        help_text=_("The member agreed that Leap may process these answers. Always true."),
+    )
+    consent_review = models.BooleanField(
+        _("consent to counsellor review"),
+        default=False,
+        help_text=_("Counsellors may see this submission only when this is true."),
+    )
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    # The draft it was made from: a second submit of the same draft finds this row.
+    draft_token = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent_processing=True), name="submission_needs_consent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} by {self.owner}"
+
+    @classmethod
+    def submit(cls, draft: Draft, *, consent_review: bool) -> "Submission":
+        """Turn a member's draft into a submission, once however often it is called."""
+        if draft.owner is None:
+            raise ValueError("Only a member's draft can be submitted.")
+        with transaction.atomic():
+            submission, _created = cls.objects.get_or_create(
+                draft_token=draft.pk,
+                defaults={
+                    "owner": draft.owner,
+                    "answers": draft.answers,
+                    "schema_version": draft.schema_version,
+                    "consent_processing": True,
+                    "consent_review": consent_review,
+                    "previous": draft.based_on,
+                },
+            )
+            Draft.objects.filter(pk=draft.pk).delete()
+        return submission
+
+    def start_revision(self) -> Draft:
+        """A new draft holding these answers; submitting it makes the next version."""
+        with transaction.atomic():
+            Draft.objects.filter(owner=self.owner).delete()
+            return Draft.objects.create(
+                owner=self.owner,
+                answers=self.answers,
+                schema_version=self.schema_version,
+                based_on=self,
+            )
+
+    def answer_rows(self) -> list[tuple[questionnaire.Step, list[tuple[str, str]]]]:
+        return questionnaire.answer_rows(self.answers)

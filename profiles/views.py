@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from profiles.forms import SignupForm
+from profiles.questionnaire_views import adopt_session_draft
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -31,6 +32,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            adopt_session_draft(request)
             messages.success(request, _("Welcome to Leap. Your account is ready."))
             return redirect(_safe_next(request))
         return render(request, "registration/signup.html", {"form": form}, status=400)
@@ -48,6 +50,11 @@ class InvalidFormIsBadRequest:
 
 class LoginView(InvalidFormIsBadRequest, auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        adopt_session_draft(self.request)
+        return response
 
 
 class PasswordResetView(InvalidFormIsBadRequest, auth_views.PasswordResetView):

@@ -1,0 +1,234 @@
+"""The questionnaire: steps, inline checks, review and submit, and submissions.
+
+Every step is a plain POST form; with htmx the same views answer with the
+page's named partial and push the step's URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from profiles import questionnaire
+from profiles.forms import StepForm, SubmitForm
+from profiles.models import Draft, Submission
+
+SESSION_DRAFT = "draft_id"
+
+
+def _get_draft(request: HttpRequest) -> Draft | None:
+    """The draft of this member, or of this visitor's session."""
+    if request.user.is_authenticated:
+        return Draft.objects.filter(owner=request.user).first()
+    draft_id = request.session.get(SESSION_DRAFT)
+    return Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+
+
+def _get_or_create_draft(request: HttpRequest) -> Draft:
+    draft = _get_draft(request)
+    if draft is None:
+        owner = request.user if request.user.is_authenticated else None
+        draft = Draft.objects.create(owner=owner)
+        if owner is None:
+            request.session[SESSION_DRAFT] = str(draft.pk)
+    return draft
+
+
+def adopt_session_draft(request: HttpRequest) -> None:
+    """After sign-up or log-in, the visitor's draft becomes the member's."""
+    draft_id = request.session.pop(SESSION_DRAFT, None)
+    draft = Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+    if draft is not None:
+        draft.adopt(request.user)
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "questionnaire/problem.html", {"message": message}, status=400)
+
+
+def _step_url(step: questionnaire.Step) -> str:
+    return reverse("questionnaire_step", args=[step.slug])
+
+
+def _render_step(request, step, form, draft, *, status=200, partial="questionnaire"):
+    context = {
+        "step": step,
+        "steps": questionnaire.STEPS,
+        "form": form,
+        "draft": draft,
+        "return_to_review": request.GET.get("return") == "review"
+        or request.POST.get("return") == "review",
+    }
+    template = f"questionnaire/step.html#{partial}" if request.htmx else "questionnaire/step.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Resume at the first unanswered step, or at the review when all are answered."""
+    draft = _get_draft(request)
+    step = questionnaire.first_unanswered_step(draft.answers if draft else {})
+    return redirect(_step_url(step) if step else reverse("questionnaire_review"))
+
+
+@require_http_methods(["GET", "POST"])
+def step_view(request: HttpRequest, slug: str) -> HttpResponse:
+    step = questionnaire.STEPS_BY_SLUG.get(slug)
+    if step is None:
+        return _bad_request(request, _("There is no questionnaire step called “%s”.") % slug[:40])
+
+    if request.method == "GET":
+        draft = _get_draft(request)
+        form = StepForm(
+            step,
+            answers=draft.answers if draft else {},
+            initial={"draft_id": draft.pk if draft else None},
+        )
+        return _render_step(request, step, form, draft)
+
+    draft = _get_draft(request)
+    posted_id = request.POST.get("draft_id", "")
+    if posted_id and (draft is None or posted_id != str(draft.pk)):
+        return _bad_request(
+            request,
+            _(
+                "This form belongs to another questionnaire, or your session has expired. "
+                "Nothing was saved. Reload the page to carry on with your own answers."
+            ),
+        )
+    draft = draft or _get_or_create_draft(request)
+    form = StepForm(step, request.POST, answers=draft.answers)
+    going_back = request.POST.get("nav") == "back"
+    if form.is_valid() or (going_back and form.has_only_missing_answers()):
+        draft.save_step(step, form.answers() if form.is_valid() else _valid_part(form))
+        return _after_save(request, step, draft, going_back)
+    return _render_step(request, step, form, draft, status=400)
+
+
+def _valid_part(form: StepForm) -> dict:
+    """What can be kept from a step left with blanks when going Back."""
+    return {k: v for k, v in form.answers().items() if k not in form.errors}
+
+
+def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
+    index = questionnaire.STEPS.index(step)
+    if going_back:
+        target = questionnaire.STEPS[index - 1] if index > 0 else step
+    elif request.POST.get("return") == "review" or index + 1 == len(questionnaire.STEPS):
+        target = None
+    else:
+        target = questionnaire.STEPS[index + 1]
+    url = _step_url(target) if target else reverse("questionnaire_review")
+    if not request.htmx:
+        return redirect(url)
+    if target is None:
+        return push_url(_render_review(request, draft), url)
+    form = StepForm(target, answers=draft.answers, initial={"draft_id": draft.pk})
+    return push_url(_render_step(request, target, form, draft), url)
+
+
+@require_POST
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    """htmx: check one answer as it is given, without saving anything.
+
+    Answers the changed question's slot with its error, if any, plus an
+    out-of-band slot for each question that depends on it, so that questions
+    appear or vanish with the answer. Other fields are left alone, so a slow
+    answer can never overwrite what was typed meanwhile.
+    """
+    step = questionnaire.STEPS_BY_SLUG.get(slug)
+    changed = request.htmx.trigger_name if request.htmx else request.POST.get("changed")
+    if step is None or changed not in step.keys:
+        return _bad_request(request, _("There is no such question on this step."))
+    draft = _get_draft(request)
+    form = StepForm(step, request.POST, answers=draft.answers if draft else {})
+    form.is_valid()
+    for name in list(form.errors):
+        if name != changed:
+            del form.errors[name]
+    question = questionnaire.QUESTIONS[changed]
+    dependents = [q for q in step.questions if q.shows_when and q.shows_when.key == changed]
+    html = [render_to_string(SLOT, form.slot(question), request)]
+    html += [render_to_string(SLOT, {**form.slot(q), "oob": True}, request) for q in dependents]
+    return HttpResponse("".join(html))
+
+
+SLOT = "questionnaire/step.html#slot"
+
+
+def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, status=200):
+    answers = draft.answers if draft else {}
+    context = {
+        "draft": draft,
+        "rows": questionnaire.answer_rows(answers),
+        "problems": questionnaire.validate(answers),
+        "form": form or SubmitForm(),
+        "steps": questionnaire.STEPS,
+    }
+    template = (
+        "questionnaire/review.html#questionnaire" if request.htmx else "questionnaire/review.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    draft = _get_draft(request)
+    if request.method == "GET":
+        return _render_review(request, draft)
+
+    if not request.user.is_authenticated:
+        return _bad_request(
+            request, _("Please sign up or log in to submit; your answers are kept.")
+        )
+    posted_id = request.POST.get("draft_id", "")
+    if draft is None or posted_id != str(draft.pk):
+        # A second click on Submit: the first one already made the submission.
+        done = Submission.objects.for_owner(request.user).filter(draft_token=posted_id or None)
+        if done.exists():
+            return _go(request, reverse("submission", args=[done.get().pk]))
+        return _bad_request(request, _("This questionnaire was not found. Nothing was submitted."))
+    form = SubmitForm(request.POST)
+    if questionnaire.validate(draft.answers) or not form.is_valid():
+        return _render_review(request, draft, form=form, status=400)
+    submission = Submission.submit(draft, consent_review=form.cleaned_data["consent_review"])
+    messages.success(request, _("Thank you. Your answers are submitted."))
+    return _go(request, reverse("submission", args=[submission.pk]))
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+def restart(request: HttpRequest) -> HttpResponse:
+    draft = _get_draft(request)
+    if draft is not None:
+        draft.start_over()
+    messages.info(request, _("Your answers were cleared. Start again whenever you like."))
+    return redirect(_step_url(questionnaire.STEPS[0]))
+
+
+def _get_submission_for_user(request: HttpRequest, submission_id) -> Submission:
+    return get_object_or_404(Submission.objects.for_owner(request.user), pk=submission_id)
+
+
+@login_required
+@require_GET
+def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
+    submission = _get_submission_for_user(request, submission_id)
+    return render(request, "questionnaire/submission.html", {"submission": submission})
+
+
+@login_required
+@require_POST
+def edit_submission(request: HttpRequest, submission_id) -> HttpResponse:
+    submission = _get_submission_for_user(request, submission_id)
+    submission.start_revision()
+    messages.info(request, _("Your earlier answers are loaded. Submitting makes a new version."))
+    return redirect("questionnaire_review")

@@ -1,0 +1,349 @@
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from profiles import questionnaire as q
+from profiles.models import Draft, Submission
+from tests.conftest import PASSWORD
+from tests.personas import LI_JING
+
+pytestmark = pytest.mark.django_db
+
+
+def step_data(slug, answers=LI_JING, **extra):
+    data = {}
+    for key in q.STEPS_BY_SLUG[slug].keys:
+        if key in answers:
+            data[key] = answers[key]
+    return {**data, "nav": "next", **extra}
+
+
+def url(slug):
+    return reverse("questionnaire_step", args=[slug])
+
+
+def draft_of(client) -> Draft:
+    draft_id = client.session.get("draft_id")
+    return Draft.objects.get(pk=draft_id) if draft_id else Draft.objects.get(owner__isnull=False)
+
+
+def answer(client, slug, **extra):
+    draft = Draft.objects.filter(pk=client.session.get("draft_id")).first()
+    data = step_data(slug, **extra)
+    if draft:
+        data.setdefault("draft_id", str(draft.pk))
+    return client.post(url(slug), data)
+
+
+def answer_all(client, answers=LI_JING):
+    for step in q.STEPS:
+        response = client.post(
+            url(step.slug), {**step_data(step.slug, answers), "draft_id": _id(client)}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def _id(client):
+    draft = Draft.objects.filter(pk=client.session.get("draft_id")).first()
+    if draft is None and "_auth_user_id" in client.session:
+        draft = Draft.objects.filter(owner_id=client.session["_auth_user_id"]).first()
+    return str(draft.pk) if draft else ""
+
+
+def test_a_step_saves_its_answers_and_moves_on(client):
+    response = answer(client, "work")
+    assert response.status_code == 302
+    assert response["Location"] == url("strain")
+    assert draft_of(client).answers["hours_per_week"] == 72
+    assert draft_of(client).schema_version == q.SCHEMA_VERSION
+
+
+def test_back_keeps_the_answers_of_both_steps(client):
+    answer(client, "work")
+    response = client.post(
+        url("strain"), {"strain_signals": ["sleep"], "nav": "back", "draft_id": _id(client)}
+    )
+    assert response["Location"] == url("work")
+    answers = draft_of(client).answers
+    assert answers["strain_signals"] == ["sleep"]
+    assert answers["role"] == "data"
+    page = client.get(url("work")).content.decode()
+    assert 'value="72"' in page
+
+
+def test_the_last_step_leads_to_the_review(client):
+    answer_all(client)
+    page = client.get(reverse("questionnaire_review")).content.decode()
+    assert "Review your answers" in page
+    assert page.count("?return=review") == len(q.STEPS)
+
+
+def test_resume_starts_at_the_first_unanswered_step(client):
+    answer(client, "work")
+    assert client.get(reverse("questionnaire_start"))["Location"] == url("strain")
+
+
+def test_an_invalid_step_is_400_with_a_linked_summary_and_the_draft_unchanged(client):
+    answer(client, "work")
+    before = draft_of(client).answers
+    response = answer(client, "work", hours_per_week="500")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'href="#id_hours_per_week"' in body
+    assert "less than or equal to 120" in body
+    assert draft_of(client).answers == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("role", "astronaut"), ("years_experience", "ten"), ("hours_per_week", "-3")],
+)
+def test_bad_values_are_refused(client, field, value):
+    answer(client, "work")
+    before = draft_of(client).answers
+    assert answer(client, "work", **{field: value}).status_code == 400
+    assert draft_of(client).answers == before
+
+
+def test_oversized_text_is_refused(client):
+    answer_all(client)
+    before = draft_of(client).answers
+    response = answer(client, "horizon", notes="很" * 1001)
+    assert response.status_code == 400
+    assert draft_of(client).answers == before
+
+
+def test_mixed_language_text_is_kept_intact(client):
+    answer_all(client)
+    answer(client, "horizon", notes="想做 data 咨询 🚀")
+    assert draft_of(client).answers["notes"] == "想做 data 咨询 🚀"
+
+
+def test_a_forged_step_name_is_400(client):
+    response = client.post(url("salary"), {"nav": "next"})
+    assert response.status_code == 400
+    assert "There is no questionnaire step called" in response.content.decode()
+    assert client.get(url("salary")).status_code == 400
+
+
+def test_a_tampered_draft_id_is_400_and_changes_nothing(client):
+    answer(client, "work")
+    before = draft_of(client).answers
+    response = answer(client, "work", draft_id=str(uuid.uuid4()), hours_per_week=10)
+    assert response.status_code == 400
+    assert "belongs to another questionnaire" in response.content.decode()
+    assert draft_of(client).answers == before
+    assert answer(client, "work", draft_id="not-a-uuid").status_code == 400
+
+
+def test_someone_elses_draft_id_is_refused(client, alice):
+    alices = Draft.objects.create(owner=alice, answers={"role": "design"})
+    response = client.post(url("work"), {**step_data("work"), "draft_id": str(alices.pk)})
+    assert response.status_code == 400
+    alices.refresh_from_db()
+    assert alices.answers == {"role": "design"}
+
+
+def test_audience_questions_join_the_step_when_the_answer_is_yes(client):
+    answer_all(client)
+    response = answer(client, "skills", has_audience="yes")
+    assert response.status_code == 400  # the new questions need answers
+    assert "audience_size" in response.content.decode()
+    data = step_data(
+        "skills",
+        has_audience="yes",
+        audience_size="10k_100k",
+        audience_platforms=["douyin"],
+        draft_id=_id(client),
+    )
+    assert client.post(url("skills"), data).status_code == 302
+    assert draft_of(client).answers["audience_size"] == "10k_100k"
+
+
+def test_skipped_answers_are_not_kept_stale(client):
+    answer_all(client)
+    client.post(
+        url("skills"),
+        step_data(
+            "skills",
+            has_audience="yes",
+            audience_size="over_100k",
+            audience_platforms=["douyin"],
+            draft_id=_id(client),
+        ),
+    )
+    client.post(
+        url("skills"),
+        step_data("skills", has_audience="no", audience_size="over_100k", draft_id=_id(client)),
+    )
+    assert "audience_size" not in draft_of(client).answers
+    assert "audience_platforms" not in draft_of(client).answers
+
+
+def test_with_htmx_a_step_answers_the_next_partial_and_pushes_its_url(client):
+    client.get(url("work"))
+    response = client.post(url("work"), step_data("work"), headers={"hx-request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == url("strain")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="questionnaire"')
+    assert "<html" not in body
+
+
+def test_the_inline_check_shows_the_changed_fields_error_only(client):
+    data = {"hours_per_week": "500", "role": "", "nav": "next"}
+    response = client.post(
+        reverse("questionnaire_check", args=["work"]),
+        data,
+        headers={"hx-request": "true", "hx-trigger-name": "hours_per_week"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div class="field field-invalid" id="slot-hours_per_week"')
+    assert 'name="role"' not in body
+    assert "less than or equal to 120" in body
+    assert "This field is required" not in body
+    assert not Draft.objects.exists()
+
+
+def test_the_inline_check_brings_in_questions_that_now_apply(client):
+    response = client.post(
+        reverse("questionnaire_check", args=["place"]),
+        {"location": "overseas"},
+        headers={"hx-request": "true", "hx-trigger-name": "location"},
+    )
+    body = response.content.decode()
+    assert 'id="slot-country" hx-swap-oob="true"><fieldset' in body or 'name="country"' in body
+    assert 'name="return_home"' in body
+    assert body.count('hx-swap-oob="true"') == 2
+
+
+def test_the_inline_check_refuses_a_question_from_another_step(client):
+    response = client.post(
+        reverse("questionnaire_check", args=["place"]),
+        {"role": "engineer"},
+        headers={"hx-request": "true", "hx-trigger-name": "role"},
+    )
+    assert response.status_code == 400
+
+
+def test_a_visitors_draft_goes_with_them_when_they_sign_up(client):
+    answer_all(client)
+    visitor_draft = draft_of(client)
+    client.post(
+        reverse("signup"),
+        {"email": "luna@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    visitor_draft.refresh_from_db()
+    assert visitor_draft.owner.email == "luna@example.com"
+
+
+def test_a_visitors_draft_replaces_an_older_one_when_they_log_in(client, alice):
+    Draft.objects.create(owner=alice, answers={"role": "design"})
+    answer(client, "work")
+    client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    assert Draft.objects.get(owner=alice).answers["role"] == "data"
+    assert Draft.objects.count() == 1
+
+
+def test_a_member_resumes_on_another_device(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    # Blanks are allowed when going Back: the money step is now unanswered.
+    client.post(url("money"), {"nav": "back", "draft_id": _id(client)})
+    laptop = Client()
+    laptop.force_login(alice)
+    assert laptop.get(reverse("questionnaire_start"))["Location"] == url("money")
+
+
+def test_start_over_clears_the_answers(client):
+    answer(client, "work")
+    client.post(reverse("questionnaire_restart"))
+    assert draft_of(client).answers == {}
+    assert client.get(reverse("questionnaire_start"))["Location"] == url("work")
+
+
+def submit(client, **consents):
+    data = {"draft_id": _id(client), "consent_processing": "on", **consents}
+    return client.post(reverse("questionnaire_review"), data)
+
+
+def test_submitting_needs_an_account(client):
+    answer_all(client)
+    response = submit(client)
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
+    page = client.get(reverse("questionnaire_review")).content.decode()
+    assert "Sign up and submit" in page
+
+
+def test_submitting_needs_consent_to_processing(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    response = client.post(reverse("questionnaire_review"), {"draft_id": _id(client)})
+    assert response.status_code == 400
+    assert "We need your consent" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_an_incomplete_draft_cannot_be_submitted(client, alice):
+    client.force_login(alice)
+    answer(client, "work")
+    assert submit(client).status_code == 400
+    assert not Submission.objects.exists()
+
+
+def test_a_submission_keeps_the_answers_version_and_consents(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    response = submit(client)
+    submission = Submission.objects.get()
+    assert response["Location"] == reverse("submission", args=[submission.pk])
+    assert submission.answers == {k: v for k, v in LI_JING.items()}
+    assert submission.schema_version == q.SCHEMA_VERSION
+    assert submission.consent_processing is True
+    assert submission.consent_review is False
+    assert not Draft.objects.filter(owner=alice).exists()
+
+
+def test_a_double_submit_makes_one_submission(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    draft_id = _id(client)
+    first = client.post(
+        reverse("questionnaire_review"), {"draft_id": draft_id, "consent_processing": "on"}
+    )
+    second = client.post(
+        reverse("questionnaire_review"), {"draft_id": draft_id, "consent_processing": "on"}
+    )
+    assert Submission.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_editing_a_submission_makes_a_new_linked_one(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    submit(client, consent_review="on")
+    first = Submission.objects.get()
+    client.post(reverse("submission_edit", args=[first.pk]))
+    answer(client, "work", hours_per_week=40, draft_id=_id(client))
+    client.post(url("work"), {**step_data("work", hours_per_week=40), "draft_id": _id(client)})
+    submit(client)
+    second = Submission.objects.exclude(pk=first.pk).get()
+    assert second.previous == first
+    assert second.answers["hours_per_week"] == 40
+    first.refresh_from_db()
+    assert first.answers["hours_per_week"] == 72
+
+
+def test_only_the_owner_sees_a_submission(client, alice, bob):
+    client.force_login(alice)
+    answer_all(client)
+    submit(client)
+    submission = Submission.objects.get()
+    assert client.get(reverse("submission", args=[submission.pk])).status_code == 200
+    client.force_login(bob)
+    assert client.get(reverse("submission", args=[submission.pk])).status_code == 404
+    assert client.post(reverse("submission_edit", args=[submission.pk])).status_code == 404
