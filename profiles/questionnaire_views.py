@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
@@ -48,7 +48,20 @@ def adopt_session_draft(request: HttpRequest) -> None:
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "questionnaire/problem.html", {"message": message}, status=400)
+    response = render(request, "questionnaire/problem.html", {"message": message}, status=400)
+    if request.htmx:
+        # A whole page: it replaces the page's body, not the form it came from.
+        response = reswap(retarget(response, "body"), "innerHTML")
+    return response
+
+
+def _rejected(request: HttpRequest) -> int:
+    """The status of a form sent back with errors: 400, or 422 for htmx swaps.
+
+    In DEBUG, django-htmx's helper script takes over every 400 answer to an htmx
+    request and shows it as a whole page; 422 (a form with errors) is swapped in place.
+    """
+    return 422 if request.htmx else 400
 
 
 def _step_url(step: questionnaire.Step) -> str:
@@ -107,7 +120,7 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid() or (going_back and form.has_only_missing_answers()):
         draft.save_step(step, form.answers() if form.is_valid() else _valid_part(form))
         return _after_save(request, step, draft, going_back)
-    return _render_step(request, step, form, draft, status=400)
+    return _render_step(request, step, form, draft, status=_rejected(request))
 
 
 def _valid_part(form: StepForm) -> dict:
@@ -195,7 +208,7 @@ def review(request: HttpRequest) -> HttpResponse:
         return _bad_request(request, _("This questionnaire was not found. Nothing was submitted."))
     form = SubmitForm(request.POST)
     if questionnaire.validate(draft.answers) or not form.is_valid():
-        return _render_review(request, draft, form=form, status=400)
+        return _render_review(request, draft, form=form, status=_rejected(request))
     submission = Submission.submit(draft, consent_review=form.cleaned_data["consent_review"])
     messages.success(request, _("Thank you. Your answers are submitted."))
     return _go(request, reverse("submission", args=[submission.pk]))

@@ -347,3 +347,18 @@ def test_only_the_owner_sees_a_submission(client, alice, bob):
     client.force_login(bob)
     assert client.get(reverse("submission", args=[submission.pk])).status_code == 404
     assert client.post(reverse("submission_edit", args=[submission.pk])).status_code == 404
+
+
+def test_with_htmx_a_rejected_step_is_422_swapped_in_place(client):
+    response = client.post(
+        url("work"), step_data("work", hours_per_week="500"), headers={"hx-request": "true"}
+    )
+    assert response.status_code == 422
+    assert response.content.decode().lstrip().startswith('<div id="questionnaire"')
+    assert not Draft.objects.filter(answers__has_key="role").exists()
+
+
+def test_with_htmx_a_problem_page_replaces_the_body(client):
+    response = client.post(url("salary"), {}, headers={"hx-request": "true"})
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "body"

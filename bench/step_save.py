@@ -1,0 +1,437 @@
+"""Questionnaire step-save throughput under gunicorn, as a ratio of a bare Django view.
+
+Run from the project root:  .venv/bin/python bench/step_save.py
+See bench/README.md for what is measured and how to read the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+TARGET_PERCENT = 25.0
+SOCKET_TIMEOUT = 30.0
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+BARE_PATH = "/bench/bare"
+STEP_PATH = "/questionnaire/work/"
+STEP_NEXT = "/questionnaire/strain/"
+STEP_FIELDS = {
+    "role": "engineer",
+    "years_experience": "8",
+    "employer_type": "big_tech",
+    "hours_per_week": "72",
+    "weekend_days_worked": "1",
+    "online_after_six": "every_day",
+    "layoff_worry": "high",
+    "nav": "next",
+}
+BENCH_SECRET = "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+DRAFT_RE = re.compile(r'<input[^>]*name="draft_id"[^>]*>')
+VALUE_RE = re.compile(r'value="([^"]*)"')
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class BenchError(Exception):
+    """The benchmark could not be set up."""
+
+
+# --- HTTP client ------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    location: str
+    body: bytes
+
+
+class Client:
+    """One connection (reopened when the server closes it) with its own cookie jar."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=SOCKET_TIMEOUT)
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> Reply:
+        return self._send("GET", path, None)
+
+    def post(self, path: str, form: dict[str, str]) -> Reply:
+        return self._send("POST", path, urlencode(form).encode())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _send(self, method: str, path: str, body: bytes | None) -> Reply:
+        headers = {"Host": f"{HOST}:{self.conn.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+        return Reply(response.status, response.getheader("Location", ""), data)
+
+
+# --- Targets: what one client does, once set up ---------------------------------
+
+Request = Callable[[], str | None]  # returns None when the answer is right, else a description
+
+
+def bare_request(client: Client) -> Request:
+    def run() -> str | None:
+        reply = client.get(BARE_PATH)
+        return None if reply.status == 200 else f"GET {BARE_PATH} -> {reply.status}"
+
+    return run
+
+
+def _expect(reply: Reply, status: int, what: str) -> Reply:
+    if reply.status != status:
+        raise BenchError(f"{what}: expected {status}, got {reply.status}: {reply.body[:300]!r}")
+    return reply
+
+
+def _csrf_token(client: Client, page: bytes) -> str:
+    found = CSRF_RE.search(page.decode())
+    token = found.group(1) if found else client.cookies.get("csrftoken", "")
+    if not token:
+        raise BenchError("no CSRF token in the step page nor in the cookies")
+    return token
+
+
+def _draft_id(page: bytes) -> str:
+    tag = DRAFT_RE.search(page.decode())
+    value = VALUE_RE.search(tag.group(0)) if tag else None
+    if value is None or not value.group(1):
+        raise BenchError("no draft_id in the step page after the first save")
+    return value.group(1)
+
+
+def step_save_request(client: Client) -> Request:
+    """GET the step, POST it once to create the draft, GET again to read the draft id."""
+    page = _expect(client.get(STEP_PATH), 200, f"first GET {STEP_PATH}").body
+    token = _csrf_token(client, page)
+    first = {**STEP_FIELDS, "draft_id": "", "csrfmiddlewaretoken": token}
+    _expect(client.post(STEP_PATH, first), 302, f"first POST {STEP_PATH}")
+    if "sessionid" not in client.cookies:
+        raise BenchError("the first step save set no session cookie")
+    page = _expect(client.get(STEP_PATH), 200, f"second GET {STEP_PATH}").body
+    form = {**STEP_FIELDS, "draft_id": _draft_id(page), "csrfmiddlewaretoken": token}
+
+    def run() -> str | None:
+        reply = client.post(STEP_PATH, form)
+        if reply.status == 302 and reply.location.endswith(STEP_NEXT):
+            return None
+        return f"POST {STEP_PATH} -> {reply.status} {reply.location or reply.body[:120]!r}"
+
+    return run
+
+
+TARGETS: dict[str, Callable[[Client], Request]] = {
+    "bare": bare_request,
+    "step_save": step_save_request,
+}
+
+
+# --- Measuring ----------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    run: Request
+    count: int
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def loop(self, start: threading.Barrier) -> None:
+        start.wait()
+        for _ in range(self.count):
+            began = time.perf_counter()
+            try:
+                problem = self.run()
+            except (OSError, http.client.HTTPException) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            self.latencies.append(time.perf_counter() - began)
+            if problem is not None:
+                self.errors.append(problem)
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    client_cpu: float
+    latencies: list[float]
+    errors: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile_ms(self, percent: float) -> float:
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))
+        return ordered[index] * 1000 if ordered else 0.0
+
+
+def warm_up(runs: list[Request], count: int) -> None:
+    for run in runs:
+        for _ in range(count):
+            problem = run()
+            if problem is not None:
+                raise BenchError(f"warm-up: {problem}")
+
+
+def measure(name: str, port: int, clients: int, requests: int, warmup: int) -> Result:
+    connections = [Client(port) for _ in range(clients)]
+    try:
+        runs = [TARGETS[name](client) for client in connections]
+        warm_up(runs, warmup)
+        workers = [Worker(run, requests) for run in runs]
+        start = threading.Barrier(clients + 1)
+        threads = [threading.Thread(target=w.loop, args=(start,), daemon=True) for w in workers]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        began, cpu_began = time.perf_counter(), time.process_time()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - began
+        client_cpu = time.process_time() - cpu_began
+    finally:
+        for client in connections:
+            client.close()
+    return Result(
+        name=name,
+        requests=clients * requests,
+        seconds=seconds,
+        client_cpu=client_cpu,
+        latencies=[t for w in workers for t in w.latencies],
+        errors=[e for w in workers for e in w.errors],
+    )
+
+
+# --- Database -----------------------------------------------------------------
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A dedicated, freshly created database on the server of server_url, dropped after."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"leap_bench_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            conn.execute(drop.format(sql.Identifier(name)))
+
+
+@contextmanager
+def database(tmp: Path) -> Iterator[tuple[str, str]]:
+    """(DATABASE_URL to use, a line describing it)."""
+    given = os.environ.get("DATABASE_URL", "")
+    if given and is_postgres(given):
+        with postgres_database(given) as url:
+            server = urlsplit(url)
+            yield url, f"PostgreSQL {server.hostname}:{server.port or 5432}{server.path} (temp)"
+        return
+    note = " (DATABASE_URL is not PostgreSQL: ignored)" if given else ""
+    path = tmp / "bench.sqlite3"
+    yield f"sqlite:///{path}", f"SQLite {path}{note}"
+
+
+# --- Server -------------------------------------------------------------------
+
+
+def server_env(database_url: str, static_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=BENCH_SECRET,
+        DEBUG="false",
+        DATABASE_URL=database_url,
+        BENCH_STATIC_ROOT=str(static_root),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"),
+        "advisor.wsgi:application",
+        f"--bind={HOST}:{port}",
+        f"--workers={workers}",
+        "--log-level=warning",
+    ]
+    with log.open("wb") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+
+
+def wait_until_ready(server: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            client = Client(port)
+            status = client.get(BARE_PATH).status
+            client.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"gunicorn did not answer within {READY_TIMEOUT}s:\n{log.read_text()}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=STOP_TIMEOUT)
+
+
+# --- Report -------------------------------------------------------------------
+
+
+def print_table(results: list[Result]) -> None:
+    print(
+        f"{'target':<10} {'requests':>8} {'seconds':>8} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8}"
+        f" {'client CPU s':>12}"
+    )
+    for r in results:
+        print(
+            f"{r.name:<10} {r.requests:>8} {r.seconds:>8.2f} {r.rate:>9.1f}"
+            f" {r.percentile_ms(50):>8.1f} {r.percentile_ms(95):>8.1f} {r.client_cpu:>12.2f}"
+        )
+
+
+def report(results: list[Result], target: float) -> int:
+    print_table(results)
+    by_name = {r.name: r for r in results}
+    percent = 100 * by_name["step_save"].rate / by_name["bare"].rate
+    verdict = "PASS" if percent >= target else "FAIL"
+    print(f"\nstep_save / bare = {percent:.1f}%  (target >= {target:.0f}%): {verdict}")
+    failed = False
+    for r in results:
+        if r.errors:
+            failed = True
+            print(f"\n{r.name}: {len(r.errors)} errors; first ones:", file=sys.stderr)
+            for error in r.errors[:5]:
+                print(f"  {error}", file=sys.stderr)
+    if failed:
+        return 1
+    return 0 if verdict == "PASS" else 2
+
+
+# --- Main ---------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (threads)")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per client")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per client")
+    parser.add_argument("--target", type=float, default=TARGET_PERCENT, help="pass mark, %%")
+    args = parser.parse_args(argv)
+    for name in ("clients", "requests", "workers"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    return args
+
+
+def run(args: argparse.Namespace, tmp: Path) -> int:
+    with database(tmp) as (database_url, described):
+        env = server_env(database_url, tmp / "static")
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        port = free_port()
+        log = tmp / "gunicorn.log"
+        server = start_server(env, port, args.workers, log)
+        try:
+            wait_until_ready(server, port, log)
+            print(f"database: {described}")
+            print(
+                f"gunicorn: {HOST}:{port}, {args.workers} sync workers; clients: {args.clients}"
+                f" threads x {args.requests} requests (+{args.warmup} warm-up); "
+                f"CPUs: {os.cpu_count()}\n"
+            )
+            results = [
+                measure(name, port, args.clients, args.requests, args.warmup) for name in TARGETS
+            ]
+        finally:
+            stop_server(server)
+    return report(results, args.target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="leap-bench-"))
+    try:
+        return run(args, tmp)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
