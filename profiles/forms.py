@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +40,14 @@ def _field_for(question: questionnaire.Question) -> forms.Field:
             choices.insert(0, ("", _("Choose…")))
         return forms.ChoiceField(choices=choices, widget=widget, **common)
     if question.kind == "multi":
+        limit = question.max_selected
         return forms.MultipleChoiceField(
-            choices=question.choices, widget=forms.CheckboxSelectMultiple, **common
+            choices=question.choices,
+            widget=forms.CheckboxSelectMultiple,
+            validators=[MaxLengthValidator(limit, _("Choose at most %(limit_value)d."))]
+            if limit
+            else [],
+            **common,
         )
     return forms.CharField(
         max_length=questionnaire.TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 4}), **common
@@ -53,8 +60,6 @@ class StepForm(forms.Form):
     Whether a question applies is decided on the stored answers updated with what
     is posted now, so choosing "yes, I have an audience" brings its questions in.
     """
-
-    draft_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, step: questionnaire.Step, *args, answers: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,17 +96,6 @@ class StepForm(forms.Form):
 
     def slots(self) -> list[dict]:
         return [self.slot(question) for question in self.step.questions]
-
-    def clean(self):
-        cleaned = super().clean()
-        for question in self.step.questions:
-            chosen = cleaned.get(question.key)
-            if question.max_selected and chosen and len(chosen) > question.max_selected:
-                self.add_error(
-                    question.key,
-                    _("Choose at most %(count)d.") % {"count": question.max_selected},
-                )
-        return cleaned
 
     def answers(self) -> dict:
         """The cleaned answers to store: blank optional text is left out, not stored as ""."""

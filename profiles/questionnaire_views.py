@@ -29,13 +29,11 @@ def _get_draft(request: HttpRequest) -> Draft | None:
     return Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
 
 
-def _get_or_create_draft(request: HttpRequest) -> Draft:
-    draft = _get_draft(request)
-    if draft is None:
-        owner = request.user if request.user.is_authenticated else None
-        draft = Draft.objects.create(owner=owner)
-        if owner is None:
-            request.session[SESSION_DRAFT] = str(draft.pk)
+def _create_draft(request: HttpRequest) -> Draft:
+    owner = request.user if request.user.is_authenticated else None
+    draft = Draft.objects.create(owner=owner)
+    if owner is None:
+        request.session[SESSION_DRAFT] = str(draft.pk)
     return draft
 
 
@@ -68,7 +66,7 @@ def _step_url(step: questionnaire.Step) -> str:
     return reverse("questionnaire_step", args=[step.slug])
 
 
-def _render_step(request, step, form, draft, *, status=200, partial="questionnaire"):
+def _render_step(request, step, form, draft, *, status=200):
     context = {
         "step": step,
         "steps": questionnaire.STEPS,
@@ -77,7 +75,9 @@ def _render_step(request, step, form, draft, *, status=200, partial="questionnai
         "return_to_review": request.GET.get("return") == "review"
         or request.POST.get("return") == "review",
     }
-    template = f"questionnaire/step.html#{partial}" if request.htmx else "questionnaire/step.html"
+    template = (
+        "questionnaire/step.html#questionnaire" if request.htmx else "questionnaire/step.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -97,11 +97,7 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
 
     if request.method == "GET":
         draft = _get_draft(request)
-        form = StepForm(
-            step,
-            answers=draft.answers if draft else {},
-            initial={"draft_id": draft.pk if draft else None},
-        )
+        form = StepForm(step, answers=draft.answers if draft else {})
         return _render_step(request, step, form, draft)
 
     draft = _get_draft(request)
@@ -114,7 +110,7 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
                 "Nothing was saved. Reload the page to carry on with your own answers."
             ),
         )
-    draft = draft or _get_or_create_draft(request)
+    draft = draft or _create_draft(request)
     form = StepForm(step, request.POST, answers=draft.answers)
     going_back = request.POST.get("nav") == "back"
     if form.is_valid() or (going_back and form.has_only_missing_answers()):
@@ -141,7 +137,7 @@ def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
         return redirect(url)
     if target is None:
         return push_url(_render_review(request, draft), url)
-    form = StepForm(target, answers=draft.answers, initial={"draft_id": draft.pk})
+    form = StepForm(target, answers=draft.answers)
     return push_url(_render_step(request, target, form, draft), url)
 
 
@@ -155,7 +151,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     answer can never overwrite what was typed meanwhile.
     """
     step = questionnaire.STEPS_BY_SLUG.get(slug)
-    changed = request.htmx.trigger_name if request.htmx else request.POST.get("changed")
+    changed = request.htmx.trigger_name if request.htmx else None
     if step is None or changed not in step.keys:
         return _bad_request(request, _("There is no such question on this step."))
     draft = _get_draft(request)
@@ -203,8 +199,8 @@ def review(request: HttpRequest) -> HttpResponse:
     if draft is None or posted_id != str(draft.pk):
         # A second click on Submit: the first one already made the submission.
         done = Submission.objects.for_owner(request.user).filter(draft_token=posted_id or None)
-        if done.exists():
-            return _go(request, reverse("submission", args=[done.get().pk]))
+        if submission := done.first():
+            return _go(request, reverse("submission", args=[submission.pk]))
         return _bad_request(request, _("This questionnaire was not found. Nothing was submitted."))
     form = SubmitForm(request.POST)
     if questionnaire.validate(draft.answers) or not form.is_valid():

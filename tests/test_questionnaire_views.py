@@ -29,19 +29,13 @@ def draft_of(client) -> Draft:
     return Draft.objects.get(pk=draft_id) if draft_id else Draft.objects.get(owner__isnull=False)
 
 
-def answer(client, slug, **extra):
-    draft = Draft.objects.filter(pk=client.session.get("draft_id")).first()
-    data = step_data(slug, **extra)
-    if draft:
-        data.setdefault("draft_id", str(draft.pk))
-    return client.post(url(slug), data)
+def answer(client, slug, answers=LI_JING, **extra):
+    return client.post(url(slug), {"draft_id": _id(client), **step_data(slug, answers, **extra)})
 
 
 def answer_all(client, answers=LI_JING):
     for step in q.STEPS:
-        response = client.post(
-            url(step.slug), {**step_data(step.slug, answers), "draft_id": _id(client)}
-        )
+        response = answer(client, step.slug, answers)
         assert response.status_code == 302, response.content.decode()[:2000]
 
 
