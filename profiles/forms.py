@@ -79,7 +79,9 @@ class StepForm(forms.Form):
             "hx-target": "closest .field",
             "hx-swap": "outerHTML",
             "hx-include": "closest form",
-            "hx-sync": "closest form:abort",
+            # The latest answer to a question wins: a newer check of the same question
+            # replaces one in flight. (Syncing on the form would drop the newer one.)
+            "hx-sync": "closest .field:replace",
         }
         self.applicable = [q for q in step.questions if q.applies(current)]
         for question in self.applicable:

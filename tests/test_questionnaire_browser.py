@@ -1,4 +1,7 @@
+import contextlib
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from profiles import questionnaire as q
@@ -124,3 +127,26 @@ def test_a_step_page_has_no_accessibility_violations(page: Page):
     expect(page.get_by_role("alert")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_quick_change_of_answer_wins_over_a_slow_check(page: Page):
+    held = []
+
+    def hold_the_first_check(route):
+        if not held:
+            held.append(route)  # answered only after the second answer is given
+        else:
+            route.continue_()
+
+    page.route("**/questionnaire/skills/check/", hold_the_first_check)
+    page.goto("/questionnaire/skills/")
+    group = page.get_by_role("group", name="Do you have an audience online?")
+    group.get_by_label("No").check()
+    page.wait_for_timeout(200)
+    group.get_by_label("Yes").check()
+    assert len(held) == 1, "the first check was not held: the race was not exercised"
+    with contextlib.suppress(PlaywrightError):  # htmx has aborted it by now
+        held[0].continue_()
+    expect(page.get_by_role("group", name="Where is your audience?")).to_be_visible()
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("group", name="Where is your audience?")).to_be_visible()
