@@ -152,6 +152,9 @@ if REDIS_URL:
             "KEY_PREFIX": "leap",
         }
     }
+    # Sessions are read on nearly every request: from Redis, written through to the
+    # database so that a flushed cache logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # kombu's filesystem transport: a broker made of files, so the embedded run
     # has a real worker and beat without any server.

@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.db import models, transaction
@@ -9,6 +11,22 @@ from profiles import questionnaire
 
 COUNSELLORS_GROUP = "Counsellors"
 REVIEW_PERMISSION = "profiles.review"
+
+
+@contextmanager
+def autosave_commit() -> Iterator[None]:
+    """Inside a transaction: commit without waiting for the disk, on PostgreSQL.
+
+    For autosaves that the next keystroke writes again. PostgreSQL's asynchronous
+    commit never corrupts and keeps the order of commits; a crash of the database
+    server may lose the last fraction of a second of them. (SQLite's WAL with
+    synchronous=NORMAL, in settings, makes the same trade for every commit.)
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    yield
 
 
 def normalise_email(email: str) -> str:
@@ -112,7 +130,8 @@ class Draft(models.Model):
         answers = {k: v for k, v in self.answers.items() if k not in step.keys}
         answers.update(values)
         self.answers = questionnaire.prune(answers)
-        self.save(update_fields=["answers", "updated_at"])
+        with transaction.atomic(), autosave_commit():
+            self.save(update_fields=["answers", "updated_at"])
 
     def start_over(self) -> None:
         self.answers = {}

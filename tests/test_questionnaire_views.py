@@ -1,7 +1,9 @@
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profiles import questionnaire as q
@@ -52,6 +54,23 @@ def test_a_step_saves_its_answers_and_moves_on(client):
     assert response["Location"] == url("strain")
     assert draft_of(client).answers["hours_per_week"] == 72
     assert draft_of(client).schema_version == q.SCHEMA_VERSION
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_autosave_itself_skips_waiting_for_the_disk():
+    draft = Draft.objects.create()
+    with CaptureQueriesContext(connection) as queries:
+        draft.save_step(q.STEPS_BY_SLUG["work"], {"hours_per_week": 72})
+    draft.refresh_from_db()
+    assert draft.answers == {"hours_per_week": 72}
+    relaxed = [x["sql"] for x in queries if "synchronous_commit" in x["sql"]]
+    if connection.vendor == "postgresql":
+        assert relaxed == ["SET LOCAL synchronous_commit TO OFF"]
+        with connection.cursor() as cursor:  # LOCAL: it ended with the save's transaction
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
+    else:
+        assert relaxed == []
 
 
 def test_back_keeps_the_answers_of_both_steps(client):

@@ -16,6 +16,7 @@ print(json.dumps({
     "db_name": str(settings.DATABASES["default"]["NAME"]),
     "broker": settings.CELERY_BROKER_URL,
     "cache": settings.CACHES["default"]["BACKEND"],
+    "sessions": settings.SESSION_ENGINE,
     "hosts": settings.ALLOWED_HOSTS,
     "email": settings.EMAIL_BACKEND,
     "debug": settings.DEBUG,
@@ -41,6 +42,7 @@ def test_the_embedded_defaults_need_no_server():
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["broker"] == "filesystem://"
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["sessions"] == "django.contrib.sessions.backends.db"
 
 
 def test_database_and_redis_urls_switch_to_postgres_and_redis():
@@ -55,6 +57,7 @@ def test_database_and_redis_urls_switch_to_postgres_and_redis():
     assert values["db_name"] == "leap"
     assert values["broker"] == "redis://cache.internal:6379/1"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["sessions"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_secret_key_is_required_when_debug_is_off():
