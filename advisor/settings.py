@@ -97,6 +97,9 @@ TEMPLATES = [
 
 FORM_RENDERER = "advisor.forms.FormRenderer"
 
+# The archetype catalogue (docs/matching.md); checked at start-up.
+ARCHETYPES_DIR = Path(os.getenv("ARCHETYPES_DIR", str(BASE_DIR / "advisor" / "archetypes")))
+
 # --- Database -------------------------------------------------------------
 
 DATABASES = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 SCHEMA_VERSION = 1
 TEXT_LIMIT = 1000
@@ -63,7 +63,7 @@ class Question:
         if self.kind == "choice":
             return str(labels.get(value, value))
         if self.kind == "integer" and self.unit:
-            return f"{value} {self.unit}"
+            return self.unit % {"count": value}
         return str(value)
 
 
@@ -115,7 +115,7 @@ STEPS: tuple[Step, ...] = (
                 _("Whole years, all employers together."),
                 minimum=0,
                 maximum=50,
-                unit=_("years"),
+                unit=ngettext_lazy("%(count)d year", "%(count)d years", "count"),
             ),
             Question(
                 "employer_type",
@@ -136,7 +136,7 @@ STEPS: tuple[Step, ...] = (
                 _("Count evenings and weekends too. 996 is 72 hours a week."),
                 minimum=0,
                 maximum=120,
-                unit=_("hours"),
+                unit=ngettext_lazy("%(count)d hour", "%(count)d hours", "count"),
             ),
             Question(
                 "weekend_days_worked",
@@ -327,7 +327,7 @@ STEPS: tuple[Step, ...] = (
                 _("If your income stopped tomorrow."),
                 minimum=0,
                 maximum=240,
-                unit=_("months"),
+                unit=ngettext_lazy("%(count)d month", "%(count)d months", "count"),
             ),
             Question(
                 "dependants",
@@ -336,6 +336,7 @@ STEPS: tuple[Step, ...] = (
                 _("Children, parents or a partner you support."),
                 minimum=0,
                 maximum=20,
+                unit=ngettext_lazy("%(count)d person", "%(count)d people", "count"),
             ),
             Question(
                 "income_floor",
@@ -344,7 +345,7 @@ STEPS: tuple[Step, ...] = (
                 _("Your floor, not your wish. For example 15000."),
                 minimum=0,
                 maximum=10_000_000,
-                unit=_("yuan a month"),
+                unit=ngettext_lazy("%(count)d yuan a month", "%(count)d yuan a month", "count"),
             ),
             Question(
                 "risk_tolerance",
@@ -360,7 +361,7 @@ STEPS: tuple[Step, ...] = (
                 _("0 if you cannot take any time off."),
                 minimum=0,
                 maximum=36,
-                unit=_("months"),
+                unit=ngettext_lazy("%(count)d month", "%(count)d months", "count"),
             ),
         ),
     ),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
+from advisor import matching
 from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
 from profiles.models import Draft, Submission
@@ -231,7 +232,8 @@ def _get_submission_for_user(request: HttpRequest, submission_id) -> Submission:
 @require_GET
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _get_submission_for_user(request, submission_id)
-    return render(request, "questionnaire/submission.html", {"submission": submission})
+    context = {"submission": submission, "result": matching.rank(submission.answers)}
+    return render(request, "questionnaire/submission.html", context)
 
 
 @login_required

@@ -48,3 +48,46 @@ LIU_CHEN = {
     "political_risk_concern": "low",
     "direction": "join",
 }
+
+MEI_CHEN = {
+    # PMMei: product manager at Zenith and Ofo, then product-manager training, then online.
+    **LI_JING,
+    "role": "product",
+    "years_experience": 10,
+    "hours_per_week": 55,
+    "online_after_six": "most_days",
+    "strain_signals": ["numb"],
+    "need_break": "short",
+    "pulls": ["purpose_control", "build_own"],
+    "skills": ["product_management", "teaching"],
+    "has_audience": "yes",
+    "audience_platforms": ["douyin", "xiaohongshu"],
+    "audience_size": "10k_100k",
+    "risk_tolerance": "medium",
+    "savings_months": 12,
+    "direction": "freelance",
+    "timeline": "3_months",
+}
+
+ZHANG_YIFEI = {
+    # WeCom at Tencent: stays in tech, and wants humane terms.
+    **LI_JING,
+    "role": "engineer",
+    "years_experience": 6,
+    "hours_per_week": 62,
+    "weekend_days_worked": "1",
+    "online_after_six": "every_day",
+    "layoff_worry": "high",
+    "strain_signals": ["dread", "no_time", "sleep"],
+    "need_break": "short",
+    "pulls": ["freedom_rest", "change_culture"],
+    "skills": ["deep_engineering"],
+    "network": "medium",
+    "savings_months": 5,
+    "dependants": 1,
+    "income_floor": 15000,
+    "risk_tolerance": "low",
+    "months_off": 1,
+    "direction": "stay",
+    "timeline": "3_months",
+}

@@ -321,6 +321,21 @@ def test_a_submission_keeps_the_answers_version_and_consents(client, alice):
     assert not Draft.objects.filter(owner=alice).exists()
 
 
+def test_the_result_shows_the_ranked_matches_their_reasons_and_stories(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    response = client.get(submit(client)["Location"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    names = ["Influencer-services founder", "Sustainable switcher", "Training pivot"]
+    assert [page.index(name) for name in names] == sorted(page.index(name) for name in names)
+    assert "96 / 100 · Strong fit" in page
+    assert "Your skills include “Traffic and growth”" in page
+    assert "Sustainable switcher came second" in page
+    assert "The story: Li Jing (Luna), formerly of ByteDance" in page
+    assert "000_f6765344bcde57bf.txt" in page
+
+
 def test_a_double_submit_makes_one_submission(client, alice):
     client.force_login(alice)
     answer_all(client)

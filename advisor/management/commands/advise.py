@@ -1,0 +1,52 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from advisor import matching
+from profiles import questionnaire
+
+USAGE_ERROR = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Match a complete answer set (a JSON file, or - for standard input) to the archetypes "
+        "and print the ranked matches with their reasons as JSON. Bad input exits with 2."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("answers", help="Path to ANSWERS.json, or - for standard input.")
+        parser.add_argument(
+            "--language",
+            choices=["en", "zh-hans"],
+            default="en",
+            help="Language of the names and sentences (default: en).",
+        )
+
+    def handle(self, *args, answers: str, language: str, **options):
+        data = self._read(answers)
+        problems = questionnaire.validate(data, complete=True)
+        if problems:
+            listed = "\n".join(f"  {p}" for p in problems)
+            raise CommandError(
+                f"{answers}: not a valid complete answer set ({len(problems)} problems):\n{listed}",
+                returncode=USAGE_ERROR,
+            )
+        with translation.override(language):
+            result = matching.as_json(matching.rank(data))
+        output = {"schema_version": questionnaire.SCHEMA_VERSION, **result}
+        self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
+
+    def _read(self, name: str):
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+            return json.loads(text)
+        except OSError as exc:
+            raise CommandError(
+                f"{name}: cannot read it: {exc.strerror}", returncode=USAGE_ERROR
+            ) from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"{name}: not JSON: {exc}", returncode=USAGE_ERROR) from exc

@@ -1,0 +1,72 @@
+"""`manage.py advise ANSWERS.json`: the ranked matches as JSON; bad input exits with 2."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.personas import LI_JING, ZHANG_YIFEI
+from tests.services import ROOT
+
+
+def advise(tmp_path, answers, *options) -> dict:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    out = io.StringIO()
+    call_command("advise", str(path), *options, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_it_prints_the_ranked_matches_with_reasons(tmp_path):
+    output = advise(tmp_path, ZHANG_YIFEI)
+    assert output["schema_version"] == 1
+    first = output["matches"][0]
+    assert first["archetype"] == "sustainable_switcher"
+    assert first["fit"] == "strong"
+    assert any("“62 hours”" in f["sentence"] for f in first["raised"])
+    assert first["source"]["file"] == "002_0744cbdf368bbf45.txt"
+    assert output["runner_up"]["archetype"] == output["matches"][1]["archetype"]
+    assert output["confidence"]["level"] == "high"
+
+
+def test_it_speaks_simplified_chinese_when_asked(tmp_path):
+    output = advise(tmp_path, LI_JING, "--language", "zh-hans")
+    assert output["matches"][0]["name"] == "网红服务创业者"
+
+
+def test_it_lists_every_problem_with_its_key(tmp_path):
+    broken = {**LI_JING, "hours_per_week": "lots", "role": "pilot", "mood": "tired"}
+    del broken["direction"]
+    with pytest.raises(CommandError) as error:
+        advise(tmp_path, broken)
+    assert error.value.returncode == 2
+    message = str(error.value)
+    for line in (
+        "hours_per_week: must be a whole number",
+        "role: must be one of",
+        "mood: is not a question",
+        "direction: is required",
+    ):
+        assert line in message
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [("{not json", "not JSON"), ("[1, 2]", "(answers): must be a JSON object")],
+)
+def test_bad_input_exits_with_2_and_a_message(stdin, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "advise", "-"],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""

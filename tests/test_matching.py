@@ -1,0 +1,173 @@
+"""Matching: seed personas, edge cases and properties of any valid answer set."""
+
+import pytest
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor import catalogue, matching
+from profiles import questionnaire as q
+from tests.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+
+
+@pytest.mark.parametrize(
+    ("person", "answers", "archetype"),
+    [
+        ("Li Jing", LI_JING, "influencer_founder"),
+        ("Mei Chen", MEI_CHEN, "training_pivot"),
+        ("Liu Chen", LIU_CHEN, "returnee_engineer"),
+        ("Zhang Yifei", ZHANG_YIFEI, "sustainable_switcher"),
+    ],
+)
+def test_each_seed_person_matches_their_own_story(person, answers, archetype):
+    result = matching.rank(answers)
+    assert result.best.archetype.slug == archetype, person
+    assert result.best.fit == "strong"
+    assert result.confidence.level == "high"
+
+
+def test_every_factor_quotes_the_persons_own_answer():
+    result = matching.rank(LI_JING)
+    for match in result.matches:
+        for factor in match.factors:
+            quoted = [q.QUESTIONS[key].display(LI_JING[key]) for key in factor.keys]
+            assert "“" in factor.sentence
+            assert any(part in factor.sentence for answer in quoted for part in answer.split(", "))
+
+
+def test_it_says_why_the_runner_up_lost():
+    result = matching.rank(MEI_CHEN)
+    runner_up = result.runner_up
+    assert runner_up.match is result.matches[1]
+    assert runner_up.gap == result.matches[0].score - result.matches[1].score > 0
+    assert "Influencer-services founder came second" in runner_up.sentence
+    assert runner_up.deciding
+    assert all(f in result.best.raised or f in runner_up.match.lowered for f in runner_up.deciding)
+
+
+def test_no_runway_and_two_dependants_is_not_told_to_found_first():
+    answers = {**LI_JING, "savings_months": 1, "dependants": 2}
+    result = matching.rank(answers)
+    founder = next(m for m in result.matches if m.archetype.slug == "influencer_founder")
+    assert result.best.archetype.slug != "influencer_founder"
+    assert founder.score <= 40
+    assert founder.lowered[0].cap == 40
+    assert "“1 month”" in founder.lowered[0].sentence
+    assert "“2 people”" in founder.lowered[0].sentence
+
+
+def test_a_cap_that_does_not_bind_is_not_a_factor():
+    answers = {**ZHANG_YIFEI, "savings_months": 2}  # capped at 55, and scores lower anyway
+    training = next(
+        m for m in matching.rank(answers).matches if m.archetype.slug == "training_pivot"
+    )
+    assert training.score < 55
+    assert all(f.cap is None for f in training.factors)
+
+
+def test_partial_answers_lower_the_confidence_and_say_so():
+    partial = {k: v for k, v in LI_JING.items() if q.QUESTIONS[k] in q.STEPS[0].questions}
+    result = matching.rank(partial)
+    assert result.confidence.level == "low"
+    assert "skills" in result.confidence.missing
+    assert "less certain" in result.confidence.sentence
+
+
+def test_no_answers_at_all_ranks_every_archetype_even_in_catalogue_order():
+    result = matching.rank({})
+    assert [m.score for m in result.matches] == [50] * len(catalogue.archetypes())
+    assert [m.archetype for m in result.matches] == list(catalogue.archetypes())
+    assert result.confidence.answered == 0
+    assert "tied" in result.runner_up.sentence
+
+
+def test_someone_on_the_mainland_is_no_returnee_whatever_their_skills():
+    answers = {**LIU_CHEN, "location": "mainland"}
+    del answers["country"], answers["return_home"]
+    returnee = next(
+        m for m in matching.rank(answers).matches if m.archetype.slug == "returnee_engineer"
+    )
+    assert returnee.fit in ("possible", "weak")
+    assert any("“Mainland China”" in f.sentence for f in returnee.lowered)
+
+
+def test_sentences_follow_the_active_language():
+    with translation.override("zh-hans"):
+        result = matching.rank(LI_JING)
+        assert str(result.best.archetype.name) == "网红服务创业者"
+        assert "“流量与增长”" in result.best.factors[0].sentence
+    assert "“Traffic and growth”" in matching.rank(LI_JING).best.factors[0].sentence
+
+
+# --- Properties of any valid answer set ------------------------------------------
+
+
+def _answer(question: q.Question) -> st.SearchStrategy:
+    if question.kind == "integer":
+        return st.integers(question.minimum, question.maximum)
+    if question.kind == "choice":
+        return st.sampled_from(question.choice_values)
+    if question.kind == "multi":
+        return st.lists(
+            st.sampled_from(question.choice_values),
+            unique=True,
+            min_size=1 if question.required else 0,
+            max_size=question.max_selected or len(question.choices),
+        )
+    return st.text(max_size=50)
+
+
+@st.composite
+def answer_sets(draw, *, complete: bool = False) -> dict:
+    """Valid answer sets, complete or partial, honouring the branching."""
+    answers = {key: draw(_answer(question)) for key, question in q.QUESTIONS.items()}
+    answers = q.prune(answers)
+    if not complete:
+        answers = {k: v for k, v in answers.items() if draw(st.booleans())}
+        answers = q.prune(answers)
+    assert q.validate(answers, complete=complete) == []
+    return answers
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer_sets())
+def test_any_valid_answers_give_in_range_sorted_deterministic_scores(answers):
+    result = matching.rank(answers)
+    scores = [m.score for m in result.matches]
+    assert all(0 <= s <= 100 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    assert {m.fit for m in result.matches} <= set(matching.FIT_LABELS)
+    again = matching.rank(dict(reversed(list(answers.items()))))
+    assert [(m.archetype.slug, m.score, m.points) for m in again.matches] == [
+        (m.archetype.slug, m.score, m.points) for m in result.matches
+    ]
+    assert [f.sentence for f in again.best.factors] == [f.sentence for f in result.best.factors]
+
+
+def _score(answers: dict, slug: str) -> tuple[int, int]:
+    match = next(m for m in matching.rank(answers).matches if m.archetype.slug == slug)
+    return match.score, match.points
+
+
+# (archetype, key, value that points towards it, value that points away from it)
+KEY_SIGNALS = [
+    ("influencer_founder", "skills", ["traffic_growth", "data_analysis"], ["management"]),
+    ("influencer_founder", "savings_months", 24, 0),
+    ("influencer_founder", "direction", "found", "stay"),
+    ("training_pivot", "skills", ["teaching"], ["deep_engineering"]),
+    ("training_pivot", "pulls", ["purpose_control"], ["money"]),
+    ("returnee_engineer", "political_risk_concern", "low", "high"),
+    ("returnee_engineer", "skills", ["deep_engineering"], ["management"]),
+    ("sustainable_switcher", "hours_per_week", 72, 40),
+    ("sustainable_switcher", "direction", "stay", "found"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers=answer_sets(complete=True), case=st.sampled_from(KEY_SIGNALS))
+def test_moving_a_key_signal_moves_its_archetype_the_right_way(answers, case):
+    slug, key, towards, away = case
+    up = _score({**answers, key: towards}, slug)
+    down = _score({**answers, key: away}, slug)
+    assert up[1] > down[1]  # the points always move
+    assert up[0] >= down[0]  # the score never moves against them (a cap may hold both)
