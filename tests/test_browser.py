@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import assert_no_axe_violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -39,11 +40,8 @@ def test_the_language_switcher_turns_the_page_chinese(page):
 
 
 def test_the_home_page_has_no_accessibility_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto("/")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
 
 
 def test_the_home_page_fits_a_phone(browser, live_server, transactional_db):

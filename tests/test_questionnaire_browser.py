@@ -5,7 +5,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from profiles import questionnaire as q
-from profiles.models import Submission
+from profiles.models import Draft, Submission
+from tests.browser import assert_no_axe_violations
 from tests.conftest import PASSWORD
 from tests.personas import LI_JING
 
@@ -97,8 +98,15 @@ def test_a_visitor_completes_edits_resumes_signs_up_and_submits(page: Page, live
     expect(page.get_by_role("heading", level=1)).to_have_text("Review your answers")
     page.get_by_label("I agree that Leap may process my answers").check()
     page.get_by_role("button", name="Submit my answers").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your submission")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
     expect(page.get_by_text("No counsellor will see it.")).to_be_visible()
+    # The match is there at once, best first, with its reasons and its story.
+    first = page.locator(".match").first
+    expect(first.get_by_role("heading", level=3)).to_contain_text("Influencer-services founder")
+    expect(first.get_by_text("Your skills include “Traffic and growth”")).to_be_visible()
+    first.get_by_text("The story: Li Jing (Luna)").click()
+    expect(first.locator("blockquote")).to_contain_text("Natural Flow helps web influencers")
+    assert_no_axe_violations(page)
 
     submission = Submission.objects.get()
     assert submission.owner.email == "luna@example.com"
@@ -120,13 +128,10 @@ def test_without_javascript_the_flow_works_by_plain_post(browser, live_server, t
 
 
 def test_a_step_page_has_no_accessibility_violations(page: Page):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto("/questionnaire/work/")
     page.get_by_role("button", name="Save and continue").click()  # with errors showing
     expect(page.get_by_role("alert")).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
 
 
 def test_a_quick_change_of_answer_wins_over_a_slow_check(page: Page):
@@ -150,3 +155,114 @@ def test_a_quick_change_of_answer_wins_over_a_slow_check(page: Page):
     expect(page.get_by_role("group", name="Where is your audience?")).to_be_visible()
     page.wait_for_timeout(500)
     expect(page.get_by_role("group", name="Where is your audience?")).to_be_visible()
+
+
+def expect_focus_visible(page: Page) -> None:
+    """The focused element shows it: :focus-visible matches and draws an outline or a ring."""
+    focus = page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            return {
+                element: element.outerHTML.slice(0, 80),
+                matches: element.matches(":focus-visible"),
+                outline: style.outlineStyle,
+                width: parseFloat(style.outlineWidth),
+                shadow: style.boxShadow,
+            };
+        }"""
+    )
+    assert focus["matches"], f"no :focus-visible on {focus['element']}"
+    outlined = focus["outline"] != "none" and focus["width"] > 0
+    assert outlined or focus["shadow"] != "none", f"focus is invisible on {focus}"
+
+
+def choose_by_keyboard(page: Page, question: q.Question, value) -> None:
+    """Answer the question whose first control has focus, as a keyboard user would:
+    type into a box, arrow down a select or through radios, Space and Tab through checkboxes.
+
+    (Not typeahead in the select: each change re-renders its field through the inline
+    check, and the new select starts a new search, so "Data" can end on "Operations".)
+    """
+    if question.kind in ("integer", "text"):
+        page.keyboard.type(str(value))
+    elif question.kind == "choice" and len(question.choices) > 5:
+        for _ in range(question.choice_values.index(value) + 1):  # past "Choose…"
+            page.keyboard.press("ArrowDown")
+    elif question.kind == "choice":
+        index = question.choice_values.index(value)
+        # Nothing is chosen yet, so Tab landed on the first radio: Space picks it, and
+        # each arrow moves on and picks the next.
+        if index == 0:
+            page.keyboard.press("Space")
+        for _ in range(index):
+            page.keyboard.press("ArrowDown")
+    else:
+        for index, choice in enumerate(question.choice_values):
+            if index:
+                page.keyboard.press("Tab")
+            if choice in value:
+                page.keyboard.press("Space")
+
+
+def answer_by_keyboard(page: Page, slug: str, answers: dict) -> None:
+    """Tab into each question of a step in turn and answer it; skip none."""
+    for question in q.STEPS_BY_SLUG[slug].questions:
+        page.keyboard.press("Tab")
+        expect(first_control(page, question)).to_be_focused()
+        choose_by_keyboard(page, question, answers[question.key])
+
+
+def first_control(page: Page, question: q.Question):
+    return page.locator(f"#slot-{question.key}").locator("input, select, textarea").first
+
+
+def test_a_keyboard_user_can_answer_and_fix_a_step(page: Page):
+    page.goto("/questionnaire/")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Work now")
+    expect(heading).to_be_focused()  # so the first Tab goes to the first question
+
+    # Work now: the role and the radios by arrow keys, the numbers by typing.
+    answer_by_keyboard(page, "work", LI_JING)
+    expect_focus_visible(page)
+    page.keyboard.press("Tab")
+    next_button = page.get_by_role("button", name="Save and continue")
+    expect(next_button).to_be_focused()
+    expect_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text("Strain")
+    expect(heading).to_be_focused()
+
+    # Strain: tick the signals, leave the required question blank and go on.
+    strain_signals, need_break = q.STEPS_BY_SLUG["strain"].questions
+    page.keyboard.press("Tab")
+    choose_by_keyboard(page, strain_signals, LI_JING["strain_signals"])
+    page.keyboard.press("Tab")
+    expect(first_control(page, need_break)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(next_button).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # The error summary is announced and takes focus; its link takes focus to the question.
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(str(need_break.label))
+    expect(summary).to_be_focused()
+    expect_focus_visible(page)
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link")).to_be_focused()
+    expect_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(first_control(page, need_break)).to_be_focused()
+    expect_focus_visible(page)
+    choose_by_keyboard(page, need_break, LI_JING["need_break"])
+    page.keyboard.press("Tab")
+    expect(next_button).to_be_focused()
+    page.keyboard.press("Space")
+    expect(heading).to_have_text("What pulls you")
+
+    answers = Draft.objects.get().answers
+    for key in ["role", "years_experience", "hours_per_week", "online_after_six"]:
+        assert answers[key] == LI_JING[key]
+    assert answers["strain_signals"] == LI_JING["strain_signals"]
+    assert answers["need_break"] == "long"
