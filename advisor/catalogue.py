@@ -13,7 +13,7 @@ import string
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -80,7 +80,7 @@ class Condition:
         return f"“{question.display(answer)}”"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Signal:
     """Evidence for (positive points) or against (negative) an archetype, or a cap.
 
@@ -94,7 +94,7 @@ class Signal:
     because: Text
     cap: int | None = None
 
-    @property
+    @cached_property  # matching asks for it often; the dataclass is frozen
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.when)
 
@@ -140,7 +140,7 @@ class Resource:
     url: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Archetype:
     slug: str
     order: int
@@ -154,7 +154,7 @@ class Archetype:
     milestones: tuple[Milestone, ...]
     resources: tuple[Resource, ...]
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
         """The questions whose answers this archetype weighs."""
         return frozenset(key for signal in self.signals for key in signal.keys)

@@ -150,7 +150,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advisor.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "leap",
         }
@@ -189,13 +189,50 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery's Django fix-up closes the database connection before and after every task,
+# which made a plan task five times slower on PostgreSQL (bench/plans.py). With this
+# it leaves connections alone, and advisor.celery applies Django's own policy instead.
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_BEAT_SCHEDULE_FILENAME = os.getenv(
     "CELERY_BEAT_SCHEDULE", str(BASE_DIR / "var" / "celerybeat-schedule")
 )
+# --- Plans (docs/plans.md) -------------------------------------------------
+
+# A plan task is stopped (and marked failed) after the soft limit, killed after the hard
+# one; both must end before the broker hands an unacknowledged message to another worker.
+PLAN_SOFT_TIME_LIMIT = envint("PLAN_SOFT_TIME_LIMIT", "60")
+PLAN_TIME_LIMIT = envint("PLAN_TIME_LIMIT", "90")
+BROKER_VISIBILITY_TIMEOUT = envint("BROKER_VISIBILITY_TIMEOUT", "300")
+if not PLAN_SOFT_TIME_LIMIT < PLAN_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Need PLAN_SOFT_TIME_LIMIT < PLAN_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT, got "
+        f"{PLAN_SOFT_TIME_LIMIT}, {PLAN_TIME_LIMIT} and {BROKER_VISIBILITY_TIMEOUT}."
+    )
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+# Seconds between sweeps for plans no worker is on, and the age that makes one stuck.
+PLAN_SWEEP_SECONDS = envint("PLAN_SWEEP_SECONDS", "60")
+PLAN_MAX_ATTEMPTS = envint("PLAN_MAX_ATTEMPTS", "3")
+PLAN_PDF = envbool("PLAN_PDF", "true")
+# Fault-injection tests only: seconds a plan task waits once running, so that a test
+# can kill the worker mid-task. Always 0 in use.
+PLAN_TEST_PAUSE = envint("PLAN_TEST_PAUSE", "0")
+# A submit must not hang on a broker that is down: try briefly, then leave it queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "profiles.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,
+    },
+    "requeue-stuck-plans": {
+        "task": "advisor.tasks.requeue_stuck_plans",
+        "schedule": PLAN_SWEEP_SECONDS,
     },
 }
 # How long /healthz waits for a worker to answer a ping, in seconds.
@@ -265,4 +302,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every step of every PDF at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -17,14 +17,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BenchError, database, django_env, manage  # noqa: E402
+
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 TARGET_PERCENT = 25.0
@@ -44,14 +47,9 @@ STEP_FIELDS = {
     "layoff_worry": "high",
     "nav": "next",
 }
-BENCH_SECRET = "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DRAFT_RE = re.compile(r'<input[^>]*name="draft_id"[^>]*>')
 VALUE_RE = re.compile(r'value="([^"]*)"')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-class BenchError(Exception):
-    """The benchmark could not be set up."""
 
 
 # --- HTTP client ------------------------------------------------------------
@@ -240,65 +238,15 @@ def measure(name: str, port: int, clients: int, requests: int, warmup: int) -> R
     )
 
 
-# --- Database -----------------------------------------------------------------
-
-
-def is_postgres(url: str) -> bool:
-    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    """A dedicated, freshly created database on the server of server_url, dropped after."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"leap_bench_{os.getpid()}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            conn.execute(drop.format(sql.Identifier(name)))
-
-
-@contextmanager
-def database(tmp: Path) -> Iterator[tuple[str, str]]:
-    """(DATABASE_URL to use, a line describing it)."""
-    given = os.environ.get("DATABASE_URL", "")
-    if given and is_postgres(given):
-        with postgres_database(given) as url:
-            server = urlsplit(url)
-            yield url, f"PostgreSQL {server.hostname}:{server.port or 5432}{server.path} (temp)"
-        return
-    note = " (DATABASE_URL is not PostgreSQL: ignored)" if given else ""
-    path = tmp / "bench.sqlite3"
-    yield f"sqlite:///{path}", f"SQLite {path}{note}"
-
-
 # --- Server -------------------------------------------------------------------
 
 
 def server_env(database_url: str, static_root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
+    return django_env(
+        database_url,
         DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=BENCH_SECRET,
-        DEBUG="false",
-        DATABASE_URL=database_url,
         BENCH_STATIC_ROOT=str(static_root),
-        LOG_LEVEL="WARNING",
     )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    command = [sys.executable, str(ROOT / "manage.py"), *args]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
 def free_port() -> int:

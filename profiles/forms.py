@@ -87,6 +87,11 @@ class StepForm(forms.Form):
         for question in self.applicable:
             field = self.fields[question.key] = _field_for(question)
             field.widget.attrs.update(htmx_check)
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                # A check re-renders the whole question, from the answer as it was sent.
+                # Keep the boxes themselves, so a box ticked meanwhile stays ticked (and
+                # focused); the group's error and description are on its fieldset.
+                field.widget.attrs["hx-preserve"] = "true"
             if question.key in answers:
                 self.initial[question.key] = answers[question.key]
 
@@ -131,3 +136,21 @@ class SubmitForm(forms.Form):
         help_text=_("Optional. If you leave this unticked, no counsellor ever sees your answers."),
         required=False,
     )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        help_text=_("This deletes your account, answers, plans and PDFs. It cannot be undone."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

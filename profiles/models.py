@@ -2,11 +2,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advisor import matching
+from advisor.models import Plan
 from profiles import questionnaire
 
 COUNSELLORS_GROUP = "Counsellors"
@@ -193,12 +196,14 @@ class Submission(models.Model):
         return f"Submission {self.pk} by {self.owner}"
 
     @classmethod
-    def submit(cls, draft: Draft, *, consent_review: bool) -> "Submission":
+    def submit(
+        cls, draft: Draft, *, consent_review: bool, language: str = settings.LANGUAGE_CODE
+    ) -> "Submission":
         """Turn a member's draft into a submission, once however often it is called."""
         if draft.owner is None:
             raise ValueError("Only a member's draft can be submitted.")
         with transaction.atomic():
-            submission, _created = cls.objects.get_or_create(
+            submission, created = cls.objects.get_or_create(
                 draft_token=draft.pk,
                 defaults={
                     "owner": draft.owner,
@@ -210,7 +215,15 @@ class Submission(models.Model):
                 },
             )
             Draft.objects.filter(pk=draft.pk).delete()
+            if created:
+                submission.start_plan(language=language)
         return submission
+
+    def start_plan(self, *, language: str, archetype: str | None = None) -> Plan:
+        """Queue a new plan version, written in `language`: for the best match, or the
+        archetype a counsellor chose."""
+        best = matching.rank(self.answers).best.archetype.slug
+        return Plan.start(self, archetype=archetype or best, language=language)
 
     def start_revision(self) -> Draft:
         """A new draft holding these answers; submitting it makes the next version."""

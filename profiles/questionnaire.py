@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 SCHEMA_VERSION = 1
 TEXT_LIMIT = 1000
@@ -59,7 +59,8 @@ class Question:
         """The answer as a person reads it, in the active language."""
         labels = dict(self.choices)
         if self.kind == "multi":
-            return ", ".join(str(labels.get(v, v)) for v in value) if value else str(_("None"))
+            separator = pgettext("between the items of a list", ", ")
+            return separator.join(str(labels.get(v, v)) for v in value) if value else str(_("None"))
         if self.kind == "choice":
             return str(labels.get(value, value))
         if self.kind == "integer" and self.unit:

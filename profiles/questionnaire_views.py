@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
@@ -206,7 +207,9 @@ def review(request: HttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST)
     if questionnaire.validate(draft.answers) or not form.is_valid():
         return _render_review(request, draft, form=form, status=_rejected(request))
-    submission = Submission.submit(draft, consent_review=form.cleaned_data["consent_review"])
+    submission = Submission.submit(
+        draft, consent_review=form.cleaned_data["consent_review"], language=request.LANGUAGE_CODE
+    )
     messages.success(request, _("Thank you. Your answers are submitted."))
     return _go(request, reverse("submission", args=[submission.pk]))
 
@@ -230,6 +233,7 @@ def _get_submission_for_user(request: HttpRequest, submission_id) -> Submission:
 
 @login_required
 @require_GET
+@never_cache
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _get_submission_for_user(request, submission_id)
     context = {"submission": submission, "result": matching.rank(submission.answers)}

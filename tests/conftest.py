@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests import services
 
@@ -26,6 +27,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         problems.append(f"Chromium must be installed at {services.CHROMIUM}")
     if problems:
         pytest.exit("Under CI the real services are required: " + "; ".join(problems), 3)
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind():
+    """A request leaves its language active in the thread (LocaleMiddleware activates,
+    nothing deactivates): start every test from the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -56,23 +65,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
     with django_db_blocker.unblock():
         env = services.child_env()
-    proc = services.start(
-        services.celery(
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            hostname,
-            "--without-mingle",
-            "--without-gossip",
-        ),
-        env,
-        log,
-    )
+    proc = services.start(services.celery_worker(hostname), env, log)
     expanded = hostname.replace("%h", os.uname().nodename)
     try:
         services.wait_until(

@@ -51,6 +51,49 @@ def chromium_available() -> bool:
     return shutil.which(CHROMIUM) is not None
 
 
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on 127.0.0.1, to stop and start at will."""
+
+    def __init__(self, log: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = start(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            dict(os.environ),
+            self.log,
+        )
+        import redis
+
+        def answers() -> bool:
+            with suppress(redis.RedisError):
+                return bool(redis.Redis.from_url(self.url, socket_timeout=1).ping())
+            return False
+
+        wait_until(answers, seconds=15, proc=self.proc, log=self.log, what="redis-server")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -135,6 +178,14 @@ def ping_worker(hostname: str) -> bool:
 
 def celery(*args: str) -> list[str]:
     return [str(BIN / "celery"), "-A", "advisor", *args]
+
+
+def celery_worker(hostname: str) -> list[str]:
+    """One pool process, no start-up chatter with other workers: quick to start and stop."""
+    return celery(
+        "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+        "--hostname", hostname, "--without-mingle", "--without-gossip",
+    )  # fmt: skip
 
 
 def gunicorn(port: int) -> list[str]:

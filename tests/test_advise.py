@@ -70,3 +70,11 @@ def test_bad_input_exits_with_2_and_a_message(stdin, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_with_plan_it_prints_the_plan_too(tmp_path):
+    output = advise(tmp_path, ZHANG_YIFEI, "--plan")
+    plan = output["plan"]
+    assert plan["archetype"] == output["matches"][0]["archetype"] == "sustainable_switcher"
+    rights = next(s for s in plan["sections"] if s["key"] == "rights")
+    assert "62 - 40 = 22 hours of overtime a week" in " ".join(rights["paragraphs"])

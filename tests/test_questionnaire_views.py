@@ -390,3 +390,11 @@ def test_with_htmx_a_problem_page_replaces_the_body(client):
     response = client.post(url("salary"), {}, headers={"hx-request": "true"})
     assert response.status_code == 400
     assert response["HX-Retarget"] == "body"
+
+
+def test_the_plan_is_written_in_the_language_of_the_submit(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    client.post(reverse("set_language"), {"language": "zh-hans"})
+    submit(client)
+    assert Submission.objects.get().plans.get().language == "zh-hans"

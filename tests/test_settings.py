@@ -56,7 +56,7 @@ def test_database_and_redis_urls_switch_to_postgres_and_redis():
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "leap"
     assert values["broker"] == "redis://cache.internal:6379/1"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "advisor.cache.ForgivingRedisCache"
     assert values["sessions"] == "django.contrib.sessions.backends.cached_db"
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from advisor import matching
+from advisor import matching, plans
 from profiles import questionnaire
 
 USAGE_ERROR = 2
@@ -14,7 +14,8 @@ USAGE_ERROR = 2
 class Command(BaseCommand):
     help = (
         "Match a complete answer set (a JSON file, or - for standard input) to the archetypes "
-        "and print the ranked matches with their reasons as JSON. Bad input exits with 2."
+        "and print the ranked matches with their reasons as JSON; with --plan, the plan too. "
+        "Bad input exits with 2."
     )
 
     def add_arguments(self, parser):
@@ -25,8 +26,11 @@ class Command(BaseCommand):
             default="en",
             help="Language of the names and sentences (default: en).",
         )
+        parser.add_argument(
+            "--plan", action="store_true", help="Also print the plan written for the best match."
+        )
 
-    def handle(self, *args, answers: str, language: str, **options):
+    def handle(self, *args, answers: str, language: str, plan: bool, **options):
         data = self._read(answers)
         problems = questionnaire.validate(data, complete=True)
         if problems:
@@ -36,8 +40,12 @@ class Command(BaseCommand):
                 returncode=USAGE_ERROR,
             )
         with translation.override(language):
-            result = matching.as_json(matching.rank(data))
-        output = {"schema_version": questionnaire.SCHEMA_VERSION, **result}
+            output = {
+                "schema_version": questionnaire.SCHEMA_VERSION,
+                **matching.as_json(matching.rank(data)),
+            }
+            if plan:
+                output["plan"] = plans.build(answers=data)
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
     def _read(self, name: str):

@@ -1,0 +1,37 @@
+"""Django's Redis cache, made to survive Redis being down.
+
+Sessions are read through the cache (`cached_db`), so a Redis outage must not take the
+site down with it: here a read that fails is a miss, and a write that fails is skipped,
+each with a warning. The database stays the truth for sessions.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _forgiving(name: str, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(RedisCache, name)(self, *args, **kwargs)
+        except RedisError as exc:
+            logger.warning("cache %s failed, carrying on without Redis: %s", name, exc)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    method.__name__ = name
+    return method
+
+
+class ForgivingRedisCache(RedisCache):
+    get = _forgiving("get", lambda key, default=None, version=None: default)
+    get_many = _forgiving("get_many", {})
+    has_key = _forgiving("has_key", False)
+    set = _forgiving("set", None)
+    set_many = _forgiving("set_many", lambda data, *args, **kwargs: list(data))
+    add = _forgiving("add", False)
+    touch = _forgiving("touch", False)
+    delete = _forgiving("delete", False)
+    delete_many = _forgiving("delete_many", None)

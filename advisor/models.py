@@ -1,0 +1,128 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_owner(self, user) -> "PlanQuerySet":
+        return self.filter(submission__owner=user)
+
+    def claimable(self, *, now=None) -> "PlanQuerySet":
+        """Plans a delivery of the task may take: queued, or running for longer than a
+        task may run (its worker died)."""
+        return self.filter(Q(status=Plan.Status.QUEUED) | _overdue(now or timezone.now()))
+
+    def stuck(self, *, now=None) -> "PlanQuerySet":
+        """Plans no worker is on: queued and not sent for a sweep's time (the broker was
+        down, or the message was lost), or running for too long (the worker died)."""
+        now = now or timezone.now()
+        unsent = now - timedelta(seconds=settings.PLAN_SWEEP_SECONDS)
+        return self.filter(Q(status=Plan.Status.QUEUED, enqueued_at__lt=unsent) | _overdue(now))
+
+
+def _overdue(now) -> Q:
+    hard_limit = timedelta(seconds=settings.PLAN_TIME_LIMIT)
+    return Q(status=Plan.Status.RUNNING, started_at__lt=now - hard_limit)
+
+
+class Plan(models.Model):
+    """One version of the plan written for a submission, and where its making has got to."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being written")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(
+        "profiles.Submission", on_delete=models.CASCADE, related_name="plans"
+    )
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    # The archetype the plan is written for: the best match, unless a counsellor chose.
+    archetype = models.CharField(max_length=64)
+    language = models.CharField(max_length=10, default="en")
+    content = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was last sent to the workers, or tried to be: the sweeper sends it again
+    # if it is still queued a while later (tasks.requeue_stuck_plans).
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "version"], name="one_plan_per_version")
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"Plan {self.version} of {self.submission_id} ({self.status})"
+
+    @classmethod
+    def start(cls, submission, *, archetype: str, language: str) -> "Plan":
+        """A new queued version for `submission`, sent to a worker once it is committed.
+
+        Call inside the transaction that made the submission: nothing is sent if it
+        rolls back, and the unique version stops a second plan for a double submit.
+        """
+        from advisor import tasks
+
+        with transaction.atomic():
+            latest = cls.objects.filter(submission=submission).aggregate(v=Max("version"))["v"]
+            plan = cls.objects.create(
+                submission=submission,
+                version=(latest or 0) + 1,
+                archetype=archetype,
+                language=language,
+            )
+        transaction.on_commit(lambda: tasks.enqueue(plan.pk))
+        return plan
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    def retry(self) -> None:
+        """Queue a failed plan again. The caller checks it failed."""
+        from advisor import tasks
+
+        self.status = self.Status.QUEUED
+        self.error = ""
+        self.enqueued_at = timezone.now()
+        self.save(update_fields=["status", "error", "enqueued_at"])
+        transaction.on_commit(lambda: tasks.enqueue(self.pk))
+
+
+class PlanPDF(models.Model):
+    """A ready plan's PDF, in the database so that every web process and worker reaches it.
+
+    One per plan: the primary key is the plan's, so a second delivery of the task cannot
+    store a second file.
+    """
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, primary_key=True, related_name="pdf"
+    )
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan PDF")
+        verbose_name_plural = _("plan PDFs")
+
+    def __str__(self) -> str:
+        return f"PDF of {self.plan}"

@@ -1,0 +1,75 @@
+"""What the benchmarks share: a scratch database, and manage.py run beside them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+BENCH_SECRET = "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+
+
+def django_env(database_url: str, **overrides: str) -> dict[str, str]:
+    """The environment for Django processes of a benchmark: production-like settings
+    (DEBUG off) on the scratch database, quiet logs, plus `overrides`."""
+    return {
+        **os.environ,
+        "SECRET_KEY": BENCH_SECRET,
+        "DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+class BenchError(Exception):
+    """The benchmark could not be set up."""
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A dedicated, freshly created database on the server of server_url, dropped after."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"leap_bench_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            conn.execute(drop.format(sql.Identifier(name)))
+
+
+@contextmanager
+def database(tmp: Path) -> Iterator[tuple[str, str]]:
+    """(DATABASE_URL to use, a line describing it)."""
+    given = os.environ.get("DATABASE_URL", "")
+    if given and is_postgres(given):
+        with postgres_database(given) as url:
+            server = urlsplit(url)
+            yield url, f"PostgreSQL {server.hostname}:{server.port or 5432}{server.path} (temp)"
+        return
+    note = " (DATABASE_URL is not PostgreSQL: ignored)" if given else ""
+    path = tmp / "bench.sqlite3"
+    yield f"sqlite:///{path}", f"SQLite {path}{note}"
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")

@@ -1,0 +1,92 @@
+"""A member's own data: everything out as JSON, or everything gone."""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from advisor.models import Plan
+from profiles.models import Draft, Submission, User
+
+logger = logging.getLogger(__name__)
+
+
+def export(user: User) -> dict[str, Any]:
+    """All that Leap keeps about `user`, as plain JSON data."""
+    submissions = Submission.objects.for_owner(user).prefetch_related("plans")
+    return {
+        "exported_at": timezone.now(),
+        "account": {"email": user.email, "joined": user.date_joined, "last_login": user.last_login},
+        "draft": [
+            {"answers": d.answers, "schema_version": d.schema_version, "updated_at": d.updated_at}
+            for d in Draft.objects.filter(owner=user)
+        ],
+        "submissions": [
+            {
+                "id": s.pk,
+                "created_at": s.created_at,
+                "schema_version": s.schema_version,
+                "answers": s.answers,
+                "consent_processing": s.consent_processing,
+                "consent_review": s.consent_review,
+                "previous": s.previous_id,
+                "plans": [
+                    {
+                        "id": p.pk,
+                        "version": p.version,
+                        "status": p.status,
+                        "archetype": p.archetype,
+                        "language": p.language,
+                        "created_at": p.created_at,
+                        "content": p.content,
+                    }
+                    for p in s.plans.all()
+                ],
+            }
+            for s in submissions
+        ],
+    }
+
+
+def _revoke(task_ids: list[str]) -> None:
+    """Tell the workers to drop these tasks' messages if they are still queued."""
+    from advisor.celery import app
+
+    if not task_ids:
+        return
+    try:
+        app.control.revoke(task_ids)
+    except Exception:  # the broker is down: the tasks find no plan and do nothing
+        logger.warning("could not revoke tasks %s", task_ids, exc_info=True)
+
+
+def _delete_sessions(user: User) -> None:
+    """Every session of the member's, on every device: in the database and in the cache."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session.session_key).delete()
+
+
+def delete_plans(plans) -> None:
+    """Delete plans with their PDFs; their queued tasks are revoked."""
+    unfinished = plans.exclude(status__in=[Plan.Status.READY, Plan.Status.FAILED])
+    task_ids = [str(pk) for pk in unfinished.values_list("pk", flat=True)]  # see tasks.enqueue
+    plans.delete()
+    transaction.on_commit(lambda: _revoke(task_ids))
+
+
+def delete_account(user: User) -> None:
+    """The member and everything they own: drafts, submissions, plans, PDFs, sessions
+    (with their cached copies in Redis) and queued tasks."""
+    with transaction.atomic():
+        delete_plans(Plan.objects.for_owner(user))
+        _delete_sessions(user)
+        user.delete()  # drafts and submissions go with it (on_delete=CASCADE)

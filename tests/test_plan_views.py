@@ -1,0 +1,254 @@
+"""My plans: only the owner sees a plan; each bad request gets a clear 4xx."""
+
+import json
+
+import pytest
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+
+from advisor import plans
+from advisor.models import Plan, PlanPDF
+from profiles.models import Draft, Submission, User
+from tests.conftest import PASSWORD
+from tests.personas import LI_JING, ZHANG_YIFEI
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(user, answers=LI_JING) -> Submission:
+    draft = Draft.objects.create(owner=user, answers=answers)
+    return Submission.submit(draft, consent_review=False)
+
+
+@pytest.fixture
+def ready_plan(alice) -> Plan:
+    plan = submit(alice).plans.get()
+    assert plans.generate(plan.pk) == "ready"
+    plan.refresh_from_db()
+    return plan
+
+
+def test_submitting_queues_one_plan_for_the_best_match(alice):
+    submission = submit(alice)
+    plan = submission.plans.get()
+    assert (plan.version, plan.status, plan.archetype) == (1, "queued", "influencer_founder")
+
+
+def test_a_double_submit_still_makes_one_plan(alice):
+    draft = Draft.objects.create(owner=alice, answers=LI_JING)
+    Submission.submit(draft, consent_review=False)
+    Submission.submit(draft, consent_review=False)
+    assert Plan.objects.count() == 1
+
+
+def test_generating_twice_makes_one_plan_and_one_pdf(ready_plan):
+    assert plans.generate(ready_plan.pk) == "nothing to do"
+    assert Plan.objects.count() == 1
+    assert PlanPDF.objects.count() == 1
+
+
+def test_my_plans_lists_submissions_with_their_versions(client, alice, ready_plan):
+    client.force_login(alice)
+    page = client.get(reverse("plans")).content.decode()
+    assert "Version 1" in page
+    assert "Ready" in page
+    assert reverse("plan", args=[ready_plan.pk]) in page
+
+
+def test_a_ready_plan_shows_its_sections_and_is_never_cached(client, alice, ready_plan):
+    client.force_login(alice)
+    response = client.get(reverse("plan", args=[ready_plan.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    for title in ("The match and why", "Rest and reflection first", "Money", "Your rights"):
+        assert title in page
+    assert 'hx-trigger="every 2s"' not in page  # finished: no more polling
+
+
+def test_a_queued_plan_polls_and_offers_a_refresh_link(client, alice):
+    plan = submit(alice).plans.get()
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[plan.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    assert "Refresh to see if it is ready" in page
+    partial = client.get(reverse("plan", args=[plan.pk]), headers={"HX-Request": "true"})
+    assert partial.content.decode().lstrip().startswith('<div id="plan-body"')
+
+
+@pytest.mark.parametrize("name", ["plan", "plan_pdf", "plan_ics"])
+def test_another_member_gets_404_for_every_plan_page(client, bob, ready_plan, name):
+    client.force_login(bob)
+    assert client.get(reverse(name, args=[ready_plan.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["plan_retry", "plan_delete"])
+def test_another_member_cannot_act_on_a_plan(client, bob, ready_plan, name):
+    client.force_login(bob)
+    assert client.post(reverse(name, args=[ready_plan.pk])).status_code == 404
+    assert Plan.objects.filter(pk=ready_plan.pk, status="ready").exists()
+
+
+def test_a_visitor_is_sent_to_log_in(client, ready_plan):
+    response = client.get(reverse("plan", args=[ready_plan.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_pdf_downloads_once_ready(client, alice, ready_plan):
+    client.force_login(alice)
+    response = client.get(reverse("plan_pdf", args=[ready_plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_pdf_before_the_plan_is_ready_is_409(client, alice):
+    plan = submit(alice).plans.get()
+    client.force_login(alice)
+    response = client.get(reverse("plan_pdf", args=[plan.pk]))
+    assert response.status_code == 409
+    assert "not ready yet" in response.content.decode()
+
+
+def test_the_milestones_download_as_a_calendar(client, alice, ready_plan):
+    client.force_login(alice)
+    response = client.get(reverse("plan_ics", args=[ready_plan.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.count("BEGIN:VEVENT") == 3
+    assert "SUMMARY:Leap\\, day 30: Interview ten creators" in body
+
+
+def test_retrying_a_plan_that_did_not_fail_is_409_and_changes_nothing(client, alice, ready_plan):
+    client.force_login(alice)
+    response = client.post(reverse("plan_retry", args=[ready_plan.pk]))
+    assert response.status_code == 409
+    assert Plan.objects.get().status == "ready"
+
+
+def test_a_failed_plan_says_why_and_can_be_retried(client, alice):
+    plan = submit(alice).plans.get()
+    plans.fail(plan.pk, "Something went wrong while writing your plan.")
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[plan.pk])).content.decode()
+    assert "Failed." in page and "Something went wrong" in page
+    assert client.post(reverse("plan_retry", args=[plan.pk])).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.error) == ("queued", "")
+
+
+def test_a_new_version_for_the_same_answers(client, alice, ready_plan):
+    client.force_login(alice)
+    response = client.post(reverse("plan_regenerate", args=[ready_plan.submission_id]))
+    assert response.status_code == 302
+    assert list(Plan.objects.order_by("version").values_list("version", flat=True)) == [1, 2]
+    again = client.post(reverse("plan_regenerate", args=[ready_plan.submission_id]))
+    assert again.status_code == 409  # version 2 is still queued
+    assert Plan.objects.count() == 2
+
+
+def test_deleting_a_plan_takes_its_pdf(client, alice, ready_plan):
+    client.force_login(alice)
+    assert client.post(reverse("plan_delete", args=[ready_plan.pk])).status_code == 302
+    assert not Plan.objects.exists()
+    assert not PlanPDF.objects.exists()
+    assert client.get(reverse("plan", args=[ready_plan.pk])).status_code == 404
+
+
+def test_two_versions_compare_section_by_section(client, alice, ready_plan):
+    edited = Submission.submit(
+        Draft.objects.create(owner=alice, answers={**LI_JING, "hours_per_week": 45}),
+        consent_review=False,
+    )
+    second = edited.plans.get()
+    plans.generate(second.pk)
+    client.force_login(alice)
+    response = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, second.pk]})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'Your rights <span class="muted">(changed)' in page
+    assert 'Resources <span class="muted">(the same)' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [({}, 400), ({"pick": ["not-a-uuid", "x"]}, 400), ({"pick": "one"}, 400)],
+)
+def test_a_malformed_comparison_is_400(client, alice, query, status):
+    client.force_login(alice)
+    assert client.get(reverse("plan_compare"), query).status_code == status
+
+
+def test_comparing_with_someone_elses_plan_is_404(client, alice, bob, ready_plan):
+    bobs = submit(bob, ZHANG_YIFEI).plans.get()
+    client.force_login(alice)
+    response = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, bobs.pk]})
+    assert response.status_code == 404
+
+
+def test_comparing_a_plan_that_is_not_ready_is_409(client, alice, ready_plan):
+    queued = submit(alice).plans.get()
+    client.force_login(alice)
+    response = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, queued.pk]})
+    assert response.status_code == 409
+
+
+def test_export_holds_everything_and_nothing_of_anyone_else(client, alice, bob, ready_plan):
+    submit(bob, ZHANG_YIFEI)
+    client.force_login(alice)
+    response = client.get(reverse("account_export"))
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "alice@example.com"
+    [submission] = data["submissions"]
+    assert submission["answers"] == LI_JING
+    assert submission["plans"][0]["content"]["archetype"] == "influencer_founder"
+    assert "bob@example.com" not in response.content.decode()
+
+
+def test_deleting_the_account_needs_the_password(client, alice, ready_plan):
+    client.force_login(alice)
+    response = client.post(reverse("account_delete"), {"password": "wrong"})
+    assert response.status_code == 400
+    assert "That is not your password" in response.content.decode()
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+def test_deleting_the_account_deletes_everything_it_owns(client, alice, bob, ready_plan):
+    Draft.objects.create(owner=alice, answers={"role": "data"})
+    bobs = submit(bob, ZHANG_YIFEI)
+    client.force_login(alice)
+    response = client.post(reverse("account_delete"), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert not Draft.objects.filter(owner_id=alice.pk).exists()
+    assert list(Submission.objects.all()) == [bobs]
+    assert list(Plan.objects.all()) == list(bobs.plans.all())
+    assert not PlanPDF.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_deleting_the_account_logs_out_every_device_and_clears_their_cache(client, alice):
+    other_device = Client()
+    other_device.force_login(alice)
+    other_key = other_device.session.session_key
+    cache_key = SessionStore(other_key).cache_key
+    assert other_device.get(reverse("plans")).status_code == 200  # its session is cached now
+    client.force_login(alice)
+    client.post(reverse("account_delete"), {"password": PASSWORD})
+    assert not Session.objects.filter(session_key=other_key).exists()
+    assert caches["default"].get(cache_key) is None
+    assert other_device.get(reverse("plans")).status_code == 302
+
+
+def test_a_new_plan_for_a_deleted_submission_is_404(client, alice, ready_plan):
+    submission_id = ready_plan.submission_id
+    Submission.objects.filter(pk=submission_id).delete()
+    client.force_login(alice)
+    assert client.post(reverse("plan_regenerate", args=[submission_id])).status_code == 404
+    assert not Plan.objects.exists()

@@ -1,0 +1,200 @@
+"""Plans through real workers and a real broker: nothing lost, nothing doubled."""
+
+import os
+import signal
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from advisor.models import Plan, PlanPDF
+from profiles.models import Draft, Submission
+from tests import services
+from tests.conftest import PASSWORD
+from tests.personas import LI_JING
+
+pytestmark = pytest.mark.integration
+
+# Small limits, so that recovery from a dead worker takes seconds, not minutes.
+FAST = {
+    "PLAN_SOFT_TIME_LIMIT": "6",
+    "PLAN_TIME_LIMIT": "8",
+    "BROKER_VISIBILITY_TIMEOUT": "10",
+    "PLAN_SWEEP_SECONDS": "1",
+}
+
+
+def plan_of(submission: Submission) -> Plan:
+    return Plan.objects.get(submission=submission)
+
+
+def wait_for_status(plan: Plan, status: str, *, seconds: float, logs: list[Path]) -> Plan:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        plan.refresh_from_db()
+        if plan.status == status:
+            return plan
+        time.sleep(0.3)
+    tails = "\n".join(f"--- {log.name}\n{log.read_text()[-2000:]}" for log in logs if log.exists())
+    raise AssertionError(f"plan still {plan.status!r}, not {status!r}, after {seconds}s\n{tails}")
+
+
+class Fleet:
+    """Workers and a beat in their own processes, on a given broker and queue."""
+
+    def __init__(self, folder: Path, **env: str):
+        self.folder = folder
+        self.env = services.child_env(**env)
+        self.procs: list = []
+        self.logs: list[Path] = []
+
+    def _start(self, name: str, command: list[str], **env: str):
+        log = self.folder / f"{name}.log"
+        proc = services.start(command, {**self.env, **env}, log)
+        self.procs.append(proc)
+        self.logs.append(log)
+        return proc, log
+
+    def worker(self, name: str, **env: str):
+        hostname = f"{name}-{uuid.uuid4().hex[:6]}@%h"
+        proc, log = self._start(name, services.celery_worker(hostname), **env)
+        services.wait_until(
+            lambda: "ready." in log.read_text(), seconds=60, proc=proc, log=log, what=name
+        )
+        return proc
+
+    def beat(self):
+        schedule = str(self.folder / "celerybeat-schedule")
+        command = services.celery("beat", "--loglevel", "INFO")
+        self._start("beat", command, CELERY_BEAT_SCHEDULE=schedule)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            services.stop(proc)
+
+
+@pytest.fixture
+def fleet(tmp_path, transactional_db):
+    fleets = []
+
+    def make(**env: str) -> Fleet:
+        queue = f"leap-test-{uuid.uuid4().hex[:8]}"
+        made = Fleet(tmp_path, CELERY_QUEUE=queue, **FAST, **env)
+        fleets.append(made)
+        return made
+
+    yield make
+    for made in fleets:
+        made.stop()
+
+
+def submit(user) -> Submission:
+    draft = Draft.objects.create(owner=user, answers=LI_JING)
+    return Submission.submit(draft, consent_review=False)
+
+
+def queued_but_not_sent(user) -> Submission:
+    """A submission whose plan is queued, as if the broker had been down at submit.
+
+    This process sends tasks to its own test queue; a crew on another queue finds
+    the plan through its beat's sweeper, as production does.
+    """
+    submission = Submission.objects.create(
+        owner=user,
+        answers=LI_JING,
+        schema_version=1,
+        consent_processing=True,
+        draft_token=uuid.uuid4(),
+    )
+    Plan.objects.create(submission=submission, version=1, archetype="influencer_founder")
+    return submission
+
+
+def test_a_submission_becomes_a_ready_plan_on_a_real_worker(
+    client, alice, transactional_db, worker
+):
+    client.force_login(alice)
+    Draft.objects.create(owner=alice, answers=LI_JING)
+    draft_id = str(Draft.objects.get(owner=alice).pk)
+    response = client.post(
+        reverse("questionnaire_review"), {"draft_id": draft_id, "consent_processing": "on"}
+    )
+    assert response.status_code == 302
+    plan = plan_of(Submission.objects.get())
+    plan = wait_for_status(plan, "ready", seconds=60, logs=[])
+    assert plan.attempts == 1
+    assert bytes(plan.pdf.data).startswith(b"%PDF")
+    assert plan.content["sections"][0]["key"] == "match"
+
+
+def test_a_second_delivery_of_the_same_task_changes_nothing(alice, transactional_db, worker):
+    from advisor.tasks import generate_plan
+
+    plan = wait_for_status(plan_of(submit(alice)), "ready", seconds=60, logs=[])
+    again = generate_plan.apply_async([str(plan.pk)], ignore_result=False)
+    assert again.get(timeout=30) == "nothing to do"
+    assert Plan.objects.count() == 1
+    assert PlanPDF.objects.count() == 1
+
+
+def test_a_worker_killed_mid_task_leaves_exactly_one_plan(alice, fleet):
+    services.need(services.redis_available(), "Redis (REDIS_URL)")
+    crew = fleet()
+    victim = crew.worker("victim", PLAN_TEST_PAUSE="30")
+    crew.beat()  # its sweeper sends the plan to this crew's own queue
+    submission = queued_but_not_sent(alice)
+    plan = wait_for_status(plan_of(submission), "running", seconds=30, logs=crew.logs)
+
+    os.killpg(victim.pid, signal.SIGKILL)  # the worker and its pool child, mid-task
+    victim.wait(timeout=10)
+
+    crew.worker("rescuer")
+    plan = wait_for_status(plan, "ready", seconds=90, logs=crew.logs)
+    assert Plan.objects.filter(submission=submission).count() == 1
+    assert PlanPDF.objects.filter(plan=plan).count() == 1
+    assert plan.attempts == 2  # the killed run, then the one that finished
+
+
+@pytest.mark.browser
+def test_with_the_broker_down_at_submit_the_plan_is_ready_once_it_is_back(
+    alice, fleet, browser, tmp_path
+):
+    """A real web server, worker and beat on a Redis of the test's own, which goes away."""
+    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
+    broker = services.PrivateRedis(tmp_path / "redis.log")
+    broker.start()
+    crew = fleet(REDIS_URL=broker.url)
+    crew.worker("worker")
+    crew.beat()
+    Draft.objects.create(owner=alice, answers=LI_JING)
+    context = browser.new_context(locale="en-GB")
+    try:
+        with services.Server(crew.env, tmp_path / "web.log") as web:
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            page.goto(web.url + reverse("login"))
+            page.get_by_label("Email address").fill(alice.email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.goto(web.url + reverse("questionnaire_review"))
+
+            broker.stop()
+            page.get_by_label("I agree that Leap may process my answers").check()
+            page.get_by_role("button", name="Submit my answers").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+            expect(page.get_by_text("Your plan (version 1): Queued.")).to_be_visible()
+            plan = plan_of(Submission.objects.get())
+            assert plan.status == "queued"
+
+            broker.start()  # same port: worker and beat reconnect, the sweeper sends it
+            page.get_by_role("link", name="Open the plan").click()
+            expect(page.get_by_text("Ready.")).to_be_visible(timeout=60_000)
+            expect(page.get_by_role("heading", name="The match and why")).to_be_visible()
+        assert Plan.objects.count() == 1
+        assert plan_of(Submission.objects.get()).attempts == 1
+    finally:
+        context.close()
+        broker.stop()
