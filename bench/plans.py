@@ -88,7 +88,7 @@ def make_plans(count: int) -> list:
     """Queued plans for `count` members, in the database and not yet sent."""
     from advisor.models import Plan
     from profiles.models import Submission, User
-    from tests.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+    from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
     people = [LI_JING, MEI_CHEN, LIU_CHEN, ZHANG_YIFEI]
     plans = []
@@ -142,7 +142,7 @@ def pdf_times(rounds: int) -> list[float]:
     """Seconds to render one plan's PDF, `rounds` times, in this process."""
     from advisor import plans
     from advisor.models import Plan
-    from tests.personas import LI_JING
+    from profiles.personas import LI_JING
 
     plan = Plan(version=1, language="en", content=plans.build(answers=LI_JING))
     plan.submission = make_plans(1)[0].submission

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.personas import LI_JING, ZHANG_YIFEI
+from profiles.personas import LI_JING, ZHANG_YIFEI
 from tests.services import ROOT
 
 

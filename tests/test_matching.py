@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from advisor import catalogue, matching
 from profiles import questionnaire as q
-from tests.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
 
 @pytest.mark.parametrize(

@@ -40,16 +40,21 @@ def test_an_unknown_page_gets_the_friendly_404(client):
     assert "We couldn't find that page" in response.content.decode()
 
 
-def test_seed_demo_makes_a_member_and_a_counsellor(settings):
+def test_seed_demo_makes_a_member_a_counsellor_and_sample_submissions(settings):
     from django.core.management import call_command
 
-    from profiles.models import User
+    from advisor.models import Plan
+    from profiles.models import Submission, User
 
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent
     assert not User.objects.get(email="member@example.com").is_counsellor
     assert User.objects.get(email="counsellor@example.com").is_counsellor
+    assert Submission.objects.count() == 4
+    assert Submission.objects.filter(consent_review=True).count() == 3
+    assert Plan.objects.filter(status="queued").count() == 4
+    assert not User.objects.get(email="mei.chen@example.com").has_usable_password()
 
 
 def test_seed_demo_refuses_without_debug(settings):

@@ -5,9 +5,9 @@ from playwright.sync_api import Page, expect
 
 from advisor.models import Plan
 from profiles.models import Draft
+from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations
 from tests.conftest import PASSWORD
-from tests.personas import LI_JING
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

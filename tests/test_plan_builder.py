@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from advisor import plans
-from tests.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
 
 def section(plan: dict, key: str) -> dict:

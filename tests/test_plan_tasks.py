@@ -8,7 +8,7 @@ from django.utils import timezone
 from advisor import tasks
 from advisor.models import Plan
 from profiles.models import Draft, Submission
-from tests.personas import LI_JING
+from profiles.personas import LI_JING
 
 pytestmark = pytest.mark.django_db
 

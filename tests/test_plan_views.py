@@ -12,8 +12,8 @@ from django.urls import reverse
 from advisor import plans
 from advisor.models import Plan, PlanPDF
 from profiles.models import Draft, Submission, User
+from profiles.personas import LI_JING, ZHANG_YIFEI
 from tests.conftest import PASSWORD
-from tests.personas import LI_JING, ZHANG_YIFEI
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from advisor.models import Plan, PlanPDF
 from profiles.models import Draft, Submission
+from profiles.personas import LI_JING
 from tests import services
 from tests.conftest import PASSWORD
-from tests.personas import LI_JING
 
 pytestmark = pytest.mark.integration
 

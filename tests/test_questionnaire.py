@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from profiles import questionnaire as q
-from tests.personas import LI_JING, LIU_CHEN
+from profiles.personas import LI_JING, LIU_CHEN
 from tests.services import ROOT
 
 

@@ -6,9 +6,9 @@ from playwright.sync_api import Page, expect
 
 from profiles import questionnaire as q
 from profiles.models import Draft, Submission
+from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations
 from tests.conftest import PASSWORD
-from tests.personas import LI_JING
 
 pytestmark = pytest.mark.browser
 

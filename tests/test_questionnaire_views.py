@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from profiles import questionnaire as q
 from profiles.models import Draft, Submission
+from profiles.personas import LI_JING
 from tests.conftest import PASSWORD
-from tests.personas import LI_JING
 
 pytestmark = pytest.mark.django_db
 

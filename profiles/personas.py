@@ -1,4 +1,7 @@
-"""Complete answer sets for people from the seed stories."""
+"""The people of the seed stories, as complete answer sets.
+
+Used by the tests, the benchmarks and `manage.py seed_demo`.
+"""
 
 LI_JING = {
     # Luna: ByteDance, long hours six days a week, fainted at the office.
