@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from advisor import catalogue, matching
 from advisor.catalogue import Archetype
-from advisor.models import Plan, PlanPDF
+from advisor.models import Note, Plan, PlanPDF
 from profiles import questionnaire
 
 logger = logging.getLogger(__name__)
@@ -384,8 +384,10 @@ def generate(plan_id) -> str:
         return "nothing to do"
     if settings.PLAN_TEST_PAUSE:
         time.sleep(settings.PLAN_TEST_PAUSE)  # fault-injection tests kill the worker here
+    shared = Note.objects.filter(submission_id=plan.submission_id, shared=True)
+    notes = list(shared.values_list("text", flat=True))
     with translation.override(plan.language):
-        plan.content = build(answers=plan.submission.answers, archetype=plan.archetype)
+        plan.content = build(answers=plan.submission.answers, archetype=plan.archetype, notes=notes)
     pdf = render_pdf(plan) if settings.PLAN_PDF else None
     # Only the delivery that claimed this run may finish it: one that was taken for dead
     # and overtaken changes nothing.

@@ -196,6 +196,12 @@ CELERY_DB_REUSE_MAX = 10**9
 CELERY_BEAT_SCHEDULE_FILENAME = os.getenv(
     "CELERY_BEAT_SCHEDULE", str(BASE_DIR / "var" / "celerybeat-schedule")
 )
+# --- Counsellors (docs/counselling.md) ------------------------------------
+
+# A submission not reviewed within this many days is shown as overdue.
+REVIEW_SLA_DAYS = envint("REVIEW_SLA_DAYS", "3")
+COUNSEL_PAGE_SIZE = envint("COUNSEL_PAGE_SIZE", "25")
+
 # --- Plans (docs/plans.md) -------------------------------------------------
 
 # A plan task is stopped (and marked failed) after the soft limit, killed after the hard

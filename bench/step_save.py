@@ -209,10 +209,18 @@ def warm_up(runs: list[Request], count: int) -> None:
                 raise BenchError(f"warm-up: {problem}")
 
 
-def measure(name: str, port: int, clients: int, requests: int, warmup: int) -> Result:
+def measure(
+    name: str,
+    make: Callable[[Client], Request],
+    port: int,
+    clients: int,
+    requests: int,
+    warmup: int,
+) -> Result:
+    """`clients` threads, each with its own connection set up by `make`, all at once."""
     connections = [Client(port) for _ in range(clients)]
     try:
-        runs = [TARGETS[name](client) for client in connections]
+        runs = [make(client) for client in connections]
         warm_up(runs, warmup)
         workers = [Worker(run, requests) for run in runs]
         start = threading.Barrier(clients + 1)
@@ -345,27 +353,39 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def measure_on_server(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    tmp: Path,
+    described: str,
+    targets: dict[str, Callable[[Client], Request]],
+) -> list[Result]:
+    """Start gunicorn, measure each target in turn with the same clients, stop it."""
+    port = free_port()
+    log = tmp / "gunicorn.log"
+    server = start_server(env, port, args.workers, log)
+    try:
+        wait_until_ready(server, port, log)
+        print(f"database: {described}")
+        print(
+            f"gunicorn: {HOST}:{port}, {args.workers} sync workers; clients: {args.clients}"
+            f" threads x {args.requests} requests (+{args.warmup} warm-up); "
+            f"CPUs: {os.cpu_count()}\n"
+        )
+        return [
+            measure(name, make, port, args.clients, args.requests, args.warmup)
+            for name, make in targets.items()
+        ]
+    finally:
+        stop_server(server)
+
+
 def run(args: argparse.Namespace, tmp: Path) -> int:
     with database(tmp) as (database_url, described):
         env = server_env(database_url, tmp / "static")
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
-        port = free_port()
-        log = tmp / "gunicorn.log"
-        server = start_server(env, port, args.workers, log)
-        try:
-            wait_until_ready(server, port, log)
-            print(f"database: {described}")
-            print(
-                f"gunicorn: {HOST}:{port}, {args.workers} sync workers; clients: {args.clients}"
-                f" threads x {args.requests} requests (+{args.warmup} warm-up); "
-                f"CPUs: {os.cpu_count()}\n"
-            )
-            results = [
-                measure(name, port, args.clients, args.requests, args.warmup) for name in TARGETS
-            ]
-        finally:
-            stop_server(server)
+        results = measure_on_server(args, env, tmp, described, TARGETS)
     return report(results, args.target)
 
 

@@ -76,8 +76,7 @@ class StepForm(forms.Form):
         htmx_check = {
             "hx-post": reverse("questionnaire_check", args=[step.slug]),
             "hx-trigger": "change",
-            "hx-target": "closest .field",
-            "hx-swap": "outerHTML",
+            "hx-swap": "none",  # the answer is all out of band (views.check)
             "hx-include": "closest form",
             # The latest answer to a question wins: a newer check of the same question
             # replaces one in flight. (Syncing on the form would drop the newer one.)

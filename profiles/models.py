@@ -3,12 +3,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    Group,
+    Permission,
+    PermissionsMixin,
+)
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advisor import matching
+from advisor import counsel, matching
 from advisor.models import Plan
 from profiles import questionnaire
 
@@ -35,6 +41,18 @@ def autosave_commit() -> Iterator[None]:
 def normalise_email(email: str) -> str:
     """Emails are compared without regard to case, so they are stored lower-cased."""
     return email.strip().lower()
+
+
+def counsellors_group() -> Group:
+    """The Counsellors group with its permission. A data migration makes it; this makes it
+    again where a database was emptied since (tests that flush it, for one)."""
+    group, created = Group.objects.get_or_create(name=COUNSELLORS_GROUP)
+    if created:
+        app_label, codename = REVIEW_PERMISSION.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return group
 
 
 class UserManager(BaseUserManager["User"]):
@@ -94,7 +112,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_perm(REVIEW_PERMISSION)
 
     def make_counsellor(self) -> None:
-        self.groups.add(Group.objects.get(name=COUNSELLORS_GROUP))
+        self.groups.add(counsellors_group())
 
 
 class Draft(models.Model):
@@ -216,7 +234,8 @@ class Submission(models.Model):
             )
             Draft.objects.filter(pk=draft.pk).delete()
             if created:
-                submission.start_plan(language=language)
+                plan = submission.start_plan(language=language)
+                counsel.open_review(submission, archetype=plan.archetype)
         return submission
 
     def start_plan(self, *, language: str, archetype: str | None = None) -> Plan:

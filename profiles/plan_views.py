@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 
-from advisor.models import Plan
+from advisor.models import Note, Plan, Review
 from profiles import privacy
 from profiles.forms import DeleteAccountForm
 from profiles.models import Submission
@@ -51,7 +51,13 @@ def plans_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
-    context = {"plan": plan, "has_pdf": plan.status == Plan.Status.READY and _has_pdf(plan)}
+    context = {
+        "plan": plan,
+        "has_pdf": plan.status == Plan.Status.READY and _has_pdf(plan),
+        # The counsellor's word, live: notes shared after the plan was written show too.
+        "shared_notes": Note.objects.filter(submission=plan.submission_id, shared=True),
+        "review": Review.objects.filter(submission=plan.submission_id).first(),
+    }
     if request.htmx:
         # The poll: the status region only, which stops polling once the plan is finished.
         return render(request, "plans/plan.html#body", context)

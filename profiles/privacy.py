@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 def export(user: User) -> dict[str, Any]:
     """All that Leap keeps about `user`, as plain JSON data."""
-    submissions = Submission.objects.for_owner(user).prefetch_related("plans")
+    submissions = Submission.objects.for_owner(user).select_related("review")
+    submissions = submissions.prefetch_related("plans", "notes")
     return {
         "exported_at": timezone.now(),
         "account": {"email": user.email, "joined": user.date_joined, "last_login": user.last_login},
@@ -37,6 +38,10 @@ def export(user: User) -> dict[str, Any]:
                 "consent_processing": s.consent_processing,
                 "consent_review": s.consent_review,
                 "previous": s.previous_id,
+                "review_status": s.review.status if hasattr(s, "review") else None,
+                "counsellor_notes": [
+                    {"text": n.text, "created_at": n.created_at} for n in s.notes.all() if n.shared
+                ],
                 "plans": [
                     {
                         "id": p.pk,

@@ -147,10 +147,11 @@ def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """htmx: check one answer as it is given, without saving anything.
 
-    Answers the changed question's slot with its error, if any, plus an
-    out-of-band slot for each question that depends on it, so that questions
-    appear or vanish with the answer. Other fields are left alone, so a slow
-    answer can never overwrite what was typed meanwhile.
+    Answers, out of band, the changed question's slot with its error, if any, and the
+    slot of each question that depends on it, so that questions appear or vanish with
+    the answer. Other fields are left alone, so a slow answer can never overwrite what
+    was typed meanwhile. Out of band, the slots land on the page as it is when the answer
+    arrives (found by id), never on a copy the step has replaced since.
     """
     step = questionnaire.STEPS_BY_SLUG.get(slug)
     changed = request.htmx.trigger_name if request.htmx else None
@@ -164,8 +165,10 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
             del form.errors[name]
     question = questionnaire.QUESTIONS[changed]
     dependents = [q for q in step.questions if q.shows_when and q.shows_when.key == changed]
-    html = [render_to_string(SLOT, form.slot(question), request)]
-    html += [render_to_string(SLOT, {**form.slot(q), "oob": True}, request) for q in dependents]
+    html = [
+        render_to_string(SLOT, {**form.slot(q), "oob": True}, request)
+        for q in [question, *dependents]
+    ]
     return HttpResponse("".join(html))
 
 

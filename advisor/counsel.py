@@ -1,0 +1,148 @@
+"""Counsellor review: the queue's rules and every action a counsellor takes.
+
+Each action records an AuditEvent in the same transaction, so the trail and the data can
+never disagree. Views call these functions; they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from advisor import catalogue, plans
+from advisor.models import AuditEvent, Note, Plan, Review
+
+logger = logging.getLogger(__name__)
+Action = AuditEvent.Action
+
+
+class Refused(Exception):
+    """The action is not allowed as asked; the message says why, in plain words."""
+
+
+def priority_of(answers: Mapping[str, Any]) -> tuple[int, bool]:
+    """(priority, high strain): strain first, then a thin runway with people to feed."""
+    high_strain = plans.strain_is_high(answers)
+    priority = 2 * high_strain + ("fainted_or_ill" in answers.get("strain_signals", []))
+    if answers.get("savings_months", 99) <= 3 and answers.get("dependants", 0) > 0:
+        priority += 1
+    return priority, high_strain
+
+
+def open_review(submission, *, archetype: str) -> Review | None:
+    """The review of a new submission, only if its member consented to one."""
+    if not submission.consent_review:
+        return None
+    priority, high_strain = priority_of(submission.answers)
+    return Review.objects.create(
+        submission=submission,
+        archetype=archetype,
+        priority=priority,
+        high_strain=high_strain,
+        created_at=submission.created_at,
+    )
+
+
+def record(submission, *, actor, action: str, detail: str = "") -> AuditEvent:
+    return AuditEvent.objects.create(
+        submission=submission, actor=actor, action=action, detail=detail
+    )
+
+
+@transaction.atomic
+def claim(review: Review, *, counsellor) -> None:
+    """Take an unassigned review. Of two counsellors claiming at once, one wins."""
+    taken = Review.objects.filter(pk=review.pk, assignee__isnull=True).update(
+        assignee=counsellor, updated_at=timezone.now()
+    )
+    if not taken:
+        holder = Review.objects.select_related("assignee").get(pk=review.pk).assignee
+        raise Refused(_("%(who)s has already claimed it.") % {"who": holder})
+    review.assignee = counsellor
+    record(review.submission, actor=counsellor, action=Action.CLAIMED)
+
+
+@transaction.atomic
+def assign(review: Review, *, by, to) -> None:
+    if not to.is_counsellor:
+        raise Refused(_("Only a counsellor can be assigned a review."))
+    Review.objects.filter(pk=review.pk).update(assignee=to, updated_at=timezone.now())
+    review.assignee = to
+    record(review.submission, actor=by, action=Action.ASSIGNED, detail=to.email)
+
+
+@transaction.atomic
+def add_note(review: Review, *, author, text: str, shared: bool) -> Note:
+    note = Note.objects.create(
+        submission=review.submission, author=author, text=text, shared=shared
+    )
+    visibility = "shared with the member" if shared else "private"
+    record(review.submission, actor=author, action=Action.NOTE, detail=visibility)
+    if shared:
+        transaction.on_commit(lambda: _tell_member(review.submission, NOTE_EMAIL))
+    return note
+
+
+@transaction.atomic
+def override(review: Review, *, by, archetype: str, reason: str) -> Plan:
+    """Write the member's plan for another archetype: a new plan version, in Celery."""
+    if catalogue.by_slug(archetype) is None:
+        raise Refused(_("There is no archetype “%(slug)s”.") % {"slug": archetype[:40]})
+    if archetype == review.archetype:
+        raise Refused(_("The plan already follows that archetype."))
+    detail = f"{review.archetype} → {archetype}: {reason}"
+    Review.objects.filter(pk=review.pk).update(archetype=archetype, updated_at=timezone.now())
+    review.archetype = archetype
+    latest = review.submission.plans.order_by("-version").first()
+    language = latest.language if latest else settings.LANGUAGE_CODE
+    plan = review.submission.start_plan(language=language, archetype=archetype)
+    record(review.submission, actor=by, action=Action.OVERRIDE, detail=detail)
+    return plan
+
+
+@transaction.atomic
+def set_status(review: Review, *, by, status: str) -> None:
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    if not current.can_move_to(status):
+        raise Refused(
+            _("A review cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": current.get_status_display(), "to": Review.Status(status).label}
+        )
+    reviewed_at = timezone.now() if status == Review.Status.REVIEWED else current.reviewed_at
+    Review.objects.filter(pk=review.pk).update(
+        status=status, reviewed_at=reviewed_at, updated_at=timezone.now()
+    )
+    review.status, review.reviewed_at = status, reviewed_at
+    record(review.submission, actor=by, action=Action.STATUS, detail=f"{current.status} → {status}")
+    if status == Review.Status.REVIEWED:
+        transaction.on_commit(lambda: _tell_member(review.submission, REVIEWED_EMAIL))
+
+
+NOTE_EMAIL = gettext_lazy("Your counsellor left you a note")
+REVIEWED_EMAIL = gettext_lazy("Your counsellor has reviewed your plan")
+
+
+def _tell_member(submission, subject) -> None:
+    """Email the member, in the language of their latest plan, with a link to it."""
+    plan = submission.plans.order_by("-version").first()
+    language = plan.language if plan else settings.LANGUAGE_CODE
+    with translation.override(language):
+        path = reverse("plan", args=[plan.pk]) if plan else reverse("plans")
+        body = render_to_string(
+            "counsel/member_email.txt", {"subject": subject, "url": settings.SITE_URL + path}
+        )
+        try:
+            send_mail(str(subject), body, None, [submission.owner.email])
+        except (smtplib.SMTPException, OSError):
+            logger.exception("could not email the member of submission %s", submission.pk)

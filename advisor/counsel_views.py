@@ -1,0 +1,274 @@
+"""The counsellor workspace at /counsel/: the queue, a submission, and the actions on it."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from advisor import catalogue, counsel, matching
+from advisor.models import AuditEvent, Note, Review
+from profiles.models import User
+
+
+def counsellor_required(view):
+    """Visitors go to log in; members get 403. Counsellor pages are never cached."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_counsellor:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _archetype_choices():
+    return [(a.slug, str(a.name)) for a in catalogue.archetypes()]
+
+
+class QueueFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any status")), *Review.Status.choices],
+    )
+    archetype = forms.ChoiceField(label=gettext_lazy("Archetype"), required=False)
+    flag = forms.ChoiceField(
+        label=gettext_lazy("Flag"),
+        required=False,
+        choices=[("", gettext_lazy("Any")), ("high_strain", gettext_lazy("High strain"))],
+    )
+    assigned = forms.ChoiceField(
+        label=gettext_lazy("Assigned"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Anyone")),
+            ("me", gettext_lazy("Assigned to me")),
+            ("none", gettext_lazy("Unassigned")),
+        ],
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+    q = forms.CharField(label=gettext_lazy("Member email"), required=False, max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archetype"].choices = [("", _("Any archetype")), *_archetype_choices()]
+
+    def reviews(self, user):
+        """The filtered queue, by priority then age: one query whatever the page size."""
+        data = self.cleaned_data
+        reviews = Review.objects.select_related("submission__owner", "assignee").order_by(
+            "-priority", "created_at", "pk"
+        )
+        if data["status"]:
+            reviews = reviews.filter(status=data["status"])
+        if data["archetype"]:
+            reviews = reviews.filter(archetype=data["archetype"])
+        if data["flag"] == "high_strain":
+            reviews = reviews.filter(high_strain=True)
+        if data["assigned"] == "me":
+            reviews = reviews.filter(assignee=user)
+        elif data["assigned"] == "none":
+            reviews = reviews.filter(assignee__isnull=True)
+        if data["overdue"]:
+            reviews = reviews.overdue()
+        if data["q"]:
+            reviews = reviews.filter(submission__owner__email__icontains=data["q"].strip())
+        return reviews
+
+
+def _filtered(request: HttpRequest):
+    form = QueueFilter(request.GET)
+    return form, (form.reviews(request.user) if form.is_valid() else None)
+
+
+@counsellor_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    form, reviews = _filtered(request)
+    if reviews is None:
+        return render(request, "counsel/queue.html", {"form": form, "page": None}, status=400)
+    page = Paginator(reviews, settings.COUNSEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "overdue_before": _overdue_before()}
+    if request.htmx:
+        return render(request, "counsel/queue.html#results", context)
+    return render(request, "counsel/queue.html", context)
+
+
+def _overdue_before():
+    return timezone.now() - timedelta(days=settings.REVIEW_SLA_DAYS)
+
+
+@counsellor_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    form, reviews = _filtered(request)
+    if reviews is None:
+        return render(request, "counsel/queue.html", {"form": form, "page": None}, status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="leap-queue.csv"'
+    response.write("\ufeff")  # a BOM, so that Excel reads the Chinese names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["submission", "member", "submitted", "status", "archetype", "priority",
+                     "high_strain", "assignee", "overdue"])  # fmt: skip
+    overdue_before = _overdue_before()
+    for review in reviews.iterator(chunk_size=500):
+        writer.writerow([
+            review.submission_id, review.submission.owner.email,
+            review.created_at.isoformat(), review.status, review.archetype, review.priority,
+            review.high_strain, review.assignee.email if review.assignee else "",
+            review.status != Review.Status.REVIEWED and review.created_at < overdue_before,
+        ])  # fmt: skip
+    counsel.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
+                   detail=request.GET.urlencode())  # fmt: skip
+    return response
+
+
+# --- One submission -----------------------------------------------------------
+
+
+def _get_review(submission_id) -> Review:
+    """The review of a submission whose member consented; 404 for any other."""
+    reviews = Review.objects.select_related("submission__owner", "assignee")
+    return get_object_or_404(reviews, submission_id=submission_id)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    shared = forms.BooleanField(
+        label=gettext_lazy("Share with the member (shown on their plan, and emailed)"),
+        required=False,
+    )
+
+
+class OverrideForm(forms.Form):
+    archetype = forms.ChoiceField(label=gettext_lazy("Write the plan for"))
+    reason = forms.CharField(
+        label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archetype"].choices = _archetype_choices()
+
+
+class AssignForm(forms.Form):
+    counsellor = forms.ModelChoiceField(
+        label=gettext_lazy("Assign to"), queryset=User.objects.counsellors().order_by("email")
+    )
+
+
+def _render_review(request, review: Review, *, status: int = 200, **forms_and_message):
+    submission = review.submission
+    context = {
+        "review": review,
+        "submission": submission,
+        "result": matching.rank(submission.answers),
+        "plans": submission.plans.order_by("-version"),
+        "notes": Note.objects.filter(submission=submission).select_related("author"),
+        "history": AuditEvent.objects.filter(submission=submission).select_related("actor"),
+        "next_statuses": [s for s in Review.Status if review.can_move_to(s)],
+        "note_form": forms_and_message.get("note_form") or NoteForm(),
+        "override_form": forms_and_message.get("override_form")
+        or OverrideForm(initial={"archetype": review.archetype}),
+        "assign_form": forms_and_message.get("assign_form") or AssignForm(),
+        "problem": forms_and_message.get("problem"),
+        "overdue": review.status != Review.Status.REVIEWED
+        and review.created_at < _overdue_before(),
+    }
+    return render(request, "counsel/submission.html", context, status=status)
+
+
+@counsellor_required
+@require_GET
+def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
+    review = _get_review(submission_id)
+    counsel.record(review.submission, actor=request.user, action=AuditEvent.Action.OPENED)
+    return _render_review(request, review)
+
+
+def counsel_action(act):
+    """A POST action on one review: `act(request, review)` returns the message to show, or
+    a page of its own (a form with errors). A refusal is a 409 with the page and the
+    reason, never a 500, and changes nothing."""
+
+    @counsellor_required
+    @require_POST
+    @wraps(act)
+    def view(request: HttpRequest, submission_id) -> HttpResponse:
+        review = _get_review(submission_id)
+        try:
+            outcome = act(request, review)
+        except counsel.Refused as refusal:
+            return _render_review(request, review, status=409, problem=str(refusal))
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        messages.success(request, outcome)
+        return redirect("counsel_submission", review.submission_id)
+
+    return view
+
+
+@counsel_action
+def claim(request: HttpRequest, review: Review):
+    counsel.claim(review, counsellor=request.user)
+    return _("You have claimed this submission.")
+
+
+@counsel_action
+def assign(request: HttpRequest, review: Review):
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, status=400, assign_form=form)
+    counsel.assign(review, by=request.user, to=form.cleaned_data["counsellor"])
+    return _("Assigned to %(who)s.") % {"who": form.cleaned_data["counsellor"]}
+
+
+@counsel_action
+def add_note(request: HttpRequest, review: Review):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, status=400, note_form=form)
+    counsel.add_note(review, author=request.user, **form.cleaned_data)
+    if form.cleaned_data["shared"]:
+        return _("Note saved and shared with the member.")
+    return _("Private note saved.")
+
+
+@counsel_action
+def override(request: HttpRequest, review: Review):
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, status=400, override_form=form)
+    plan = counsel.override(review, by=request.user, **form.cleaned_data)
+    return _("A new plan, version %(version)d, is being written.") % {"version": plan.version}
+
+
+@counsel_action
+def set_status(request: HttpRequest, review: Review):
+    status = request.POST.get("status", "")
+    if status not in Review.Status.values:
+        return _render_review(
+            request, review, status=400, problem=_("That is not a review status.")
+        )
+    counsel.set_status(review, by=request.user, status=status)
+    return _("Status: %(status)s.") % {"status": Review.Status(status).label}

@@ -1,0 +1,150 @@
+"""The counsellor queue with 10,000 submissions under gunicorn, as a ratio of a bare view.
+
+Run from the project root:  .venv/bin/python bench/counsel_queue.py [--submissions 10000]
+See bench/README.md. Exit status: 0 when it ran (the figure is reported, not judged), 1 when
+it could not run or a request got a wrong answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BenchError, database, manage  # noqa: E402
+from bench.step_save import (  # noqa: E402
+    Client,
+    Request,
+    _csrf_token,
+    _expect,
+    bare_request,
+    measure_on_server,
+    print_table,
+    server_env,
+)
+
+QUEUE_PATH = "/counsel/"
+COUNSELLOR = ("bench-counsellor@example.com", "bench-counsellor-password")
+BATCH = 1000
+
+
+def seed(count: int) -> None:
+    """`count` members, each with a submission under review, spread over statuses,
+    archetypes, priorities and ages: what a busy queue holds."""
+    from django.utils import timezone
+
+    from advisor import catalogue, counsel
+    from advisor.models import Review
+    from profiles.models import Submission, User
+    from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+
+    counsellor = User.objects.create_user(*COUNSELLOR)
+    counsellor.make_counsellor()
+    people = [LI_JING, MEI_CHEN, LIU_CHEN, ZHANG_YIFEI]
+    slugs = [a.slug for a in catalogue.archetypes()]
+    statuses = list(Review.Status.values)
+    now = timezone.now()
+    for start in range(0, count, BATCH):
+        numbers = range(start, min(count, start + BATCH))
+        members = User.objects.bulk_create(
+            [User(email=f"member{n}@example.com", password="!") for n in numbers]  # noqa: S106
+        )
+        submissions = Submission.objects.bulk_create(
+            [
+                Submission(
+                    owner=member,
+                    answers=people[n % 4],
+                    schema_version=1,
+                    consent_processing=True,
+                    consent_review=True,
+                    draft_token=uuid.uuid4(),
+                )
+                for n, member in zip(numbers, members, strict=True)
+            ]
+        )
+        reviews = []
+        for n, submission in zip(numbers, submissions, strict=True):
+            priority, high_strain = counsel.priority_of(submission.answers)
+            reviews.append(
+                Review(
+                    submission=submission,
+                    status=statuses[n % len(statuses)],
+                    archetype=slugs[n % len(slugs)],
+                    priority=priority,
+                    high_strain=high_strain,
+                    assignee=counsellor if n % 3 == 0 else None,
+                    created_at=now - timedelta(hours=n % 500),
+                )
+            )
+        Review.objects.bulk_create(reviews)
+
+
+def queue_request(client: Client) -> Request:
+    """Log the counsellor in, then GET the queue's first page."""
+    page = _expect(client.get("/accounts/login/"), 200, "GET the login page").body
+    form = {
+        "username": COUNSELLOR[0],
+        "password": COUNSELLOR[1],
+        "csrfmiddlewaretoken": _csrf_token(client, page),
+    }
+    _expect(client.post("/accounts/login/", form), 302, "log in")
+
+    def run() -> str | None:
+        reply = client.get(QUEUE_PATH)
+        if reply.status == 200 and b"member" in reply.body:
+            return None
+        return f"GET {QUEUE_PATH} -> {reply.status}"
+
+    return run
+
+
+def run(args: argparse.Namespace, tmp: Path) -> int:
+    with database(tmp) as (database_url, described):
+        env = server_env(database_url, tmp / "static")
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        seed(args.submissions)
+        described += f", {args.submissions} submissions under review"
+        targets = {"bare": bare_request, "queue": queue_request}
+        results = measure_on_server(args, env, tmp, described, targets)
+    print_table(results)
+    bare, queue = results
+    print(f"\nqueue / bare = {100 * queue.rate / bare.rate:.1f}%  (reported, no target)")
+    errors = [e for r in results for e in r.errors]
+    for error in errors[:5]:
+        print(f"  {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=10_000, help="submissions to seed")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (threads)")
+    parser.add_argument("--requests", type=int, default=100, help="measured requests per client")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per client")
+    args = parser.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="leap-bench-"))
+    try:
+        return run(args, tmp)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
