@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -70,11 +71,28 @@ def manage(*args: str) -> None:
     run(PYTHON, "manage.py", *args)
 
 
+def check_cjk_font() -> None:
+    """Chinese plan PDFs need a CJK font; say how to get one if there is none."""
+    fc_list = shutil.which("fc-list")
+    found = (
+        fc_list
+        and subprocess.run(
+            [fc_list, ":lang=zh"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    )
+    if not found:
+        say(
+            "no Chinese font found: Chinese plan PDFs will show empty boxes. Install one with "
+            "`sudo apt-get install fonts-noto-cjk` (.ci/run and the Dockerfile do)."
+        )
+
+
 def setup(extras: str) -> None:
     ensure_venv(extras)
     ensure_env_file()
     (ROOT / "var" / "static").mkdir(parents=True, exist_ok=True)
     manage("compiletranslations", "--verbosity", "0")
+    check_cjk_font()
 
 
 def start() -> int:

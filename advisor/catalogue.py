@@ -237,7 +237,7 @@ FILE_SCHEMA = _record(
                 {
                     "key": _KEY,
                     "value": {"type": "number"},
-                    "unit": {"type": "string"},
+                    "unit": {"enum": ["", "%", "yuan", "US$"]},
                     "label": _TEXT,
                 },
                 ["key", "value", "label"],

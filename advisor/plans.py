@@ -22,13 +22,14 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from advisor import catalogue, matching
-from advisor.catalogue import Archetype
+from advisor.catalogue import Archetype, Benchmark
 from advisor.models import Note, Plan, PlanPDF
 from profiles import questionnaire
+from profiles.formats import number, us_dollars, yuan
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,6 @@ def _quote(answers: Mapping[str, Any], key: str) -> str:
 
 def _months(count: int) -> str:
     return ngettext("%(count)d month", "%(count)d months", count) % {"count": count}
-
-
-def _yuan(amount: float) -> str:
-    return _("%(amount)s yuan") % {"amount": f"{round(amount):,}"}
 
 
 def _match_section(answers, archetype: Archetype, result: matching.Result) -> Section:
@@ -190,7 +187,7 @@ def _money_section(answers, archetype: Archetype, rest: int) -> Section:
     if floor:
         section.paragraphs.append(
             _("Your income floor is %(month)s a month: %(year)s a year.")
-            % {"month": _yuan(floor), "year": _yuan(floor * 12)}
+            % {"month": yuan(floor), "year": yuan(floor * 12)}
         )
     if dependants:
         section.paragraphs.append(
@@ -219,24 +216,30 @@ def _money_section(answers, archetype: Archetype, rest: int) -> Section:
                 "needs %(needed)d paying clients, before costs."
             )
             % {
-                "per": _yuan(per_client),
-                "revenue": _yuan(archetype.benchmark("revenue").value),
+                "per": yuan(per_client),
+                "revenue": yuan(archetype.benchmark("revenue").value),
                 "clients": archetype.benchmark("clients").value,
-                "year": _yuan(floor * 12),
+                "year": yuan(floor * 12),
                 "needed": needed,
             }
         )
-    section.items = [
-        f"{_number(b.value)}{b.unit} {b.label}"
-        if b.unit == "%"
-        else f"{_number(b.value)} {b.label}"
-        for b in archetype.benchmarks
-    ]
+    section.items = [benchmark_text(b) for b in archetype.benchmarks]
     return section
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10_000 else f"{value:g}"
+def benchmark_text(benchmark: Benchmark) -> str:
+    value = benchmark.value
+    if benchmark.unit == "yuan":
+        amount = yuan(value)
+    elif benchmark.unit == "US$":
+        amount = us_dollars(value)
+    elif benchmark.unit == "%":
+        amount = f"{value:g}%"
+    else:
+        amount = number(value)
+    if (get_language() or "en").startswith("zh"):
+        return f"{benchmark.label}：{amount}"  # 一年的营收：1000万元
+    return f"{amount} {benchmark.label}"  # 10,000,000 yuan of revenue in a year
 
 
 def _risks_section(answers, archetype: Archetype) -> Section:

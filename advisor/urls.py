@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
+from profiles import views as profile_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("profiles.urls")),
     path("counsel/", include("advisor.counsel_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", profile_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -87,6 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Can log in to the admin site."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The language the member last chose; restored when they log in on any device.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

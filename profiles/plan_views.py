@@ -6,6 +6,7 @@ import json
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -84,11 +85,15 @@ def plan_retry(request: HttpRequest, plan_id) -> HttpResponse:
 @login_required
 @require_POST
 def plan_regenerate(request: HttpRequest, submission_id) -> HttpResponse:
-    """A new plan version for the same answers (after a failure, or a deleted plan)."""
+    """A new plan version for the same answers: after a failure, a deleted plan, or in the
+    other language (`language`, else the page's)."""
     submission = get_object_or_404(Submission.objects.for_owner(request.user), pk=submission_id)
     if submission.plans.exclude(status__in=[Plan.Status.READY, Plan.Status.FAILED]).exists():
         return _conflict(request, _("A plan for these answers is already being written."))
-    plan = submission.start_plan(language=request.LANGUAGE_CODE)
+    language = request.POST.get("language", request.LANGUAGE_CODE)
+    if language not in dict(settings.LANGUAGES):
+        language = request.LANGUAGE_CODE
+    plan = submission.start_plan(language=language)
     return redirect("plan", plan.pk)
 
 

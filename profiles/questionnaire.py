@@ -14,6 +14,8 @@ from typing import Any, Literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
+from profiles import formats
+
 SCHEMA_VERSION = 1
 TEXT_LIMIT = 1000
 
@@ -47,6 +49,7 @@ class Question:
     max_selected: int | None = None
     shows_when: When | None = None
     unit: Any = ""
+    money: bool = False  # an amount in yuan: the unit has %(amount)s, written per locale
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.shows_when is None or self.shows_when.holds(answers)
@@ -63,6 +66,8 @@ class Question:
             return separator.join(str(labels.get(v, v)) for v in value) if value else str(_("None"))
         if self.kind == "choice":
             return str(labels.get(value, value))
+        if self.money:
+            return self.unit % {"amount": formats.yuan(value)}
         if self.kind == "integer" and self.unit:
             return self.unit % {"count": value}
         return str(value)
@@ -346,7 +351,8 @@ STEPS: tuple[Step, ...] = (
                 _("Your floor, not your wish. For example 15000."),
                 minimum=0,
                 maximum=10_000_000,
-                unit=ngettext_lazy("%(count)d yuan a month", "%(count)d yuan a month", "count"),
+                unit=_("%(amount)s a month"),
+                money=True,
             ),
             Question(
                 "risk_tolerance",

@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retar
 from advisor import matching
 from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
+from profiles.language import remember_language
 from profiles.models import Draft, Submission
 
 SESSION_DRAFT = "draft_id"
@@ -76,6 +77,8 @@ def _render_step(request, step, form, draft, *, status=200):
         "draft": draft,
         "return_to_review": request.GET.get("return") == "review"
         or request.POST.get("return") == "review",
+        # The language switcher posts this step's answers along, so none is lost.
+        "switch_with_form": "step-form",
     }
     template = (
         "questionnaire/step.html#questionnaire" if request.htmx else "questionnaire/step.html"
@@ -114,6 +117,13 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         )
     draft = draft or _create_draft(request)
     form = StepForm(step, request.POST, answers=draft.answers)
+    if "language" in request.POST:
+        # The language switcher: keep what is valid so far, and come back to this step.
+        form.is_valid()
+        draft.save_step(step, _valid_part(form))
+        url = _step_url(step)
+        response = HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return remember_language(request, response, request.POST["language"])
     going_back = request.POST.get("nav") == "back"
     if form.is_valid() or (going_back and form.has_only_missing_answers()):
         draft.save_step(step, form.answers() if form.is_valid() else _valid_part(form))

@@ -7,10 +7,19 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from profiles.forms import SignupForm
+from profiles.language import remember_language
 from profiles.questionnaire_views import adopt_session_draft
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher (a plain POST form on every page)."""
+    return remember_language(
+        request, redirect(_safe_next(request)), request.POST.get("language", "")
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -30,7 +39,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            user = form.save()
+            user = form.save(commit=False)
+            user.language = request.LANGUAGE_CODE
+            user.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             adopt_session_draft(request)
             messages.success(request, _("Welcome to Leap. Your account is ready."))
@@ -54,6 +65,8 @@ class LoginView(InvalidFormIsBadRequest, auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         adopt_session_draft(self.request)
+        if self.request.user.language:  # the member's own choice, from any device
+            remember_language(self.request, response, self.request.user.language)
         return response
 
 

@@ -124,7 +124,7 @@ def test_the_plan_is_written_in_the_active_language():
         plan = plans.build(answers=LI_JING)
     assert plan["name"] == "网红服务创业者"
     assert section(plan, "rights")["title"] == "你的权利"
-    assert "144,000 元" in text(plan, "money")
+    assert "每年 14.4万元" in text(plan, "money")
 
 
 def test_building_is_deterministic():

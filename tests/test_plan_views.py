@@ -252,3 +252,23 @@ def test_a_new_plan_for_a_deleted_submission_is_404(client, alice, ready_plan):
     client.force_login(alice)
     assert client.post(reverse("plan_regenerate", args=[submission_id])).status_code == 404
     assert not Plan.objects.exists()
+
+
+def test_a_plan_can_be_written_again_in_the_other_language(client, alice, ready_plan):
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[ready_plan.pk])).content.decode()
+    assert "Write this plan again in 简体中文" in page
+    client.post(
+        reverse("plan_regenerate", args=[ready_plan.submission_id]), {"language": "zh-hans"}
+    )
+    new = Plan.objects.get(version=2)
+    assert new.language == "zh-hans"
+    plans.generate(new.pk)
+    new.refresh_from_db()
+    assert new.content["name"] == "网红服务创业者"
+
+
+def test_an_unknown_language_for_a_new_plan_is_the_pages(client, alice, ready_plan):
+    client.force_login(alice)
+    client.post(reverse("plan_regenerate", args=[ready_plan.submission_id]), {"language": "xx"})
+    assert Plan.objects.get(version=2).language == "en"

@@ -266,3 +266,14 @@ def test_a_keyboard_user_can_answer_and_fix_a_step(page: Page):
         assert answers[key] == LI_JING[key]
     assert answers["strain_signals"] == LI_JING["strain_signals"]
     assert answers["need_break"] == "long"
+
+
+def test_switching_language_mid_step_keeps_the_answers_given(page: Page):
+    page.goto("/questionnaire/work/")
+    page.get_by_label("Years of experience in tech").fill("8")
+    page.get_by_label("Hours you actually work in a typical week").fill("72")
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("当前工作")
+    expect(page.locator("#id_years_experience")).to_have_value("8")
+    expect(page.locator("#id_hours_per_week")).to_have_value("72")
