@@ -387,8 +387,10 @@ def generate(plan_id) -> str:
         return "nothing to do"
     if settings.PLAN_TEST_PAUSE:
         time.sleep(settings.PLAN_TEST_PAUSE)  # fault-injection tests kill the worker here
-    shared = Note.objects.filter(submission_id=plan.submission_id, shared=True)
-    notes = list(shared.values_list("text", flat=True))
+    notes = []
+    if plan.submission.consent_review:  # only a reviewed submission can have notes
+        shared = Note.objects.filter(submission_id=plan.submission_id, shared=True)
+        notes = list(shared.values_list("text", flat=True))
     with translation.override(plan.language):
         plan.content = build(answers=plan.submission.answers, archetype=plan.archetype, notes=notes)
     pdf = render_pdf(plan) if settings.PLAN_PDF else None

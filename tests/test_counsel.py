@@ -289,3 +289,17 @@ def test_the_members_export_has_the_review_and_only_shared_notes(client, counsel
     [submission] = client.get(reverse("account_export")).json()["submissions"]
     assert submission["review_status"] == "new"
     assert [n["text"] for n in submission["counsellor_notes"]] == ["For you."]
+
+
+def test_a_new_plan_version_carries_the_shared_notes(counsellor, alices):
+    from advisor import plans
+
+    counsellor.post(url("counsel_note", alices), {"text": "Only for us."})
+    counsellor.post(url("counsel_note", alices), {"text": "Rest first.", "shared": "on"})
+    data = {"archetype": "sustainable_switcher", "reason": "Runway."}
+    counsellor.post(url("counsel_override", alices), data)
+    new = Plan.objects.get(version=2)
+    plans.generate(new.pk)
+    new.refresh_from_db()
+    notes = next(s for s in new.content["sections"] if s["key"] == "notes")
+    assert notes["items"] == ["Rest first."]
