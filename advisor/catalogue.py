@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 import jsonschema
 from django.conf import settings
-from django.utils.translation import get_language
 
 from profiles import questionnaire
+from profiles.formats import is_chinese
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 MILESTONE_DAYS = (30, 60, 90)
@@ -42,7 +42,7 @@ class Text:
     zh: str
 
     def __str__(self) -> str:
-        return self.zh if (get_language() or "en").startswith("zh") else self.en
+        return self.zh if is_chinese() else self.en
 
 
 Op = Literal["is", "includes", "excludes", "at_least", "at_most"]

@@ -6,24 +6,20 @@ never disagree. Views call these functions; they hold no rules of their own.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from advisor import catalogue, plans
+from advisor.mail import email_member
 from advisor.models import AuditEvent, Note, Plan, Review
 
-logger = logging.getLogger(__name__)
 Action = AuditEvent.Action
 
 
@@ -136,13 +132,11 @@ REVIEWED_EMAIL = gettext_lazy("Your counsellor has reviewed your plan")
 def _tell_member(submission, subject) -> None:
     """Email the member, in the language of their latest plan, with a link to it."""
     plan = submission.plans.order_by("-version").first()
-    language = plan.language if plan else settings.LANGUAGE_CODE
-    with translation.override(language):
-        path = reverse("plan", args=[plan.pk]) if plan else reverse("plans")
-        body = render_to_string(
-            "counsel/member_email.txt", {"subject": subject, "url": settings.SITE_URL + path}
-        )
-        try:
-            send_mail(str(subject), body, None, [submission.owner.email])
-        except (smtplib.SMTPException, OSError):
-            logger.exception("could not email the member of submission %s", submission.pk)
+    path = reverse("plan", args=[plan.pk]) if plan else reverse("plans")
+    email_member(
+        submission.owner,
+        language=plan.language if plan else settings.LANGUAGE_CODE,
+        subject=subject,
+        template="counsel/member_email.txt",
+        context={"subject": subject, "url": settings.SITE_URL + path},
+    )

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 from functools import wraps
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,15 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from advisor import catalogue, counsel, matching
+from advisor import counsel, matching
+from advisor.forms import AssignForm, NoteForm, OverrideForm, QueueFilter
 from advisor.models import AuditEvent, Note, Review
-from profiles.models import User
 
 
 def counsellor_required(view):
@@ -39,61 +35,6 @@ def counsellor_required(view):
     return wrapped
 
 
-def _archetype_choices():
-    return [(a.slug, str(a.name)) for a in catalogue.archetypes()]
-
-
-class QueueFilter(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[("", gettext_lazy("Any status")), *Review.Status.choices],
-    )
-    archetype = forms.ChoiceField(label=gettext_lazy("Archetype"), required=False)
-    flag = forms.ChoiceField(
-        label=gettext_lazy("Flag"),
-        required=False,
-        choices=[("", gettext_lazy("Any")), ("high_strain", gettext_lazy("High strain"))],
-    )
-    assigned = forms.ChoiceField(
-        label=gettext_lazy("Assigned"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("Anyone")),
-            ("me", gettext_lazy("Assigned to me")),
-            ("none", gettext_lazy("Unassigned")),
-        ],
-    )
-    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
-    q = forms.CharField(label=gettext_lazy("Member email"), required=False, max_length=254)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["archetype"].choices = [("", _("Any archetype")), *_archetype_choices()]
-
-    def reviews(self, user):
-        """The filtered queue, by priority then age: one query whatever the page size."""
-        data = self.cleaned_data
-        reviews = Review.objects.select_related("submission__owner", "assignee").order_by(
-            "-priority", "created_at", "pk"
-        )
-        if data["status"]:
-            reviews = reviews.filter(status=data["status"])
-        if data["archetype"]:
-            reviews = reviews.filter(archetype=data["archetype"])
-        if data["flag"] == "high_strain":
-            reviews = reviews.filter(high_strain=True)
-        if data["assigned"] == "me":
-            reviews = reviews.filter(assignee=user)
-        elif data["assigned"] == "none":
-            reviews = reviews.filter(assignee__isnull=True)
-        if data["overdue"]:
-            reviews = reviews.overdue()
-        if data["q"]:
-            reviews = reviews.filter(submission__owner__email__icontains=data["q"].strip())
-        return reviews
-
-
 def _filtered(request: HttpRequest):
     form = QueueFilter(request.GET)
     return form, (form.reviews(request.user) if form.is_valid() else None)
@@ -106,14 +47,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     if reviews is None:
         return render(request, "counsel/queue.html", {"form": form, "page": None}, status=400)
     page = Paginator(reviews, settings.COUNSEL_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "overdue_before": _overdue_before()}
+    context = {"form": form, "page": page}
     if request.htmx:
         return render(request, "counsel/queue.html#results", context)
     return render(request, "counsel/queue.html", context)
-
-
-def _overdue_before():
-    return timezone.now() - timedelta(days=settings.REVIEW_SLA_DAYS)
 
 
 @counsellor_required
@@ -128,13 +65,12 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["submission", "member", "submitted", "status", "archetype", "priority",
                      "high_strain", "assignee", "overdue"])  # fmt: skip
-    overdue_before = _overdue_before()
     for review in reviews.iterator(chunk_size=500):
         writer.writerow([
             review.submission_id, review.submission.owner.email,
             review.created_at.isoformat(), review.status, review.archetype, review.priority,
             review.high_strain, review.assignee.email if review.assignee else "",
-            review.status != Review.Status.REVIEWED and review.created_at < overdue_before,
+            review.is_overdue,
         ])  # fmt: skip
     counsel.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
                    detail=request.GET.urlencode())  # fmt: skip
@@ -148,33 +84,6 @@ def _get_review(submission_id) -> Review:
     """The review of a submission whose member consented; 404 for any other."""
     reviews = Review.objects.select_related("submission__owner", "assignee")
     return get_object_or_404(reviews, submission_id=submission_id)
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
-    )
-    shared = forms.BooleanField(
-        label=gettext_lazy("Share with the member (shown on their plan, and emailed)"),
-        required=False,
-    )
-
-
-class OverrideForm(forms.Form):
-    archetype = forms.ChoiceField(label=gettext_lazy("Write the plan for"))
-    reason = forms.CharField(
-        label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["archetype"].choices = _archetype_choices()
-
-
-class AssignForm(forms.Form):
-    counsellor = forms.ModelChoiceField(
-        label=gettext_lazy("Assign to"), queryset=User.objects.counsellors().order_by("email")
-    )
 
 
 def _render_review(request, review: Review, *, status: int = 200, **forms_and_message):
@@ -192,8 +101,6 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
         or OverrideForm(initial={"archetype": review.archetype}),
         "assign_form": forms_and_message.get("assign_form") or AssignForm(),
         "problem": forms_and_message.get("problem"),
-        "overdue": review.status != Review.Status.REVIEWED
-        and review.created_at < _overdue_before(),
     }
     return render(request, "counsel/submission.html", context, status=status)
 

@@ -15,17 +15,19 @@ class PlanQuerySet(models.QuerySet):
     def claimable(self, *, now=None) -> "PlanQuerySet":
         """Plans a delivery of the task may take: queued, or running for longer than a
         task may run (its worker died)."""
-        return self.filter(Q(status=Plan.Status.QUEUED) | _overdue(now or timezone.now()))
+        return self.filter(Q(status=Plan.Status.QUEUED) | _running_too_long(now or timezone.now()))
 
     def stuck(self, *, now=None) -> "PlanQuerySet":
         """Plans no worker is on: queued and not sent for a sweep's time (the broker was
         down, or the message was lost), or running for too long (the worker died)."""
         now = now or timezone.now()
         unsent = now - timedelta(seconds=settings.PLAN_SWEEP_SECONDS)
-        return self.filter(Q(status=Plan.Status.QUEUED, enqueued_at__lt=unsent) | _overdue(now))
+        return self.filter(
+            Q(status=Plan.Status.QUEUED, enqueued_at__lt=unsent) | _running_too_long(now)
+        )
 
 
-def _overdue(now) -> Q:
+def _running_too_long(now) -> Q:
     hard_limit = timedelta(seconds=settings.PLAN_TIME_LIMIT)
     return Q(status=Plan.Status.RUNNING, started_at__lt=now - hard_limit)
 
@@ -77,11 +79,13 @@ class Plan(models.Model):
         """A new queued version for `submission`, sent to a worker once it is committed.
 
         Call inside the transaction that made the submission: nothing is sent if it
-        rolls back, and the unique version stops a second plan for a double submit.
+        rolls back. Concurrent starts wait for each other on the submission's row, so
+        versions never clash.
         """
         from advisor import tasks
 
         with transaction.atomic():
+            submission.lock()
             latest = cls.objects.filter(submission=submission).aggregate(v=Max("version"))["v"]
             plan = cls.objects.create(
                 submission=submission,
@@ -128,12 +132,14 @@ class PlanPDF(models.Model):
         return f"PDF of {self.plan}"
 
 
+def _sla_cutoff():
+    """Submitted before this and not yet reviewed: overdue (settings.REVIEW_SLA_DAYS)."""
+    return timezone.now() - timedelta(days=settings.REVIEW_SLA_DAYS)
+
+
 class ReviewQuerySet(models.QuerySet):
-    def overdue(self, *, now=None) -> "ReviewQuerySet":
-        """Not reviewed within the SLA (settings.REVIEW_SLA_DAYS) of being submitted."""
-        now = now or timezone.now()
-        cutoff = now - timedelta(days=settings.REVIEW_SLA_DAYS)
-        return self.exclude(status=Review.Status.REVIEWED).filter(created_at__lt=cutoff)
+    def overdue(self) -> "ReviewQuerySet":
+        return self.exclude(status=Review.Status.REVIEWED).filter(created_at__lt=_sla_cutoff())
 
 
 class Review(models.Model):
@@ -192,6 +198,10 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.submission_id} ({self.status})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != self.Status.REVIEWED and self.created_at < _sla_cutoff()
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())

@@ -7,31 +7,27 @@ renders the PDF, stores both and emails the member, and is safe to run twice.
 
 from __future__ import annotations
 
-import logging
 import math
-import smtplib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from advisor import catalogue, matching
 from advisor.catalogue import Archetype, Benchmark
+from advisor.mail import email_member
 from advisor.models import Note, Plan, PlanPDF
 from profiles import questionnaire
-from profiles.formats import number, us_dollars, yuan
-
-logger = logging.getLogger(__name__)
+from profiles.formats import is_chinese, number, us_dollars, yuan
 
 STANDARD_WEEK = 40  # hours
 OVERTIME_CAP_MONTH = 36  # hours a month, Labour Law of the PRC, article 41
@@ -237,7 +233,7 @@ def benchmark_text(benchmark: Benchmark) -> str:
         amount = f"{value:g}%"
     else:
         amount = number(value)
-    if (get_language() or "en").startswith("zh"):
+    if is_chinese():
         return f"{benchmark.label}：{amount}"  # 一年的营收：1000万元
     return f"{amount} {benchmark.label}"  # 10,000,000 yuan of revenue in a year
 
@@ -412,28 +408,26 @@ def generate(plan_id) -> str:
 
 
 def fail(plan_id, message) -> None:
-    """Mark a plan failed, saying why in the plan's own language (`message` is lazy)."""
-    plan = Plan.objects.filter(pk=plan_id).exclude(status=Plan.Status.READY).first()
-    if plan is None:
-        return
-    with translation.override(plan.language):
-        plan.error = str(message)
-    plan.status = Plan.Status.FAILED
-    plan.finished_at = timezone.now()
-    plan.save(update_fields=["status", "error", "finished_at"])
+    fail_all(Plan.objects.filter(pk=plan_id), message)
+
+
+def fail_all(plans: QuerySet[Plan], message) -> None:
+    """Mark these plans failed, unless ready, saying why (`message` is lazy) in each plan's
+    own language: one UPDATE per language, however many plans."""
+    unfinished = plans.exclude(status=Plan.Status.READY)
+    for language in unfinished.order_by().values_list("language", flat=True).distinct():
+        with translation.override(language):
+            error = str(message)
+        unfinished.filter(language=language).update(
+            status=Plan.Status.FAILED, error=error, finished_at=timezone.now()
+        )
 
 
 def _email_ready(plan: Plan) -> None:
-    """Tell the member; a mail server that is down must not undo a plan that is ready."""
-    member = plan.submission.owner
-    with translation.override(plan.language):
-        url = settings.SITE_URL + reverse("plan", args=[plan.pk])
-        try:
-            send_mail(
-                _("Your Leap plan is ready"),
-                render_to_string("advisor/plan_ready_email.txt", {"plan": plan, "url": url}),
-                None,
-                [member.email],
-            )
-        except (smtplib.SMTPException, OSError):
-            logger.exception("plan %s is ready, but the email to its member failed", plan.pk)
+    email_member(
+        plan.submission.owner,
+        language=plan.language,
+        subject=gettext_lazy("Your Leap plan is ready"),
+        template="advisor/plan_ready_email.txt",
+        context={"plan": plan, "url": settings.SITE_URL + reverse("plan", args=[plan.pk])},
+    )

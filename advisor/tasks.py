@@ -69,10 +69,9 @@ def enqueue(plan_id) -> bool:
 def requeue_stuck_plans() -> int:
     """Beat runs this: send again the plans no worker is on (see PlanQuerySet.stuck)."""
     stuck = Plan.objects.stuck()
-    given_up = stuck.filter(attempts__gte=settings.PLAN_MAX_ATTEMPTS)
     # It has killed or outlasted a worker each time: stop, and say so.
-    for plan_id in given_up.values_list("pk", flat=True):
-        plans.fail(plan_id, _("We tried several times and could not write your plan."))
+    given_up = stuck.filter(attempts__gte=settings.PLAN_MAX_ATTEMPTS)
+    plans.fail_all(given_up, _("We tried several times and could not write your plan."))
     ids = list(stuck.values_list("pk", flat=True))
     stuck.update(status=Plan.Status.QUEUED, enqueued_at=timezone.now())
     return sum(enqueue(plan_id) for plan_id in ids)

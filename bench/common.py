@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -31,6 +32,24 @@ def django_env(database_url: str, **overrides: str) -> dict[str, str]:
 
 class BenchError(Exception):
     """The benchmark could not be set up."""
+
+
+def in_scratch_dir(run: Callable[[Path], int]) -> int:
+    """`run(directory)` in a temporary directory removed after it; a BenchError is exit 1."""
+    with tempfile.TemporaryDirectory(prefix="leap-bench-") as tmp:
+        try:
+            return run(Path(tmp))
+        except BenchError as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+            return 1
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Use Django in this process too, with the benchmark's settings and database."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
 
 
 def is_postgres(url: str) -> bool:

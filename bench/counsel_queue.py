@@ -8,10 +8,7 @@ it could not run or a request got a wrong answer.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BenchError, database, manage  # noqa: E402
+from bench.common import database, in_scratch_dir, manage, setup_django  # noqa: E402
 from bench.step_save import (  # noqa: E402
     Client,
     Request,
@@ -111,10 +108,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         env = server_env(database_url, tmp / "static")
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
-        os.environ.update(env)
-        import django
-
-        django.setup()
+        setup_django(env)
         seed(args.submissions)
         described += f", {args.submissions} submissions under review"
         targets = {"bare": bare_request, "queue": queue_request}
@@ -136,14 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per client")
     args = parser.parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="leap-bench-"))
-    try:
-        return run(args, tmp)
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return in_scratch_dir(lambda tmp: run(args, tmp))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BenchError, database, django_env, manage  # noqa: E402
+from bench.common import BenchError, database, django_env, in_scratch_dir, manage, setup_django  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TARGET_PERCENT = 50.0
@@ -161,10 +160,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     with database(tmp) as (database_url, described):
         env = bench_env(database_url, queue)
         manage(env, "migrate", "--noinput")
-        os.environ.update(env)
-        import django
-
-        django.setup()
+        setup_django(env)
         log = tmp / "worker.log"
         worker = start_worker(env, args.concurrency, log)
         try:
@@ -205,12 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if min(args.plans, args.concurrency, args.pdf_rounds) < 1:
         parser.error("--plans, --concurrency and --pdf-rounds must be at least 1")
-    with tempfile.TemporaryDirectory(prefix="leap-bench-") as tmp:
-        try:
-            return run(args, Path(tmp))
-        except BenchError as exc:
-            print(f"bench: {exc}", file=sys.stderr)
-            return 1
+    return in_scratch_dir(lambda tmp: run(args, tmp))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 WAN, YI = 10_000, 100_000_000
 
 
-def _chinese() -> bool:
+def is_chinese() -> bool:
+    """Whether the active language is Chinese (Leap speaks only zh-hans of it)."""
     return (get_language() or "en").startswith("zh")
 
 
@@ -17,7 +18,7 @@ def _trim(value: float) -> str:
 
 
 def number(value: float) -> str:
-    if _chinese():
+    if is_chinese():
         for size, unit in ((YI, "亿"), (WAN, "万")):
             if abs(value) >= size:
                 return f"{_trim(value / size)}{unit}"
@@ -26,8 +27,8 @@ def number(value: float) -> str:
 
 
 def yuan(amount: float) -> str:
-    return f"{number(amount)}元" if _chinese() else f"{number(round(amount))} yuan"
+    return f"{number(amount)}元" if is_chinese() else f"{number(round(amount))} yuan"
 
 
 def us_dollars(amount: float) -> str:
-    return f"{number(amount)}美元" if _chinese() else f"US${number(amount)}"
+    return f"{number(amount)}美元" if is_chinese() else f"US${number(amount)}"

@@ -4,15 +4,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
-def _known_language(code: str) -> str:
-    """A language Leap speaks, or English: an unknown code is no error."""
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+def known_language(code: str, *, default: str = settings.LANGUAGE_CODE) -> str:
+    """A language Leap speaks, or `default` (English): an unknown code is no error."""
+    return code if code in dict(settings.LANGUAGES) else default
 
 
 def remember_language(request: HttpRequest, response: HttpResponse, code: str) -> HttpResponse:
     """Speak `code` from the next page on (a cookie, as Django's own switcher sets), and
     keep it on the member's account so that it follows them to any device."""
-    code = _known_language(code)
+    code = known_language(code)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -240,6 +240,11 @@ class Submission(models.Model):
                 counsel.open_review(submission, archetype=plan.archetype)
         return submission
 
+    def lock(self) -> None:
+        """Hold this submission's row until the transaction ends, so that plans for it are
+        started one at a time (their versions are numbered from the latest)."""
+        Submission.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
+
     def start_plan(self, *, language: str, archetype: str | None = None) -> Plan:
         """Queue a new plan version, written in `language`: for the best match, or the
         archetype a counsellor chose."""

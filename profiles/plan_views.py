@@ -6,13 +6,13 @@ import json
 import uuid
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from advisor.models import Note, Plan, Review
 from profiles import privacy
 from profiles.forms import DeleteAccountForm
+from profiles.language import known_language
 from profiles.models import Submission
 
 
@@ -88,12 +89,12 @@ def plan_regenerate(request: HttpRequest, submission_id) -> HttpResponse:
     """A new plan version for the same answers: after a failure, a deleted plan, or in the
     other language (`language`, else the page's)."""
     submission = get_object_or_404(Submission.objects.for_owner(request.user), pk=submission_id)
-    if submission.plans.exclude(status__in=[Plan.Status.READY, Plan.Status.FAILED]).exists():
-        return _conflict(request, _("A plan for these answers is already being written."))
-    language = request.POST.get("language", request.LANGUAGE_CODE)
-    if language not in dict(settings.LANGUAGES):
-        language = request.LANGUAGE_CODE
-    plan = submission.start_plan(language=language)
+    language = known_language(request.POST.get("language", ""), default=request.LANGUAGE_CODE)
+    with transaction.atomic():
+        submission.lock()  # a double click: the second waits, then finds the first's plan
+        if submission.plans.exclude(status__in=[Plan.Status.READY, Plan.Status.FAILED]).exists():
+            return _conflict(request, _("A plan for these answers is already being written."))
+        plan = submission.start_plan(language=language)
     return redirect("plan", plan.pk)
 
 
@@ -153,17 +154,17 @@ def plan_delete(request: HttpRequest, plan_id) -> HttpResponse:
 @require_GET
 @never_cache
 def plan_compare(request: HttpRequest) -> HttpResponse:
-    ids = request.GET.getlist("pick")
-    if len(ids) != 2 or not all(_is_uuid(i) for i in ids) or ids[0] == ids[1]:
+    ids = _uuids(request.GET.getlist("pick"))
+    if ids is None or len(set(ids)) != 2:
         return render(
             request,
             "plans/problem.html",
             {"message": _("Choose two different plans to compare.")},
             status=400,
         )
-    found = {str(p.pk): p for p in Plan.objects.for_owner(request.user).filter(pk__in=ids)}
+    found = {p.pk: p for p in Plan.objects.for_owner(request.user).filter(pk__in=ids)}
     if len(found) != 2:
-        return render(request, "404.html", status=404)
+        raise Http404
     first, second = (found[i] for i in ids)
     if first.status != Plan.Status.READY or second.status != Plan.Status.READY:
         return _conflict(request, _("Only plans that are ready can be compared."))
@@ -174,12 +175,12 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _is_uuid(value: str) -> bool:
+def _uuids(values: list[str]) -> list[uuid.UUID] | None:
+    """The values as UUIDs, whatever their case or hyphens; None if one is not a UUID."""
     try:
-        uuid.UUID(value)
+        return [uuid.UUID(value) for value in values]
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def compare_sections(first: Plan, second: Plan) -> list[dict]:

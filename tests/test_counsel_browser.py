@@ -5,17 +5,9 @@ from playwright.sync_api import Page, expect
 
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING, LIU_CHEN
-from tests.browser import assert_no_axe_violations
-from tests.conftest import PASSWORD
+from tests.browser import assert_no_axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def log_out(page: Page) -> None:

@@ -6,17 +6,9 @@ from playwright.sync_api import Page, expect
 from advisor.models import Plan
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from tests.browser import assert_no_axe_violations
-from tests.conftest import PASSWORD
+from tests.browser import assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_member_submits_and_watches_the_plan_arrive(page: Page, alice, worker):

@@ -272,3 +272,14 @@ def test_an_unknown_language_for_a_new_plan_is_the_pages(client, alice, ready_pl
     client.force_login(alice)
     client.post(reverse("plan_regenerate", args=[ready_plan.submission_id]), {"language": "xx"})
     assert Plan.objects.get(version=2).language == "en"
+
+
+def test_plan_ids_compare_whatever_their_case(client, alice, ready_plan):
+    second = Submission.submit(
+        Draft.objects.create(owner=alice, answers={**LI_JING, "hours_per_week": 45}),
+        consent_review=False,
+    ).plans.get()
+    plans.generate(second.pk)
+    client.force_login(alice)
+    picks = [str(ready_plan.pk).upper(), str(second.pk)]
+    assert client.get(reverse("plan_compare"), {"pick": picks}).status_code == 200

@@ -14,7 +14,7 @@ from advisor.models import Plan, PlanPDF
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING
 from tests import services
-from tests.conftest import PASSWORD
+from tests.browser import log_in
 
 pytestmark = pytest.mark.integration
 
@@ -175,10 +175,7 @@ def test_with_the_broker_down_at_submit_the_plan_is_ready_once_it_is_back(
         with services.Server(crew.env, tmp_path / "web.log") as web:
             page = context.new_page()
             page.set_default_timeout(15_000)
-            page.goto(web.url + reverse("login"))
-            page.get_by_label("Email address").fill(alice.email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
+            log_in(page, alice.email, base_url=web.url)
             page.goto(web.url + reverse("questionnaire_review"))
 
             broker.stop()
