@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -358,16 +358,6 @@ def build(
 # --- Making a plan in the worker -----------------------------------------------------
 
 
-def _claim(plan_id) -> Plan | None:
-    """Mark the plan running for this delivery, or None when there is nothing to do: it
-    is finished, gone, or another delivery is on it right now. One UPDATE decides."""
-    now = timezone.now()
-    taken = Plan.objects.claimable(now=now).filter(pk=plan_id)
-    if not taken.update(status=Plan.Status.RUNNING, started_at=now, attempts=F("attempts") + 1):
-        return None
-    return Plan.objects.select_related("submission__owner").get(pk=plan_id)
-
-
 def render_pdf(plan: Plan) -> bytes:
     from weasyprint import HTML
 
@@ -378,7 +368,7 @@ def render_pdf(plan: Plan) -> bytes:
 
 def generate(plan_id) -> str:
     """Build, render and store one plan; safe to run again for the same plan."""
-    plan = _claim(plan_id)
+    plan = Plan.objects.claim(plan_id)
     if plan is None:
         return "nothing to do"
     if settings.PLAN_TEST_PAUSE:

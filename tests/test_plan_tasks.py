@@ -82,3 +82,30 @@ def test_a_failure_is_told_in_the_plans_own_language(plan):
     tasks.generate_plan.apply([str(plan.pk)])
     plan.refresh_from_db()
     assert plan.error == "撰写计划时出了问题。"
+
+
+def test_a_claim_marks_the_plan_running_and_loads_what_writing_it_needs(
+    plan, alice, django_assert_num_queries
+):
+    now = timezone.now()
+    with django_assert_num_queries(1):  # the claim and the reads, in one statement
+        claimed = Plan.objects.claim(str(plan.pk).upper(), now=now)
+        assert claimed.submission.answers == LI_JING
+        assert claimed.submission.owner.email == "alice@example.com"
+    assert (claimed.pk, claimed.status, claimed.attempts) == (plan.pk, "running", 1)
+    assert claimed.started_at == now and claimed.language == plan.language
+    assert claimed.submission.created_at == plan.submission.created_at  # loaded on access
+    plan.refresh_from_db()
+    assert (plan.status, plan.started_at, plan.attempts) == ("running", now, 1)
+
+
+def test_a_plan_is_claimed_by_one_delivery_until_its_run_is_overdue(plan, settings):
+    started = timezone.now()
+    assert Plan.objects.claim(plan.pk, now=started) is not None
+    assert Plan.objects.claim(plan.pk, now=started) is None  # another delivery is on it
+    overdue = started + timedelta(seconds=settings.PLAN_TIME_LIMIT + 1)
+    assert Plan.objects.claim(plan.pk, now=overdue).attempts == 2  # its worker died
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.READY)
+    assert Plan.objects.claim(plan.pk, now=overdue + timedelta(days=1)) is None
+    plan.delete()
+    assert Plan.objects.claim(plan.pk) is None
