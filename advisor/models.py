@@ -25,7 +25,8 @@ class PlanQuerySet(models.QuerySet):
         One statement does all that: a round trip to the database is a good part of what
         a plan costs the worker (bench/README.md). Django's update() returns no rows, so
         this is UPDATE ... RETURNING (PostgreSQL, SQLite >= 3.35) around the WHERE clause
-        the ORM compiles from claimable(), with subqueries for the other two tables.
+        the ORM compiles from claimable(), with subqueries for the other two tables. Call
+        it on Plan.objects: a filter on another table would not fit in that WHERE clause.
         """
         from profiles.models import Submission, User
 
@@ -92,9 +93,8 @@ def _instance(model, connection, columns: dict):
     for field in model._meta.concrete_fields:
         if field.column in columns:
             value, col = columns[field.column], field.get_col(model._meta.db_table)
-            for convert in connection.ops.get_db_converters(col) + field.get_db_converters(
-                connection
-            ):
+            converters = connection.ops.get_db_converters(col)
+            for convert in converters + field.get_db_converters(connection):
                 value = convert(value, col, connection)
             loaded[field.attname] = value
     return model.from_db(connection.alias, list(loaded), list(loaded.values()))

@@ -85,7 +85,7 @@ def test_a_failure_is_told_in_the_plans_own_language(plan):
 
 
 def test_a_claim_marks_the_plan_running_and_loads_what_writing_it_needs(
-    plan, alice, django_assert_num_queries
+    plan, django_assert_num_queries
 ):
     now = timezone.now()
     with django_assert_num_queries(1):  # the claim and the reads, in one statement
