@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import database, in_scratch_dir, manage, setup_django  # noqa: E402
+from bench.common import count, database, in_scratch_dir, manage, setup_django  # noqa: E402
 from bench.step_save import (  # noqa: E402
     Client,
     Request,
@@ -124,10 +124,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=int, default=10_000, help="submissions to seed")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (threads)")
-    parser.add_argument("--requests", type=int, default=100, help="measured requests per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--submissions", type=count, default=10_000, help="submissions to seed")
+    parser.add_argument("--clients", type=count, default=4, help="concurrent clients (threads)")
+    parser.add_argument("--requests", type=count, default=100, help="measured requests per client")
+    parser.add_argument("--workers", type=count, default=2, help="gunicorn workers")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per client")
     args = parser.parse_args(argv)
     return in_scratch_dir(lambda tmp: run(args, tmp))

@@ -23,6 +23,7 @@ import django  # noqa: E402
 django.setup()
 
 from advisor import matching  # noqa: E402
+from bench.common import count  # noqa: E402
 from profiles import questionnaire as q  # noqa: E402
 
 TARGET_MS = 1.0
@@ -73,8 +74,8 @@ def seconds_per_call(function: Callable[[dict], object], sets: list[dict], round
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=500, help="answer sets per pass")
-    parser.add_argument("--rounds", type=int, default=20, help="passes; the best one counts")
+    parser.add_argument("--answers", type=count, default=500, help="answer sets per pass")
+    parser.add_argument("--rounds", type=count, default=20, help="passes; the best one counts")
     args = parser.parse_args()
 
     sets = answer_sets(args.answers)

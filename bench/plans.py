@@ -19,7 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BenchError, database, django_env, in_scratch_dir, manage, setup_django  # noqa: E402
+from bench.common import (  # noqa: E402
+    BenchError,
+    count,
+    database,
+    django_env,
+    in_scratch_dir,
+    manage,
+    setup_django,
+)
 
 BIN = Path(sys.executable).parent
 TARGET_PERCENT = 50.0
@@ -212,14 +220,12 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plans", type=int, default=1000, help="plans (and no-op tasks) to run")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of both, for the median")
-    parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
-    parser.add_argument("--pdf-rounds", type=int, default=10, help="PDF renders to time")
+    parser.add_argument("--plans", type=count, default=1000, help="plans (and no-op tasks) to run")
+    parser.add_argument("--rounds", type=count, default=5, help="rounds of both, for the median")
+    parser.add_argument("--concurrency", type=count, default=2, help="worker processes")
+    parser.add_argument("--pdf-rounds", type=count, default=10, help="PDF renders to time")
     parser.add_argument("--target", type=float, default=TARGET_PERCENT, help="pass mark, %%")
     args = parser.parse_args(argv)
-    if min(args.plans, args.rounds, args.concurrency, args.pdf_rounds) < 1:
-        parser.error("--plans, --rounds, --concurrency and --pdf-rounds must be at least 1")
     return in_scratch_dir(lambda tmp: run(args, tmp))
 
 

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BenchError, database, django_env, in_scratch_dir, manage  # noqa: E402
+from bench.common import BenchError, count, database, django_env, in_scratch_dir, manage  # noqa: E402
 
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -339,15 +339,12 @@ def report(results: list[Result], target: float) -> int:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (threads)")
-    parser.add_argument("--requests", type=int, default=200, help="measured requests per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--clients", type=count, default=8, help="concurrent clients (threads)")
+    parser.add_argument("--requests", type=count, default=200, help="measured requests per client")
+    parser.add_argument("--workers", type=count, default=2, help="gunicorn workers")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per client")
     parser.add_argument("--target", type=float, default=TARGET_PERCENT, help="pass mark, %%")
     args = parser.parse_args(argv)
-    for name in ("clients", "requests", "workers"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
     return args
 
 
