@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
 
@@ -22,3 +22,30 @@ def close_old_connections(task=None, **kwargs) -> None:
 
     if task is None or not task.request.is_eager:
         close_old_connections()
+
+
+@worker_init.connect
+def tune_database_for_tasks(**kwargs) -> None:
+    """Database connections in worker processes (set before the pool forks), for tasks
+    whose writes are all derived from what members have committed already, and redone
+    if lost: a plan is written again by the sweeper, a failure or a requeue redone.
+
+    - No health check, a SELECT 1 before each task's first query: a plan's whole run
+      is two statements, and the check would add a third round trip. A connection that
+      broke while idle fails its task's first query instead; the task retries that
+      (TRANSIENT in advisor/tasks.py), and close_old_connections drops the connection.
+    - Asynchronous commit on PostgreSQL (WORKER_ASYNC_COMMIT): a task does not wait for
+      the commit's WAL flush, about 0.2 ms twice a plan. A database crash can lose the
+      last 0.6 s of the workers' writes, and nothing else (web requests keep synchronous
+      commits): those plans go back to queued or running, and are written again.
+
+    Both are measured in bench/README.md.
+    """
+    from django.conf import settings
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=False):
+        connection.settings_dict["CONN_HEALTH_CHECKS"] = False
+        if connection.vendor == "postgresql" and settings.WORKER_ASYNC_COMMIT:
+            options = connection.settings_dict["OPTIONS"]
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()

@@ -2,7 +2,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,39 +12,38 @@ class PlanQuerySet(models.QuerySet):
     def for_owner(self, user) -> "PlanQuerySet":
         return self.filter(submission__owner=user)
 
-    def claimable(self, *, now=None) -> "PlanQuerySet":
-        """Plans a delivery of the task may take: queued, or running for longer than a
-        task may run (its worker died)."""
-        return self.filter(Q(status=Plan.Status.QUEUED) | _running_too_long(now or timezone.now()))
-
     def claim(self, plan_id, *, now=None) -> "Plan | None":
-        """Mark this plan running for one delivery of the task, if it is claimable, and
-        return it with its submission's answers and member's email loaded; None when there
-        is nothing to do: it is finished, gone, or another delivery is on it right now.
+        """Mark this plan running for one delivery of the task, if a delivery may take it,
+        and return it with its submission's answers and member's email loaded; None when
+        there is nothing to do: it is finished, gone, or another delivery is on it now.
 
-        One statement does all that: a round trip to the database is a good part of what
-        a plan costs the worker (bench/README.md). Django's update() returns no rows, so
-        this is UPDATE ... RETURNING (PostgreSQL, SQLite >= 3.35) around the WHERE clause
-        the ORM compiles from claimable(), with subqueries for the other two tables. Call
-        it on Plan.objects: a filter on another table would not fit in that WHERE clause.
+        A delivery may take a plan that is queued, or running for longer than a task may
+        run (its worker died). One statement does all that: a round trip to the database,
+        and the ORM building a query, are a good part of what a plan costs the worker
+        (bench/README.md). Django's update() returns no rows, so this is UPDATE ...
+        RETURNING (PostgreSQL, SQLite >= 3.35), with subqueries for the other two tables.
         """
         from profiles.models import Submission, User
 
         now = now or timezone.now()
-        taken = self.claimable(now=now).filter(pk=plan_id)
-        connection = connections[taken.db]
-        where, params = taken.query.get_compiler(connection=connection).compile(taken.query.where)
+        connection = self._write_connection()
         plan_columns = [field.column for field in Plan._meta.concrete_fields]
-        started_at = Plan._meta.get_field("started_at").get_db_prep_value(now, connection)
         sql = _CLAIM.format(
             plan=Plan._meta.db_table,
             submission=Submission._meta.db_table,
             user=User._meta.db_table,
-            where=where,
             plan_columns=", ".join(plan_columns),
         )
+        params = [
+            Plan.Status.RUNNING,
+            _prep("started_at", now, connection),
+            _prep("id", plan_id, connection),
+            Plan.Status.QUEUED,
+            Plan.Status.RUNNING,
+            _prep("started_at", _overdue(now), connection),
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [Plan.Status.RUNNING, started_at, *params])
+            cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
             return None
@@ -64,25 +63,55 @@ class PlanQuerySet(models.QuerySet):
         plan.submission.owner = _instance(User, connection, {"id": owner_id, "email": email})
         return plan
 
+    def finish(self, plan: "Plan", *, now=None) -> bool:
+        """Store `plan.content` and mark it ready, if the run that `claim` returned it for
+        is still the plan's current one; False when it is not: that delivery was taken
+        for dead and overtaken, and changes nothing. One statement, like `claim`."""
+        now = now or timezone.now()
+        connection = self._write_connection()
+        params = [
+            _prep("content", plan.content, connection),
+            Plan.Status.READY,
+            _prep("finished_at", now, connection),
+            _prep("id", plan.pk, connection),
+            Plan.Status.RUNNING,
+            _prep("started_at", plan.started_at, connection),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH.format(plan=Plan._meta.db_table), params)
+            finished = cursor.rowcount == 1
+        if finished:
+            plan.status, plan.finished_at = Plan.Status.READY, now
+        return finished
+
+    def _write_connection(self):
+        return connections[self._db or router.db_for_write(self.model)]
+
     def stuck(self, *, now=None) -> "PlanQuerySet":
         """Plans no worker is on: queued and not sent for a sweep's time (the broker was
         down, or the message was lost), or running for too long (the worker died)."""
         now = now or timezone.now()
         unsent = now - timedelta(seconds=settings.PLAN_SWEEP_SECONDS)
         return self.filter(
-            Q(status=Plan.Status.QUEUED, enqueued_at__lt=unsent) | _running_too_long(now)
+            Q(status=Plan.Status.QUEUED, enqueued_at__lt=unsent)
+            | Q(status=Plan.Status.RUNNING, started_at__lt=_overdue(now))
         )
 
 
 _CLAIM = """
 UPDATE {plan} SET status = %s, started_at = %s, attempts = attempts + 1
-WHERE {where}
+WHERE id = %s AND (status = %s OR (status = %s AND started_at < %s))
 RETURNING {plan_columns},
     (SELECT answers FROM {submission} WHERE id = {plan}.submission_id),
     (SELECT consent_review FROM {submission} WHERE id = {plan}.submission_id),
     (SELECT owner_id FROM {submission} WHERE id = {plan}.submission_id),
     (SELECT email FROM {user} WHERE id =
         (SELECT owner_id FROM {submission} WHERE id = {plan}.submission_id))
+"""
+
+_FINISH = """
+UPDATE {plan} SET content = %s, status = %s, finished_at = %s
+WHERE id = %s AND status = %s AND started_at = %s
 """
 
 
@@ -100,9 +129,14 @@ def _instance(model, connection, columns: dict):
     return model.from_db(connection.alias, list(loaded), list(loaded.values()))
 
 
-def _running_too_long(now) -> Q:
-    hard_limit = timedelta(seconds=settings.PLAN_TIME_LIMIT)
-    return Q(status=Plan.Status.RUNNING, started_at__lt=now - hard_limit)
+def _prep(field_name: str, value, connection):
+    """`value` as a plan's field stores it, for a statement's parameters."""
+    return Plan._meta.get_field(field_name).get_db_prep_save(value, connection)
+
+
+def _overdue(now):
+    """A run started before this has outlasted the hard time limit: its worker died."""
+    return now - timedelta(seconds=settings.PLAN_TIME_LIMIT)
 
 
 class Plan(models.Model):
@@ -116,7 +150,10 @@ class Plan(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     submission = models.ForeignKey(
-        "profiles.Submission", on_delete=models.CASCADE, related_name="plans"
+        "profiles.Submission",
+        on_delete=models.CASCADE,
+        related_name="plans",
+        db_index=False,  # one_plan_per_version's index starts with it
     )
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
@@ -142,7 +179,15 @@ class Plan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "version"], name="one_plan_per_version")
         ]
-        indexes = [models.Index(fields=["status", "enqueued_at"])]
+        indexes = [
+            # For the sweeper: only the unfinished few, so a plan that becomes ready
+            # leaves it rather than adding to it (each index costs every status change).
+            models.Index(
+                fields=["status", "enqueued_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="plan_unfinished",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Plan {self.version} of {self.submission_id} ({self.status})"

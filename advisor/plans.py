@@ -380,15 +380,11 @@ def generate(plan_id) -> str:
     with translation.override(plan.language):
         plan.content = build(answers=plan.submission.answers, archetype=plan.archetype, notes=notes)
     pdf = render_pdf(plan) if settings.PLAN_PDF else None
-    # Only the delivery that claimed this run may finish it: one that was taken for dead
-    # and overtaken changes nothing.
-    ours = Plan.objects.filter(pk=plan.pk, status=Plan.Status.RUNNING, started_at=plan.started_at)
-    ready = {"content": plan.content, "status": Plan.Status.READY, "finished_at": timezone.now()}
     if pdf is None:
-        finished = ours.update(**ready)
+        finished = Plan.objects.finish(plan)
     else:
         with transaction.atomic():  # the plan is ready only with its PDF
-            finished = ours.update(**ready)
+            finished = Plan.objects.finish(plan)
             if finished:
                 PlanPDF.objects.create(plan=plan, data=pdf)
     if not finished:

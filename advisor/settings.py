@@ -110,6 +110,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        # Parameters travel apart from the SQL, so that psycopg can prepare a statement
+        # once it has run 5 times on a connection: PostgreSQL then skips parsing and
+        # planning it, which is most of what a short query costs the server (a plan's
+        # two statements took a third less of its CPU, bench/README.md). Turn it off
+        # behind a transaction-pooling PgBouncer older than 1.21 (docs/deployment.md).
+        "server_side_binding": True,
+        "prepare_threshold": 5 if envbool("DB_PREPARED_STATEMENTS", "true") else None,
+        **DATABASES["default"].get("OPTIONS", {}),  # the URL's own, such as ?sslmode=require
+    }
+# Celery workers commit asynchronously on PostgreSQL: all they write can be written
+# again (advisor/celery.py says how, and what a database crash would cost).
+WORKER_ASYNC_COMMIT = envbool("WORKER_ASYNC_COMMIT", "true")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker started by the tests shares it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}

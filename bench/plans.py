@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
 BIN = Path(sys.executable).parent
 TARGET_PERCENT = 50.0
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+WARM_UP = 200  # of each, before the measured rounds
 TIMEOUT = 300.0  # seconds for any one phase: loops are bounded
 
 
@@ -188,8 +189,10 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             print(f"database: {described}")
             print(f"broker: {env['REDIS_URL']} (queue {queue})")
             print(f"worker: prefork, concurrency {args.concurrency}; CPUs: {os.cpu_count()}\n")
-            noop_run(20)  # warm-up: connections, imports, the worker's pool
-            plan_run(4)
+            # Warm-up, to measure the steady state: connections, imports, the pool's
+            # processes and their caches (a first round after 4 plans ran ~20% slower).
+            noop_run(WARM_UP)
+            plan_run(WARM_UP)
             print(f"{'round':<6} {'count':>6} {'no-op/s':>9} {'plans/s':>9} {'plans / no-op':>14}")
             percents = []
             # Both in each round, one after the other: a slower spell of a shared machine

@@ -109,3 +109,19 @@ def test_a_plan_is_claimed_by_one_delivery_until_its_run_is_overdue(plan, settin
     assert Plan.objects.claim(plan.pk, now=overdue + timedelta(days=1)) is None
     plan.delete()
     assert Plan.objects.claim(plan.pk) is None
+
+
+def test_only_the_current_run_finishes_a_plan(plan, settings, django_assert_num_queries):
+    started = timezone.now()
+    first = Plan.objects.claim(plan.pk, now=started)
+    overdue = started + timedelta(seconds=settings.PLAN_TIME_LIMIT + 1)
+    second = Plan.objects.claim(plan.pk, now=overdue)  # the first one's worker was taken for dead
+    first.content = {"by": "the first run"}
+    assert not Plan.objects.finish(first)  # overtaken: changes nothing
+    second.content = {"by": "the second run"}
+    with django_assert_num_queries(1):
+        assert Plan.objects.finish(second, now=overdue)
+    assert not Plan.objects.finish(second)  # once only
+    plan.refresh_from_db()
+    assert (plan.status, plan.content, plan.finished_at) == ("ready", second.content, overdue)
+    assert (second.status, second.finished_at) == ("ready", overdue)

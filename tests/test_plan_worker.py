@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -156,6 +157,33 @@ def test_a_worker_killed_mid_task_leaves_exactly_one_plan(alice, fleet):
     assert Plan.objects.filter(submission=submission).count() == 1
     assert PlanPDF.objects.filter(plan=plan).count() == 1
     assert plan.attempts == 2  # the killed run, then the one that finished
+
+
+def test_a_worker_whose_database_connection_was_cut_retries_and_carries_on(alice, fleet):
+    """Workers skip the health check before each task (advisor/celery.py): the first
+    query on a dead connection fails, and the task is retried on a new one."""
+    from advisor.tasks import generate_plan
+
+    services.need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    crew = fleet()
+    crew.worker("worker")
+
+    def written(submission: Submission) -> Plan:
+        plan = plan_of(submission)
+        generate_plan.apply_async([str(plan.pk)], queue=crew.env["CELERY_QUEUE"])
+        return wait_for_status(plan, "ready", seconds=60, logs=crew.logs)
+
+    written(queued_but_not_sent(alice))  # the worker now holds a connection
+    with connection.cursor() as cursor:  # as a database restart would
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.rowcount == 1  # the worker's
+
+    plan = written(queued_but_not_sent(alice))
+    assert plan.attempts == 1  # the failed try claimed nothing
+    assert "Retry in" in crew.logs[0].read_text()
 
 
 @pytest.mark.browser

@@ -20,6 +20,7 @@ print(json.dumps({
     "hosts": settings.ALLOWED_HOSTS,
     "email": settings.EMAIL_BACKEND,
     "debug": settings.DEBUG,
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -58,6 +59,18 @@ def test_database_and_redis_urls_switch_to_postgres_and_redis():
     assert values["broker"] == "redis://cache.internal:6379/1"
     assert values["cache"] == "advisor.cache.ForgivingRedisCache"
     assert values["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert values["db_options"] == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_postgres_options_keep_the_urls_own_and_prepared_statements_can_be_turned_off():
+    result = load(
+        DEBUG="true",
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://leap@db.internal:5432/leap?sslmode=require",
+        DB_PREPARED_STATEMENTS="false",  # for a transaction-pooling PgBouncer before 1.21
+    )
+    options = json.loads(result.stdout)["db_options"]
+    assert options == {"server_side_binding": True, "prepare_threshold": None, "sslmode": "require"}
 
 
 def test_secret_key_is_required_when_debug_is_off():
