@@ -165,7 +165,8 @@ def test_a_worker_whose_database_connection_was_cut_retries_and_carries_on(alice
     from advisor.tasks import generate_plan
 
     services.need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-    crew = fleet()
+    name = f"leap-test-{uuid.uuid4().hex[:8]}"
+    crew = fleet(PGAPPNAME=name)  # libpq's application_name, to find its connection by
     crew.worker("worker")
 
     def written(submission: Submission) -> Plan:
@@ -176,8 +177,8 @@ def test_a_worker_whose_database_connection_was_cut_retries_and_carries_on(alice
     written(queued_but_not_sent(alice))  # the worker now holds a connection
     with connection.cursor() as cursor:  # as a database restart would
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [name],
         )
         assert cursor.rowcount == 1  # the worker's
 
