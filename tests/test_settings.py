@@ -25,10 +25,24 @@ print(json.dumps({
 """
 
 
-def load(**env: str) -> subprocess.CompletedProcess:
+# What a Celery worker process makes of the database settings (advisor.celery).
+PRINT_WORKER_DATABASE = """
+import json, django
+django.setup()
+from django.db import connection
+from advisor.celery import tune_database_for_tasks
+tune_database_for_tasks()
+print(json.dumps({
+    "health_checks": connection.settings_dict["CONN_HEALTH_CHECKS"],
+    "options": connection.settings_dict["OPTIONS"].get("options"),
+}))
+"""
+
+
+def load(script: str = PRINT_SETTINGS, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env={**base, "DJANGO_SETTINGS_MODULE": "advisor.settings", **env},
         capture_output=True,
@@ -71,6 +85,16 @@ def test_postgres_options_keep_the_urls_own_and_prepared_statements_can_be_turne
     )
     options = json.loads(result.stdout)["db_options"]
     assert options == {"server_side_binding": True, "prepare_threshold": None, "sslmode": "require"}
+
+
+def test_workers_skip_health_checks_and_commit_asynchronously_on_postgres():
+    postgres = {"DEBUG": "true", "SECRET_KEY": "x", "DATABASE_URL": "postgres://leap@db/leap"}
+    worker = json.loads(load(PRINT_WORKER_DATABASE, **postgres).stdout)
+    assert worker == {"health_checks": False, "options": "-c synchronous_commit=off"}
+    synchronous = load(PRINT_WORKER_DATABASE, **postgres, WORKER_ASYNC_COMMIT="false")
+    assert json.loads(synchronous.stdout) == {"health_checks": False, "options": None}
+    web = json.loads(load(**postgres).stdout)["db_options"]  # web processes: untouched
+    assert "options" not in web
 
 
 def test_secret_key_is_required_when_debug_is_off():
