@@ -94,32 +94,35 @@ def since(began: datetime, last: datetime) -> float:
     return (last - began).total_seconds()
 
 
-def noop_run(count: int) -> float:
-    """Seconds from sending the first of `count` no-op tasks to the worker storing the
+def noop_run(total: int) -> float:
+    """Seconds from sending the first of `total` no-op tasks to the worker storing the
     last one's result (its `date_done`)."""
     from celery.result import ResultSet
 
     from bench.tasks import noop
 
     began = datetime.now(UTC)
-    results = ResultSet([noop.delay() for _ in range(count)])
+    results = ResultSet([noop.delay() for _ in range(total)])
     # One EXISTS of every result's key in Redis per poll: as light as the plans' poll.
     backend = noop.backend
     keys = [backend.get_key_for_task(result.id) for result in results]
-    wait_until(lambda: backend.client.exists(*keys) == count, "no-op tasks")
+    wait_until(lambda: backend.client.exists(*keys) == total, "no-op tasks")
     results.join(timeout=TIMEOUT, propagate=True)
     return since(began, max(result.date_done for result in results))
 
 
-def make_plans(count: int) -> list:
-    """Queued plans for `count` members, in the database and not yet sent."""
+def make_plans(total: int) -> list:
+    """Queued plans for `total` members, in the database and not yet sent, each for the
+    archetype that submitting would have chosen."""
+    from advisor import matching
     from advisor.models import Plan
     from profiles.models import Submission, User
     from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
     people = [LI_JING, MEI_CHEN, LIU_CHEN, ZHANG_YIFEI]
+    best = [matching.rank(answers).best.archetype.slug for answers in people]
     plans = []
-    for number in range(count):
+    for number in range(total):
         member = User.objects.create_user(f"bench-{uuid.uuid4().hex}@example.com", None)
         submission = Submission.objects.create(
             owner=member,
@@ -128,23 +131,20 @@ def make_plans(count: int) -> list:
             consent_processing=True,
             draft_token=uuid.uuid4(),
         )
-        plans.append(Plan.objects.create(submission=submission, version=1, archetype=""))
+        archetype = best[number % len(people)]
+        plans.append(Plan.objects.create(submission=submission, version=1, archetype=archetype))
     return plans
 
 
-def plan_run(count: int) -> float:
-    """Seconds from sending the first of `count` plans to the worker finishing the last
+def plan_run(total: int) -> float:
+    """Seconds from sending the first of `total` plans to the worker finishing the last
     one (its `finished_at`)."""
     from django.db.models import Max
 
-    from advisor import matching, tasks
+    from advisor import tasks
     from advisor.models import Plan
 
-    plans = make_plans(count)
-    for plan in plans:  # the archetype submit would have chosen, outside the timing
-        plan.archetype = matching.rank(plan.submission.answers).best.archetype.slug
-        plan.save(update_fields=["archetype"])
-    ids = [plan.pk for plan in plans]
+    ids = [plan.pk for plan in make_plans(total)]
     # The bench's own database holds only its plans: poll it cheaply (an index probe, not
     # a count of every plan, which cost the workers a third of the CPU).
     unfinished = Plan.objects.filter(status__in=[Plan.Status.QUEUED, Plan.Status.RUNNING])
