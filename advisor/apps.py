@@ -1,14 +1,17 @@
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
 
+from advisor.advice import catalogue
+
 
 class AdvisorConfig(AppConfig):
+    """The project's own app: start-up checks, /healthz, `manage.py advise`, and the
+    migrations that made the plans' and counsellors' tables before those apps had them."""
+
     name = "advisor"
     verbose_name = "Advisor"
 
     def ready(self) -> None:
-        from advisor import catalogue
-
         # A broken archetype file stops every process at start-up, naming the file and
         # field, rather than failing a member's request later.
         try:

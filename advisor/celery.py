@@ -33,7 +33,7 @@ def tune_database_for_tasks(**kwargs) -> None:
     - No health check, a SELECT 1 before each task's first query: a plan's whole run
       is two statements, and the check would add a third round trip. A connection that
       broke while idle fails its task's first query instead; the task retries that
-      (TRANSIENT in advisor/tasks.py), and close_old_connections drops the connection.
+      (TRANSIENT in advisor/plans/tasks.py), and close_old_connections drops the connection.
     - Asynchronous commit on PostgreSQL (WORKER_ASYNC_COMMIT): a task does not wait for
       the commit's WAL flush, about 0.2 ms twice a plan. A database crash can lose the
       last 0.6 s of the workers' writes, and nothing else (web requests keep synchronous

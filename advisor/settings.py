@@ -49,6 +49,8 @@ SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "profiles",
     "advisor",
+    "advisor.plans",
+    "advisor.counsel",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,7 +100,9 @@ TEMPLATES = [
 FORM_RENDERER = "advisor.forms.FormRenderer"
 
 # The archetype catalogue (docs/matching.md); checked at start-up.
-ARCHETYPES_DIR = Path(os.getenv("ARCHETYPES_DIR", str(BASE_DIR / "advisor" / "archetypes")))
+ARCHETYPES_DIR = Path(
+    os.getenv("ARCHETYPES_DIR", str(BASE_DIR / "advisor" / "advice" / "archetypes"))
+)
 
 # --- Database -------------------------------------------------------------
 

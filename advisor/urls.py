@@ -8,7 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("profiles.urls")),
-    path("counsel/", include("advisor.counsel_urls")),
+    path("", include("advisor.plans.urls")),
+    path("counsel/", include("advisor.counsel.urls")),
     path("i18n/setlang/", profile_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -38,8 +38,9 @@ def seed(count: int) -> None:
     archetypes, priorities and ages: what a busy queue holds."""
     from django.utils import timezone
 
-    from advisor import catalogue, counsel
-    from advisor.models import Review
+    from advisor.advice import catalogue
+    from advisor.counsel import rules
+    from advisor.counsel.models import Review
     from profiles.models import Submission, User
     from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
@@ -69,7 +70,7 @@ def seed(count: int) -> None:
         )
         reviews = []
         for n, submission in zip(numbers, submissions, strict=True):
-            priority, high_strain = counsel.priority_of(submission.answers)
+            priority, high_strain = rules.priority_of(submission.answers)
             reviews.append(
                 Review(
                     submission=submission,

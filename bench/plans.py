@@ -36,13 +36,14 @@ WARM_UP = 200  # of each, before the measured rounds
 TIMEOUT = 300.0  # seconds for any one phase: loops are bounded
 
 
-def bench_env(database_url: str, queue: str) -> dict[str, str]:
+def bench_env(database_url: str, queue: str, *, pdf: bool) -> dict[str, str]:
     return django_env(
         database_url,
         DJANGO_SETTINGS_MODULE="advisor.settings",
         REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS,
         CELERY_QUEUE=queue,
-        PLAN_PDF="false",  # PDF rendering is timed on its own, below
+        # By default PDF rendering is timed on its own, below; --pdf runs the whole task.
+        PLAN_PDF="true" if pdf else "false",
         PYTHONPATH=str(ROOT),
     )
 
@@ -114,8 +115,8 @@ def noop_run(total: int) -> float:
 def make_plans(total: int) -> list:
     """Queued plans for `total` members, in the database and not yet sent, each for the
     archetype that submitting would have chosen."""
-    from advisor import matching
-    from advisor.models import Plan
+    from advisor.advice import matching
+    from advisor.plans.models import Plan
     from profiles.models import Submission, User
     from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
@@ -141,8 +142,8 @@ def plan_run(total: int) -> float:
     one (its `finished_at`)."""
     from django.db.models import Max
 
-    from advisor import tasks
-    from advisor.models import Plan
+    from advisor.plans import lifecycle
+    from advisor.plans.models import Plan
 
     ids = [plan.pk for plan in make_plans(total)]
     # The bench's own database holds only its plans: poll it cheaply (an index probe, not
@@ -150,7 +151,7 @@ def plan_run(total: int) -> float:
     unfinished = Plan.objects.filter(status__in=[Plan.Status.QUEUED, Plan.Status.RUNNING])
     began = datetime.now(UTC)
     for plan_id in ids:
-        if not tasks.enqueue(plan_id):
+        if not lifecycle.enqueue(plan_id):
             raise BenchError("the broker refused a plan")
     wait_until(lambda: not unfinished.exists(), "plans")
     if Plan.objects.exclude(status=Plan.Status.READY).exists():
@@ -160,16 +161,17 @@ def plan_run(total: int) -> float:
 
 def pdf_times(rounds: int) -> list[float]:
     """Seconds to render one plan's PDF, `rounds` times, in this process."""
-    from advisor import plans
-    from advisor.models import Plan
+    from advisor.advice import content
+    from advisor.plans import worker
+    from advisor.plans.models import Plan
     from profiles.personas import LI_JING
 
-    plan = Plan(version=1, language="en", content=plans.build(answers=LI_JING))
+    plan = Plan(version=1, language="en", content=content.build(answers=LI_JING))
     plan.submission = make_plans(1)[0].submission
     times = []
     for _ in range(rounds):
         began = time.perf_counter()
-        pdf = plans.render_pdf(plan)
+        pdf = worker.render_pdf(plan)
         times.append(time.perf_counter() - began)
         if not pdf.startswith(b"%PDF"):
             raise BenchError("the PDF renderer returned no PDF")
@@ -179,7 +181,7 @@ def pdf_times(rounds: int) -> list[float]:
 def run(args: argparse.Namespace, tmp: Path) -> int:
     queue = f"leap-bench-{os.getpid()}"
     with database(tmp) as (database_url, described):
-        env = bench_env(database_url, queue)
+        env = bench_env(database_url, queue, pdf=args.pdf)
         manage(env, "migrate", "--noinput")
         setup_django(env)
         log = tmp / "worker.log"
@@ -228,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=count, default=2, help="worker processes")
     parser.add_argument("--pdf-rounds", type=count, default=10, help="PDF renders to time")
     parser.add_argument("--target", type=float, default=TARGET_PERCENT, help="pass mark, %%")
+    parser.add_argument(
+        "--pdf", action="store_true", help="the whole task, PDF included, as in production"
+    )
     args = parser.parse_args(argv)
     return in_scratch_dir(lambda tmp: run(args, tmp))
 

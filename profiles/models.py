@@ -2,7 +2,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -14,8 +13,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advisor import counsel, matching
-from advisor.models import Plan
 from profiles import questionnaire
 
 COUNSELLORS_GROUP = "Counsellors"
@@ -215,41 +212,10 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"Submission {self.pk} by {self.owner}"
 
-    @classmethod
-    def submit(
-        cls, draft: Draft, *, consent_review: bool, language: str = settings.LANGUAGE_CODE
-    ) -> "Submission":
-        """Turn a member's draft into a submission, once however often it is called."""
-        if draft.owner is None:
-            raise ValueError("Only a member's draft can be submitted.")
-        with transaction.atomic():
-            submission, created = cls.objects.get_or_create(
-                draft_token=draft.pk,
-                defaults={
-                    "owner": draft.owner,
-                    "answers": draft.answers,
-                    "schema_version": draft.schema_version,
-                    "consent_processing": True,
-                    "consent_review": consent_review,
-                    "previous": draft.based_on,
-                },
-            )
-            Draft.objects.filter(pk=draft.pk).delete()
-            if created:
-                plan = submission.start_plan(language=language)
-                counsel.open_review(submission, archetype=plan.archetype)
-        return submission
-
     def lock(self) -> None:
         """Hold this submission's row until the transaction ends, so that plans for it are
         started one at a time (their versions are numbered from the latest)."""
         Submission.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
-
-    def start_plan(self, *, language: str, archetype: str | None = None) -> Plan:
-        """Queue a new plan version, written in `language`: for the best match, or the
-        archetype a counsellor chose."""
-        best = matching.rank(self.answers).best.archetype.slug
-        return Plan.start(self, archetype=archetype or best, language=language)
 
     def start_revision(self) -> Draft:
         """A new draft holding these answers; submitting it makes the next version."""

@@ -1,8 +1,8 @@
-"""A member's own data: everything out as JSON, or everything gone."""
+"""A member's own data: everything out as JSON, or everything gone. Orchestrates across
+apps: it reads and deletes what the plans and counsel apps keep about the member."""
 
 from __future__ import annotations
 
-import logging
 from importlib import import_module
 from typing import Any
 
@@ -10,18 +10,21 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from advisor.models import Plan
+from advisor.counsel.models import Note
+from advisor.plans import lifecycle
+from advisor.plans.models import Plan
 from profiles.models import Draft, Submission, User
-
-logger = logging.getLogger(__name__)
 
 
 def export(user: User) -> dict[str, Any]:
     """All that Leap keeps about `user`, as plain JSON data."""
     submissions = Submission.objects.for_owner(user).select_related("review")
-    submissions = submissions.prefetch_related("plans", "notes")
+    submissions = submissions.prefetch_related(
+        "plans", Prefetch("notes", queryset=Note.objects.shared())
+    )
     return {
         "exported_at": timezone.now(),
         "account": {"email": user.email, "joined": user.date_joined, "last_login": user.last_login},
@@ -40,7 +43,7 @@ def export(user: User) -> dict[str, Any]:
                 "previous": s.previous_id,
                 "review_status": s.review.status if hasattr(s, "review") else None,
                 "counsellor_notes": [
-                    {"text": n.text, "created_at": n.created_at} for n in s.notes.all() if n.shared
+                    {"text": n.text, "created_at": n.created_at} for n in s.notes.all()
                 ],
                 "plans": [
                     {
@@ -60,18 +63,6 @@ def export(user: User) -> dict[str, Any]:
     }
 
 
-def _revoke(task_ids: list[str]) -> None:
-    """Tell the workers to drop these tasks' messages if they are still queued."""
-    from advisor.celery import app
-
-    if not task_ids:
-        return
-    try:
-        app.control.revoke(task_ids)
-    except Exception:  # the broker is down: the tasks find no plan and do nothing
-        logger.warning("could not revoke tasks %s", task_ids, exc_info=True)
-
-
 def _delete_sessions(user: User) -> None:
     """Every session of the member's, on every device: in the database and in the cache."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -80,18 +71,10 @@ def _delete_sessions(user: User) -> None:
             store(session.session_key).delete()
 
 
-def delete_plans(plans) -> None:
-    """Delete plans with their PDFs; their queued tasks are revoked."""
-    unfinished = plans.exclude(status__in=[Plan.Status.READY, Plan.Status.FAILED])
-    task_ids = [str(pk) for pk in unfinished.values_list("pk", flat=True)]  # see tasks.enqueue
-    plans.delete()
-    transaction.on_commit(lambda: _revoke(task_ids))
-
-
 def delete_account(user: User) -> None:
     """The member and everything they own: drafts, submissions, plans, PDFs, sessions
     (with their cached copies in Redis) and queued tasks."""
     with transaction.atomic():
-        delete_plans(Plan.objects.for_owner(user))
+        lifecycle.delete(Plan.objects.for_owner(user))
         _delete_sessions(user)
         user.delete()  # drafts and submissions go with it (on_delete=CASCADE)

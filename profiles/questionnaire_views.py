@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
-from advisor import matching
+from advisor.advice import matching
 from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
 from profiles.language import remember_language
 from profiles.models import Draft, Submission
+from profiles.submit import submit
 
 SESSION_DRAFT = "draft_id"
 
@@ -220,7 +221,7 @@ def review(request: HttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST)
     if questionnaire.validate(draft.answers) or not form.is_valid():
         return _render_review(request, draft, form=form, status=_rejected(request))
-    submission = Submission.submit(
+    submission = submit(
         draft, consent_review=form.cleaned_data["consent_review"], language=request.LANGUAGE_CODE
     )
     messages.success(request, _("Thank you. Your answers are submitted."))

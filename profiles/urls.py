@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import plan_views as plans
 from profiles import questionnaire_views as q
 from profiles import views
 
@@ -32,19 +31,7 @@ urlpatterns = [
     path("questionnaire/<str:slug>/check/", q.check, name="questionnaire_check"),
     path("submissions/<uuid:submission_id>/", q.submission_view, name="submission"),
     path("submissions/<uuid:submission_id>/edit/", q.edit_submission, name="submission_edit"),
-    path(
-        "submissions/<uuid:submission_id>/new-plan/",
-        plans.plan_regenerate,
-        name="plan_regenerate",
-    ),
-    path("plans/", plans.plans_view, name="plans"),
-    path("plans/compare/", plans.plan_compare, name="plan_compare"),
-    path("plans/<uuid:plan_id>/", plans.plan_view, name="plan"),
-    path("plans/<uuid:plan_id>/retry/", plans.plan_retry, name="plan_retry"),
-    path("plans/<uuid:plan_id>/delete/", plans.plan_delete, name="plan_delete"),
-    path("plans/<uuid:plan_id>/pdf/", plans.plan_pdf, name="plan_pdf"),
-    path("plans/<uuid:plan_id>/milestones.ics", plans.plan_ics, name="plan_ics"),
-    path("account/", plans.account_view, name="account"),
-    path("account/export/", plans.export_view, name="account_export"),
-    path("account/delete/", plans.delete_account, name="account_delete"),
+    path("account/", views.account_view, name="account"),
+    path("account/export/", views.export_view, name="account_export"),
+    path("account/delete/", views.delete_account, name="account_delete"),
 ]

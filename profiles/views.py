@@ -1,15 +1,23 @@
+"""Accounts, the language switcher, and a member's own data (export, deletion)."""
+
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from profiles.forms import SignupForm
+from profiles import privacy
+from profiles.forms import DeleteAccountForm, SignupForm
 from profiles.language import remember_language
 from profiles.questionnaire_views import adopt_session_draft
 
@@ -76,3 +84,38 @@ class PasswordResetView(InvalidFormIsBadRequest, auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(InvalidFormIsBadRequest, auth_views.PasswordResetConfirmView):
     pass
+
+
+# --- My data --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@never_cache
+def account_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "account.html", {"form": DeleteAccountForm(request.user)})
+
+
+@login_required
+@require_GET
+@never_cache
+def export_view(request: HttpRequest) -> HttpResponse:
+    data = json.dumps(
+        privacy.export(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="leap-my-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST)
+    if not form.is_valid():
+        return render(request, "account.html", {"form": form}, status=400)
+    user = request.user
+    logout(request)
+    privacy.delete_account(user)
+    messages.success(request, _("Your account and everything in it are deleted."))
+    return redirect("home")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import translation
 
 from tests import services
@@ -13,6 +14,19 @@ from tests import services
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The tests make hundreds of accounts: production's hasher would spend seconds on them.
+    # Production's hashers stay known, for an account that another process, with
+    # production's settings, must let in (`alice_everywhere`).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+    # Rendering a PDF takes about 0.2 s: only the tests about the PDF ask for one (`pdfs`).
+    # The Celery worker the tests start renders them, as in production.
+    settings.PLAN_PDF = False
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -38,8 +52,23 @@ def _no_language_left_behind():
 
 
 @pytest.fixture
+def pdfs(settings):
+    """Plans written in this process come with their PDF, as in production."""
+    settings.PLAN_PDF = True
+
+
+@pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice@example.com", PASSWORD)
+
+
+@pytest.fixture
+def alice_everywhere(alice):
+    """Alice, her password hashed as production hashes it, so that a web server the test
+    starts in another process lets her log in."""
+    alice.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    alice.save(update_fields=["password"])
+    return alice
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor import catalogue
+from advisor.advice import catalogue
 from profiles import questionnaire as q
 from tests.services import ROOT
 
-SHIPPED = ROOT / "advisor" / "archetypes"
+SHIPPED = ROOT / "advisor" / "advice" / "archetypes"
 
 
 def test_the_shipped_catalogue_has_the_four_archetypes_of_the_design():

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from playwright.sync_api import Page, expect
 
-from advisor.models import Plan
+from advisor.plans.models import Plan
 from profiles import questionnaire as q
 from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations

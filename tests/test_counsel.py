@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor.models import AuditEvent, Note, Plan, Review
+from advisor.counsel.models import AuditEvent, Note, Review
+from advisor.plans.models import Plan
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+from profiles.submit import submit as submit_draft
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def submit(user, answers=LI_JING, *, consent_review=True) -> Submission:
     draft = Draft.objects.create(owner=user, answers=answers)
-    return Submission.submit(draft, consent_review=consent_review)
+    return submit_draft(draft, consent_review=consent_review)
 
 
 @pytest.fixture
@@ -273,11 +275,11 @@ def test_the_csv_export_follows_the_filters_and_is_recorded(counsellor, django_u
 
 def test_the_trail_is_in_the_admin_and_read_only(admin_client, counsellor, alices):
     counsellor.get(url("counsel_submission", alices))
-    page = admin_client.get(reverse("admin:advisor_auditevent_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:counsel_auditevent_changelist")).content.decode()
     assert "carol@example.com" in page and "Opened" in page
     event = AuditEvent.objects.get()
     assert (
-        admin_client.post(reverse("admin:advisor_auditevent_delete", args=[event.pk])).status_code
+        admin_client.post(reverse("admin:counsel_auditevent_delete", args=[event.pk])).status_code
         == 403
     )
 
@@ -292,14 +294,14 @@ def test_the_members_export_has_the_review_and_only_shared_notes(client, counsel
 
 
 def test_a_new_plan_version_carries_the_shared_notes(counsellor, alices):
-    from advisor import plans
+    from advisor.plans import worker
 
     counsellor.post(url("counsel_note", alices), {"text": "Only for us."})
     counsellor.post(url("counsel_note", alices), {"text": "Rest first.", "shared": "on"})
     data = {"archetype": "sustainable_switcher", "reason": "Runway."}
     counsellor.post(url("counsel_override", alices), data)
     new = Plan.objects.get(version=2)
-    plans.generate(new.pk)
+    worker.generate(new.pk)
     new.refresh_from_db()
     notes = next(s for s in new.content["sections"] if s["key"] == "notes")
     assert notes["items"] == ["Rest first."]

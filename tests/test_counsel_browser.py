@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from profiles.models import Draft, Submission
+from profiles.models import Draft
 from profiles.personas import LI_JING, LIU_CHEN
+from profiles.submit import submit
 from tests.browser import assert_no_axe_violations, log_in
 
 pytestmark = pytest.mark.browser
@@ -17,7 +18,7 @@ def log_out(page: Page) -> None:
 def test_a_counsellors_shared_note_reaches_the_member(page: Page, alice, bob, carol_the_counsellor):
     for member, answers in [(alice, LI_JING), (bob, LIU_CHEN)]:
         draft = Draft.objects.create(owner=member, answers=answers)
-        Submission.submit(draft, consent_review=True)
+        submit(draft, consent_review=True)
 
     log_in(page, carol_the_counsellor.email)
     page.get_by_role("link", name="Review queue").click()

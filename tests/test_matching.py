@@ -5,7 +5,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor import catalogue, matching
+from advisor.advice import catalogue, matching
 from profiles import questionnaire as q
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 

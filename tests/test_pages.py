@@ -25,7 +25,7 @@ def test_an_unknown_page_gets_the_friendly_404(client):
 def test_seed_demo_makes_a_member_a_counsellor_and_sample_submissions(settings):
     from django.core.management import call_command
 
-    from advisor.models import Plan
+    from advisor.plans.models import Plan
     from profiles.models import Submission, User
 
     settings.DEBUG = True

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from advisor.models import Plan
+from advisor.plans.models import Plan
 from profiles.models import Draft
 from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations, log_in

@@ -9,10 +9,11 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from advisor import plans
-from advisor.models import Plan, PlanPDF
+from advisor.plans import worker
+from advisor.plans.models import Plan, PlanPDF
 from profiles.models import Draft, Submission, User
 from profiles.personas import LI_JING, ZHANG_YIFEI
+from profiles.submit import submit as submit_draft
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.django_db
 
 def submit(user, answers=LI_JING) -> Submission:
     draft = Draft.objects.create(owner=user, answers=answers)
-    return Submission.submit(draft, consent_review=False)
+    return submit_draft(draft, consent_review=False)
 
 
 @pytest.fixture
 def ready_plan(alice) -> Plan:
     plan = submit(alice).plans.get()
-    assert plans.generate(plan.pk) == "ready"
+    assert worker.generate(plan.pk) == "ready"
     plan.refresh_from_db()
     return plan
 
@@ -39,13 +40,13 @@ def test_submitting_queues_one_plan_for_the_best_match(alice):
 
 def test_a_double_submit_still_makes_one_plan(alice):
     draft = Draft.objects.create(owner=alice, answers=LI_JING)
-    Submission.submit(draft, consent_review=False)
-    Submission.submit(draft, consent_review=False)
+    submit_draft(draft, consent_review=False)
+    submit_draft(draft, consent_review=False)
     assert Plan.objects.count() == 1
 
 
-def test_generating_twice_makes_one_plan_and_one_pdf(ready_plan):
-    assert plans.generate(ready_plan.pk) == "nothing to do"
+def test_generating_twice_makes_one_plan_and_one_pdf(pdfs, ready_plan):
+    assert worker.generate(ready_plan.pk) == "nothing to do"
     assert Plan.objects.count() == 1
     assert PlanPDF.objects.count() == 1
 
@@ -98,7 +99,7 @@ def test_a_visitor_is_sent_to_log_in(client, ready_plan):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_pdf_downloads_once_ready(client, alice, ready_plan):
+def test_the_pdf_downloads_once_ready(pdfs, client, alice, ready_plan):
     client.force_login(alice)
     response = client.get(reverse("plan_pdf", args=[ready_plan.pk]))
     assert response.status_code == 200
@@ -133,7 +134,7 @@ def test_retrying_a_plan_that_did_not_fail_is_409_and_changes_nothing(client, al
 
 def test_a_failed_plan_says_why_and_can_be_retried(client, alice):
     plan = submit(alice).plans.get()
-    plans.fail(plan.pk, "Something went wrong while writing your plan.")
+    worker.fail(plan.pk, "Something went wrong while writing your plan.")
     client.force_login(alice)
     page = client.get(reverse("plan", args=[plan.pk])).content.decode()
     assert "Failed." in page and "Something went wrong" in page
@@ -152,7 +153,7 @@ def test_a_new_version_for_the_same_answers(client, alice, ready_plan):
     assert Plan.objects.count() == 2
 
 
-def test_deleting_a_plan_takes_its_pdf(client, alice, ready_plan):
+def test_deleting_a_plan_takes_its_pdf(pdfs, client, alice, ready_plan):
     client.force_login(alice)
     assert client.post(reverse("plan_delete", args=[ready_plan.pk])).status_code == 302
     assert not Plan.objects.exists()
@@ -161,12 +162,12 @@ def test_deleting_a_plan_takes_its_pdf(client, alice, ready_plan):
 
 
 def test_two_versions_compare_section_by_section(client, alice, ready_plan):
-    edited = Submission.submit(
+    edited = submit_draft(
         Draft.objects.create(owner=alice, answers={**LI_JING, "hours_per_week": 45}),
         consent_review=False,
     )
     second = edited.plans.get()
-    plans.generate(second.pk)
+    worker.generate(second.pk)
     client.force_login(alice)
     response = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, second.pk]})
     assert response.status_code == 200
@@ -219,7 +220,7 @@ def test_deleting_the_account_needs_the_password(client, alice, ready_plan):
     assert User.objects.filter(pk=alice.pk).exists()
 
 
-def test_deleting_the_account_deletes_everything_it_owns(client, alice, bob, ready_plan):
+def test_deleting_the_account_deletes_everything_it_owns(pdfs, client, alice, bob, ready_plan):
     Draft.objects.create(owner=alice, answers={"role": "data"})
     bobs = submit(bob, ZHANG_YIFEI)
     client.force_login(alice)
@@ -263,7 +264,7 @@ def test_a_plan_can_be_written_again_in_the_other_language(client, alice, ready_
     )
     new = Plan.objects.get(version=2)
     assert new.language == "zh-hans"
-    plans.generate(new.pk)
+    worker.generate(new.pk)
     new.refresh_from_db()
     assert new.content["name"] == "网红服务创业者"
 
@@ -275,11 +276,11 @@ def test_an_unknown_language_for_a_new_plan_is_the_pages(client, alice, ready_pl
 
 
 def test_plan_ids_compare_whatever_their_case(client, alice, ready_plan):
-    second = Submission.submit(
+    second = submit_draft(
         Draft.objects.create(owner=alice, answers={**LI_JING, "hours_per_week": 45}),
         consent_review=False,
     ).plans.get()
-    plans.generate(second.pk)
+    worker.generate(second.pk)
     client.force_login(alice)
     picks = [str(ready_plan.pk).upper(), str(second.pk)]
     assert client.get(reverse("plan_compare"), {"pick": picks}).status_code == 200

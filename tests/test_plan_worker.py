@@ -11,9 +11,10 @@ from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from advisor.models import Plan, PlanPDF
+from advisor.plans.models import Plan, PlanPDF
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING
+from profiles.submit import submit as submit_draft
 from tests import services
 from tests.browser import log_in
 
@@ -94,7 +95,7 @@ def fleet(tmp_path, transactional_db):
 
 def submit(user) -> Submission:
     draft = Draft.objects.create(owner=user, answers=LI_JING)
-    return Submission.submit(draft, consent_review=False)
+    return submit_draft(draft, consent_review=False)
 
 
 def queued_but_not_sent(user) -> Submission:
@@ -132,7 +133,7 @@ def test_a_submission_becomes_a_ready_plan_on_a_real_worker(
 
 
 def test_a_second_delivery_of_the_same_task_changes_nothing(alice, transactional_db, worker):
-    from advisor.tasks import generate_plan
+    from advisor.plans.tasks import generate_plan
 
     plan = wait_for_status(plan_of(submit(alice)), "ready", seconds=60, logs=[])
     again = generate_plan.apply_async([str(plan.pk)], ignore_result=False)
@@ -162,7 +163,7 @@ def test_a_worker_killed_mid_task_leaves_exactly_one_plan(alice, fleet):
 def test_a_worker_whose_database_connection_was_cut_retries_and_carries_on(alice, fleet):
     """Workers skip the health check before each task (advisor/celery.py): the first
     query on a dead connection fails, and the task is retried on a new one."""
-    from advisor.tasks import generate_plan
+    from advisor.plans.tasks import generate_plan
 
     services.need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     name = f"leap-test-{uuid.uuid4().hex[:8]}"
@@ -189,7 +190,7 @@ def test_a_worker_whose_database_connection_was_cut_retries_and_carries_on(alice
 
 @pytest.mark.browser
 def test_with_the_broker_down_at_submit_the_plan_is_ready_once_it_is_back(
-    alice, fleet, browser, tmp_path
+    alice_everywhere, fleet, browser, tmp_path
 ):
     """A real web server, worker and beat on a Redis of the test's own, which goes away."""
     services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
@@ -198,6 +199,7 @@ def test_with_the_broker_down_at_submit_the_plan_is_ready_once_it_is_back(
     crew = fleet(REDIS_URL=broker.url)
     crew.worker("worker")
     crew.beat()
+    alice = alice_everywhere
     Draft.objects.create(owner=alice, answers=LI_JING)
     context = browser.new_context(locale="en-GB")
     try:

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from advisor import matching, plans
+from advisor.advice import content, matching
 from profiles import questionnaire
 
 USAGE_ERROR = 2
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 **matching.as_json(matching.rank(data)),
             }
             if plan:
-                output["plan"] = plans.build(answers=data)
+                output["plan"] = content.build(answers=data)
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
     def _read(self, name: str):

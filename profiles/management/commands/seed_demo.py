@@ -4,6 +4,7 @@ from django.db import transaction
 
 from profiles.models import Draft, Submission, User
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
+from profiles.submit import submit
 
 DEMO_MEMBER = ("member@example.com", "leap-demo-member")
 DEMO_COUNSELLOR = ("counsellor@example.com", "leap-demo-counsellor")
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         if Submission.objects.for_owner(user).exists():
             return 0
         draft, _created = Draft.objects.update_or_create(owner=user, defaults={"answers": answers})
-        Submission.submit(draft, consent_review=consent_review)
+        submit(draft, consent_review=consent_review)
         return 1
 
     def _ensure_user(self, email: str, password: str) -> User:

@@ -1,4 +1,4 @@
-"""The archetype catalogue: one TOML file per archetype in advisor/archetypes/.
+"""The archetype catalogue: one TOML file per archetype in advisor/advice/archetypes/.
 
 Files are checked when Django starts (advisor.apps) and in the tests: first their shape,
 against FILE_SCHEMA, then their meaning, against the questionnaire and the seed
@@ -25,6 +25,8 @@ from profiles.formats import is_chinese
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 MILESTONE_DAYS = (30, 60, 90)
+# The plan's sections an archetype may add paragraphs of its own to (advisor/advice/content.py).
+NOTE_SECTIONS = ("risks",)
 
 
 class CatalogueError(Exception):
@@ -140,6 +142,30 @@ class Resource:
     url: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class PlanNote:
+    """A paragraph of the archetype's own for one section of the plan, shown when every
+    condition holds."""
+
+    section: str
+    when: tuple[Condition, ...]
+    text: Text
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(c.holds(answers) for c in self.when)
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyTarget:
+    """What the story's figures say a person's income floor takes: benchmark `per`
+    divided by benchmark `by`, set against a year of that floor. `text` may name
+    {per}, {total}, {count}, {year} and {needed}."""
+
+    per: str
+    by: str
+    text: Text
+
+
 @dataclass(frozen=True)
 class Archetype:
     slug: str
@@ -153,6 +179,10 @@ class Archetype:
     risks: tuple[Risk, ...]
     milestones: tuple[Milestone, ...]
     resources: tuple[Resource, ...]
+    notes: tuple[PlanNote, ...] = ()
+    money_target: MoneyTarget | None = None
+    # The story's passage about resting first, which any plan with a rest phase quotes.
+    rest_story: Text | None = None
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -161,6 +191,9 @@ class Archetype:
 
     def benchmark(self, key: str) -> Benchmark:
         return next(b for b in self.benchmarks if b.key == key)
+
+    def notes_for(self, section: str) -> tuple[PlanNote, ...]:
+        return tuple(note for note in self.notes if note.section == section)
 
 
 # --- Checking a file --------------------------------------------------------------
@@ -261,6 +294,20 @@ FILE_SCHEMA = _record(
                 "resources": _list_of(
                     _record({"title": _TEXT, "url": {"type": "string"}}, ["title"]), min_items=0
                 ),
+                "notes": _list_of(
+                    _record(
+                        {
+                            "section": {"enum": list(NOTE_SECTIONS)},
+                            "when": _list_of(_CONDITION),
+                            "text": _TEXT,
+                        },
+                        ["section", "when", "text"],
+                    )
+                ),
+                "money_target": _record(
+                    {"per": _KEY, "by": _KEY, "text": _TEXT}, ["per", "by", "text"]
+                ),
+                "rest_story": _TEXT,
             },
             ["milestones", "resources"],
         ),
@@ -360,6 +407,23 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         problems += [
             f"{field}: the key “{k}” is used twice" for k in sorted(set(keys)) if keys.count(k) > 1
         ]
+    notes = []
+    for i, n in enumerate(raw["plan"].get("notes", [])):
+        where = f"plan.notes[{i}]"
+        conditions = []
+        for j, c in enumerate(n["when"]):
+            condition, found = _condition(c, f"{where}.when[{j}]")
+            conditions.append(condition)
+            problems += found
+        notes.append(PlanNote(n["section"], tuple(conditions), Text(**n["text"])))
+    money_target = raw["plan"].get("money_target")
+    if money_target is not None:
+        benchmark_keys = {b["key"] for b in raw["benchmarks"]}
+        problems += [
+            f"plan.money_target.{part}: “{money_target[part]}” is not a benchmark key"
+            for part in ("per", "by")
+            if money_target[part] not in benchmark_keys
+        ]
     if problems:
         raise CatalogueError("; ".join(problems))
 
@@ -387,6 +451,11 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         resources=tuple(
             Resource(text(r["title"]), r.get("url", "")) for r in raw["plan"]["resources"]
         ),
+        notes=tuple(notes),
+        money_target=None
+        if money_target is None
+        else MoneyTarget(money_target["per"], money_target["by"], text(money_target["text"])),
+        rest_story=text(raw["plan"]["rest_story"]) if "rest_story" in raw["plan"] else None,
     )
 
 
@@ -413,6 +482,8 @@ def load(directory: Path) -> tuple[Archetype, ...]:
     orders = [a.order for a in archetypes]
     if len(set(orders)) != len(orders):
         raise CatalogueError(f"{directory}: two archetypes share an `order`; each needs its own")
+    if sum(a.rest_story is not None for a in archetypes) > 1:
+        raise CatalogueError(f"{directory}: more than one archetype has a plan.rest_story")
     return tuple(archetypes)
 
 
@@ -424,3 +495,8 @@ def archetypes() -> tuple[Archetype, ...]:
 
 def by_slug(slug: str) -> Archetype | None:
     return next((a for a in archetypes() if a.slug == slug), None)
+
+
+def rest_story() -> Text | None:
+    """The one passage about resting first, from whichever archetype's story tells it."""
+    return next((a.rest_story for a in archetypes() if a.rest_story is not None), None)

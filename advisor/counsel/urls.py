@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor import counsel_views as views
+from advisor.counsel import views
 
 urlpatterns = [
     path("", views.queue, name="counsel_queue"),

@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from advisor import catalogue, plans
+from advisor.advice import catalogue
+from advisor.counsel.models import AuditEvent, Note, Review
 from advisor.mail import email_member
-from advisor.models import AuditEvent, Note, Plan, Review
+from advisor.plans import lifecycle
+from advisor.plans.models import Plan
+from profiles.answers import Answers
 
 Action = AuditEvent.Action
 
@@ -29,11 +32,11 @@ class Refused(Exception):
 
 def priority_of(answers: Mapping[str, Any]) -> tuple[int, bool]:
     """(priority, high strain): strain first, then a thin runway with people to feed."""
-    high_strain = plans.strain_is_high(answers)
-    priority = 2 * high_strain + ("fainted_or_ill" in answers.get("strain_signals", []))
-    if answers.get("savings_months", 99) <= 3 and answers.get("dependants", 0) > 0:
+    person = Answers.of(answers)
+    priority = 2 * person.strain_is_high + person.fainted_or_ill
+    if person.savings_months <= 3 and person.dependants > 0:
         priority += 1
-    return priority, high_strain
+    return priority, person.strain_is_high
 
 
 def open_review(submission, *, archetype: str) -> Review | None:
@@ -100,9 +103,11 @@ def override(review: Review, *, by, archetype: str, reason: str) -> Plan:
     detail = f"{review.archetype} → {archetype}: {reason}"
     Review.objects.filter(pk=review.pk).update(archetype=archetype, updated_at=timezone.now())
     review.archetype = archetype
-    latest = review.submission.plans.order_by("-version").first()
+    latest = review.submission.plans.newest()
     language = latest.language if latest else settings.LANGUAGE_CODE
-    plan = review.submission.start_plan(language=language, archetype=archetype)
+    plan = lifecycle.start(
+        review.submission, language=language, archetype=archetype, by_counsellor=True
+    )
     record(review.submission, actor=by, action=Action.OVERRIDE, detail=detail)
     return plan
 
@@ -131,7 +136,7 @@ REVIEWED_EMAIL = gettext_lazy("Your counsellor has reviewed your plan")
 
 def _tell_member(submission, subject) -> None:
     """Email the member, in the language of their latest plan, with a link to it."""
-    plan = submission.plans.order_by("-version").first()
+    plan = submission.plans.newest()
     path = reverse("plan", args=[plan.pk]) if plan else reverse("plans")
     email_member(
         submission.owner,

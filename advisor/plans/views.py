@@ -1,28 +1,23 @@
-"""My plans: a member's submissions, their plan versions, and their own data."""
+"""My plans: a member's submissions and their plan versions."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from icalendar import Calendar, Event
+from django.views.decorators.http import require_GET, require_POST
 
-from advisor.models import Note, Plan, Review
-from profiles import privacy
-from profiles.forms import DeleteAccountForm
+from advisor.advice.content import compare_sections
+from advisor.counsel.models import Note, Review
+from advisor.plans import lifecycle
+from advisor.plans.calendar import milestones_calendar
+from advisor.plans.models import Plan
 from profiles.language import known_language
 from profiles.models import Submission
 
@@ -55,19 +50,15 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
     context = {
         "plan": plan,
-        "has_pdf": plan.status == Plan.Status.READY and _has_pdf(plan),
+        "has_pdf": plan.status == Plan.Status.READY and plan.has_pdf,
         # The counsellor's word, live: notes shared after the plan was written show too.
-        "shared_notes": Note.objects.filter(submission=plan.submission_id, shared=True),
+        "shared_notes": Note.objects.filter(submission=plan.submission_id).shared(),
         "review": Review.objects.filter(submission=plan.submission_id).first(),
     }
     if request.htmx:
         # The poll: the status region only, which stops polling once the plan is finished.
         return render(request, "plans/plan.html#body", context)
     return render(request, "plans/plan.html", context)
-
-
-def _has_pdf(plan: Plan) -> bool:
-    return hasattr(plan, "pdf")
 
 
 @login_required
@@ -78,7 +69,7 @@ def plan_retry(request: HttpRequest, plan_id) -> HttpResponse:
         return _conflict(
             request, _("Only a plan that failed can be tried again; this one has not.")
         )
-    plan.retry()
+    lifecycle.retry(plan)
     messages.info(request, _("We are writing your plan again."))
     return redirect("plan", plan.pk)
 
@@ -90,11 +81,10 @@ def plan_regenerate(request: HttpRequest, submission_id) -> HttpResponse:
     other language (`language`, else the page's)."""
     submission = get_object_or_404(Submission.objects.for_owner(request.user), pk=submission_id)
     language = known_language(request.POST.get("language", ""), default=request.LANGUAGE_CODE)
-    with transaction.atomic():
-        submission.lock()  # a double click: the second waits, then finds the first's plan
-        if submission.plans.exclude(status__in=[Plan.Status.READY, Plan.Status.FAILED]).exists():
-            return _conflict(request, _("A plan for these answers is already being written."))
-        plan = submission.start_plan(language=language)
+    try:
+        plan = lifecycle.start(submission, language=language)
+    except lifecycle.PlanInProgress as refusal:
+        return _conflict(request, str(refusal))
     return redirect("plan", plan.pk)
 
 
@@ -103,7 +93,7 @@ def plan_regenerate(request: HttpRequest, submission_id) -> HttpResponse:
 @never_cache
 def plan_pdf(request: HttpRequest, plan_id) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
-    if plan.status != Plan.Status.READY or not _has_pdf(plan):
+    if plan.status != Plan.Status.READY or not plan.has_pdf:
         return _conflict(request, _("The PDF is not ready yet. It comes with the plan."))
     response = HttpResponse(bytes(plan.pdf.data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="leap-plan-v{plan.version}.pdf"'
@@ -122,30 +112,11 @@ def plan_ics(request: HttpRequest, plan_id) -> HttpResponse:
     return response
 
 
-def milestones_calendar(plan: Plan) -> bytes:
-    """The 30/60/90-day milestones as all-day events, counted from the end of any rest."""
-    start = (plan.finished_at or timezone.now()).date() + timedelta(
-        days=30 * plan.content.get("rest_months", 0)
-    )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Leap//Plan milestones//EN")
-    calendar.add("version", "2.0")
-    section = next(s for s in plan.content["sections"] if s["key"] == "milestones")
-    for number, milestone in enumerate(section["milestones"], start=1):
-        event = Event()
-        event.add("uid", f"{plan.pk}-{number}@leap")
-        event.add("dtstamp", plan.finished_at or timezone.now())
-        event.add("dtstart", start + timedelta(days=milestone["day"]))
-        event.add("summary", _("Leap, day %(day)d: %(text)s") % milestone)
-        calendar.add_component(event)
-    return calendar.to_ical()
-
-
 @login_required
 @require_POST
 def plan_delete(request: HttpRequest, plan_id) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
-    privacy.delete_plans(Plan.objects.filter(pk=plan.pk))
+    lifecycle.delete(Plan.objects.filter(pk=plan.pk))
     messages.success(request, _("The plan is deleted."))
     return redirect("plans")
 
@@ -168,11 +139,10 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     first, second = (found[i] for i in ids)
     if first.status != Plan.Status.READY or second.status != Plan.Status.READY:
         return _conflict(request, _("Only plans that are ready can be compared."))
-    return render(
-        request,
-        "plans/compare.html",
-        {"first": first, "second": second, "rows": compare_sections(first, second)},
-    )
+    rows = compare_sections(first.content["sections"], second.content["sections"])
+    for row in rows:
+        row["sides"] = list(zip((first, second), row["sides"], strict=True))
+    return render(request, "plans/compare.html", {"first": first, "second": second, "rows": rows})
 
 
 def _uuids(values: list[str]) -> list[uuid.UUID] | None:
@@ -181,54 +151,3 @@ def _uuids(values: list[str]) -> list[uuid.UUID] | None:
         return [uuid.UUID(value) for value in values]
     except ValueError:
         return None
-
-
-def compare_sections(first: Plan, second: Plan) -> list[dict]:
-    """Both plans' sections side by side, in the order they come, each marked as changed."""
-    left = {s["key"]: s for s in first.content["sections"]}
-    right = {s["key"]: s for s in second.content["sections"]}
-    keys = list(left) + [k for k in right if k not in left]
-    return [
-        {
-            "key": key,
-            "title": (left.get(key) or right[key])["title"],
-            "sides": [(first, left.get(key)), (second, right.get(key))],
-            "changed": left.get(key) != right.get(key),
-        }
-        for key in keys
-    ]
-
-
-# --- Privacy ------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-@never_cache
-def account_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/account.html", {"form": DeleteAccountForm(request.user)})
-
-
-@login_required
-@require_GET
-@never_cache
-def export_view(request: HttpRequest) -> HttpResponse:
-    data = json.dumps(
-        privacy.export(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-    )
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="leap-my-data.json"'
-    return response
-
-
-@login_required
-@require_http_methods(["POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST)
-    if not form.is_valid():
-        return render(request, "plans/account.html", {"form": form}, status=400)
-    user = request.user
-    logout(request)
-    privacy.delete_account(user)
-    messages.success(request, _("Your account and everything in it are deleted."))
-    return redirect("home")

@@ -14,8 +14,8 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from advisor import catalogue
-from advisor.catalogue import Archetype, Signal
+from advisor.advice import catalogue
+from advisor.advice.catalogue import Archetype, Signal
 from profiles import questionnaire
 
 # The score is a logistic curve of the points, so that it stays within 0-100 and every

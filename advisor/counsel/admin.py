@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from advisor.models import AuditEvent, Note, Plan, Review
+from advisor.counsel.models import AuditEvent, Note, Review
 
 
 @admin.register(AuditEvent)
@@ -36,11 +36,3 @@ class NoteAdmin(admin.ModelAdmin):
     list_display = ["submission", "author", "shared", "created_at"]
     list_filter = ["shared"]
     raw_id_fields = ["submission", "author"]
-
-
-@admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["submission", "version", "status", "archetype", "language", "created_at"]
-    list_filter = ["status", "archetype"]
-    raw_id_fields = ["submission"]
-    exclude = ["content"]

@@ -1,32 +1,23 @@
-"""Plans: written from a person's own answers, one section at a time.
+"""A plan's content, written from a person's own answers, one section at a time.
 
-`build()` is pure: answers in, the plan's content out (plain JSON data, in the active
-language). `generate()` is what the Celery task runs: it claims a queued plan, builds it,
-renders the PDF, stores both and emails the member, and is safe to run twice.
+Pure: answers in, plain JSON data out, in the active language. No database, no clock.
+What a path says (its milestones, risks, targets and story) comes from its archetype
+file; what is said to everyone is here, marked for translation.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from advisor import catalogue, matching
-from advisor.catalogue import Archetype, Benchmark
-from advisor.mail import email_member
-from advisor.models import Note, Plan, PlanPDF
-from profiles import questionnaire
+from advisor.advice import catalogue, matching
+from advisor.advice.catalogue import Archetype, Benchmark
+from profiles.answers import Answers
 from profiles.formats import is_chinese, number, us_dollars, yuan
 
 STANDARD_WEEK = 40  # hours
@@ -45,34 +36,30 @@ class Section:
     milestones: list[dict[str, Any]] = field(default_factory=list)
 
 
-def strain_is_high(answers: Mapping[str, Any]) -> bool:
-    signals = answers.get("strain_signals", [])
-    return "fainted_or_ill" in signals or len(signals) >= 3 or answers.get("need_break") == "long"
-
-
-def rest_months(answers: Mapping[str, Any]) -> int:
+def rest_months(answers: Answers) -> int:
     """The rest a person can afford: what they want, what they said they could take, and
     what their savings allow once a reserve is put aside."""
-    if not strain_is_high(answers):
+    if not answers.strain_is_high:
         return 0
-    affordable = max(0, answers.get("savings_months", 0) - RESERVE_MONTHS)
-    wanted = REST_WANTED.get(answers.get("need_break", "no"), 1)
-    return min(wanted, answers.get("months_off", 0), affordable)
+    affordable = max(0, answers.savings_months - RESERVE_MONTHS)
+    wanted = REST_WANTED.get(answers.need_break, 1)
+    return min(wanted, answers.months_off, affordable)
 
 
 def overtime_per_month(hours_per_week: int) -> float:
     return round(max(0, hours_per_week - STANDARD_WEEK) * WEEKS_PER_MONTH, 1)
 
 
-def _quote(answers: Mapping[str, Any], key: str) -> str:
-    return questionnaire.QUESTIONS[key].display(answers[key])
-
-
 def _months(count: int) -> str:
     return ngettext("%(count)d month", "%(count)d months", count) % {"count": count}
 
 
-def _match_section(answers, archetype: Archetype, result: matching.Result) -> Section:
+def _notes(archetype: Archetype, section: str, answers: Answers) -> list[str]:
+    """The archetype's own paragraphs for this section whose conditions hold."""
+    return [str(note.text) for note in archetype.notes_for(section) if note.holds(answers.raw)]
+
+
+def _match_section(archetype: Archetype, result: matching.Result) -> Section:
     match = next(m for m in result.matches if m.archetype.slug == archetype.slug)
     section = Section("match", _("The match and why"))
     section.paragraphs.append(
@@ -101,20 +88,19 @@ def _match_section(answers, archetype: Archetype, result: matching.Result) -> Se
     return section
 
 
-def _rest_section(answers, rest: int) -> Section | None:
-    if not strain_is_high(answers):
+def _rest_section(answers: Answers, rest: int) -> Section | None:
+    if not answers.strain_is_high:
         return None
     section = Section("rest", _("Rest and reflection first"))
-    signals = answers.get("strain_signals", [])
-    if signals:
+    if answers.strain_signals:
         section.paragraphs.append(
             _(
                 "You told us: %(signals)s. This is not a diagnosis; it is a reason to stop "
                 "before you start."
             )
-            % {"signals": _quote(answers, "strain_signals")}
+            % {"signals": answers.quote("strain_signals")}
         )
-    savings = answers.get("savings_months", 0)
+    savings = answers.savings_months
     section.paragraphs.append(
         _(
             "Sizing it to your runway: your savings cover %(savings)s; keep %(reserve)s in "
@@ -125,18 +111,14 @@ def _rest_section(answers, rest: int) -> Section | None:
             "savings": _months(savings),
             "reserve": _months(RESERVE_MONTHS),
             "affordable": _months(max(0, savings - RESERVE_MONTHS)),
-            "off": _months(answers.get("months_off", 0)),
+            "off": _months(answers.months_off),
             "rest": _months(rest),
         }
     )
     if rest:
-        section.paragraphs.append(
-            _(
-                "Li Jing spent six months in self-reflection after she left, and called rest "
-                "important for someone “running non-stop for years”. Plan nothing else for "
-                "this time: sleep, see people, walk, and write down what you want next."
-            )
-        )
+        story = catalogue.rest_story()
+        if story is not None:
+            section.paragraphs.append(str(story))
         section.items = [
             _("Month 1: stop. No plans, no job boards."),
             _("Then: one conversation a week with someone whose work you envy."),
@@ -153,8 +135,7 @@ def _rest_section(answers, rest: int) -> Section | None:
     return section
 
 
-def _milestones_section(answers, archetype: Archetype, rest: int) -> Section:
-    skills = set(answers.get("skills", []))
+def _milestones_section(answers: Answers, archetype: Archetype, rest: int) -> Section:
     section = Section("milestones", _("30, 60 and 90 days"))
     if rest:
         section.paragraphs.append(
@@ -162,15 +143,13 @@ def _milestones_section(answers, archetype: Archetype, rest: int) -> Section:
             % {"rest": _months(rest)}
         )
     for milestone in archetype.milestones:
-        if milestone.unless_skill is None or milestone.unless_skill not in skills:
+        if milestone.unless_skill is None or milestone.unless_skill not in answers.skills:
             section.milestones.append({"day": milestone.day, "text": str(milestone.text)})
     return section
 
 
-def _money_section(answers, archetype: Archetype, rest: int) -> Section:
-    savings = answers["savings_months"]
-    floor = answers["income_floor"]
-    dependants = answers["dependants"]
+def _money_section(answers: Answers, archetype: Archetype, rest: int) -> Section:
+    savings, floor, dependants = answers.savings_months, answers.income_floor, answers.dependants
     section = Section("money", _("Money"))
     left = max(0, savings - rest)
     section.paragraphs.append(
@@ -201,23 +180,17 @@ def _money_section(answers, archetype: Archetype, rest: int) -> Section:
                 "the runway before you leap."
             )
         )
-    keys = {b.key for b in archetype.benchmarks}
-    if {"revenue", "clients"} <= keys and floor:
-        per_client = archetype.benchmark("revenue").value / archetype.benchmark("clients").value
-        needed = math.ceil(floor * 12 / per_client)
+    target = archetype.money_target
+    if target is not None and floor:
+        per_unit = archetype.benchmark(target.per).value / archetype.benchmark(target.by).value
         section.paragraphs.append(
-            _(
-                "Target: Natural Flow earned about %(per)s a year per client "
-                "(%(revenue)s from %(clients)d clients). At that rate your floor of %(year)s "
-                "needs %(needed)d paying clients, before costs."
+            str(target.text).format(
+                per=yuan(per_unit),
+                total=yuan(archetype.benchmark(target.per).value),
+                count=archetype.benchmark(target.by).value,
+                year=yuan(floor * 12),
+                needed=math.ceil(floor * 12 / per_unit),
             )
-            % {
-                "per": yuan(per_client),
-                "revenue": yuan(archetype.benchmark("revenue").value),
-                "clients": archetype.benchmark("clients").value,
-                "year": yuan(floor * 12),
-                "needed": needed,
-            }
         )
     section.items = [benchmark_text(b) for b in archetype.benchmarks]
     return section
@@ -238,37 +211,31 @@ def benchmark_text(benchmark: Benchmark) -> str:
     return f"{amount} {benchmark.label}"  # 10,000,000 yuan of revenue in a year
 
 
-def _risks_section(answers, archetype: Archetype) -> Section:
+def _risks_section(answers: Answers, archetype: Archetype) -> Section:
     section = Section("risks", _("Risks, and how to meet them"))
     section.items = [f"{risk.title}: {risk.how}" for risk in archetype.risks]
-    if answers.get("political_risk_concern") == "high" and archetype.slug == "returnee_engineer":
-        section.paragraphs.append(
-            _(
-                "You rate your concern about political risk high: weigh the risks below "
-                "before any offer."
-            )
-        )
-    if answers.get("has_audience") == "yes":
+    section.paragraphs = _notes(archetype, "risks", answers)
+    if answers.has_audience:
         section.items.append(
             _(
                 "Your audience lives on %(platforms)s: keep a way to reach them that no "
                 "platform controls."
             )
-            % {"platforms": _quote(answers, "audience_platforms")}
+            % {"platforms": answers.quote("audience_platforms")}
         )
-    if answers.get("savings_months", 0) < 6:
+    if answers.savings_months < 6:
         section.items.append(
             _(
                 "Runway: with %(savings)s of savings, a bad quarter ends the attempt. Build "
                 "the reserve first."
             )
-            % {"savings": _months(answers.get("savings_months", 0))}
+            % {"savings": _months(answers.savings_months)}
         )
     return section
 
 
-def _rights_section(answers) -> Section:
-    hours = answers["hours_per_week"]
+def _rights_section(answers: Answers) -> Section:
+    hours = answers.hours_per_week
     overtime_week = max(0, hours - STANDARD_WEEK)
     monthly = overtime_per_month(hours)
     section = Section("rights", _("Your rights"))
@@ -336,14 +303,15 @@ def build(
     chosen = catalogue.by_slug(archetype) if archetype else result.best.archetype
     if chosen is None:
         raise ValueError(f"There is no archetype “{archetype}”.")
-    rest = rest_months(answers)
+    person = Answers.of(answers)
+    rest = rest_months(person)
     sections = [
-        _match_section(answers, chosen, result),
-        _rest_section(answers, rest),
-        _milestones_section(answers, chosen, rest),
-        _money_section(answers, chosen, rest),
-        _risks_section(answers, chosen),
-        _rights_section(answers),
+        _match_section(chosen, result),
+        _rest_section(person, rest),
+        _milestones_section(person, chosen, rest),
+        _money_section(person, chosen, rest),
+        _risks_section(person, chosen),
+        _rights_section(person),
         _resources_section(chosen),
         _notes_section(notes),
     ]
@@ -355,65 +323,17 @@ def build(
     }
 
 
-# --- Making a plan in the worker -----------------------------------------------------
-
-
-def render_pdf(plan: Plan) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override(plan.language):
-        html = render_to_string("advisor/plan_pdf.html", {"plan": plan, "content": plan.content})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def generate(plan_id) -> str:
-    """Build, render and store one plan; safe to run again for the same plan."""
-    plan = Plan.objects.claim(plan_id)
-    if plan is None:
-        return "nothing to do"
-    if settings.PLAN_TEST_PAUSE:
-        time.sleep(settings.PLAN_TEST_PAUSE)  # fault-injection tests kill the worker here
-    notes = []
-    if plan.submission.consent_review:  # only a reviewed submission can have notes
-        shared = Note.objects.filter(submission_id=plan.submission_id, shared=True)
-        notes = list(shared.values_list("text", flat=True))
-    with translation.override(plan.language):
-        plan.content = build(answers=plan.submission.answers, archetype=plan.archetype, notes=notes)
-    pdf = render_pdf(plan) if settings.PLAN_PDF else None
-    if pdf is None:
-        finished = Plan.objects.finish(plan)
-    else:
-        with transaction.atomic():  # the plan is ready only with its PDF
-            finished = Plan.objects.finish(plan)
-            if finished:
-                PlanPDF.objects.create(plan=plan, data=pdf)
-    if not finished:
-        return "finished by another delivery"
-    _email_ready(plan)
-    return "ready"
-
-
-def fail(plan_id, message) -> None:
-    fail_all(Plan.objects.filter(pk=plan_id), message)
-
-
-def fail_all(plans: QuerySet[Plan], message) -> None:
-    """Mark these plans failed, unless ready, saying why (`message` is lazy) in each plan's
-    own language: one UPDATE per language, however many plans."""
-    unfinished = plans.exclude(status=Plan.Status.READY)
-    for language in unfinished.order_by().values_list("language", flat=True).distinct():
-        with translation.override(language):
-            error = str(message)
-        unfinished.filter(language=language).update(
-            status=Plan.Status.FAILED, error=error, finished_at=timezone.now()
-        )
-
-
-def _email_ready(plan: Plan) -> None:
-    email_member(
-        plan.submission.owner,
-        language=plan.language,
-        subject=gettext_lazy("Your Leap plan is ready"),
-        template="advisor/plan_ready_email.txt",
-        context={"plan": plan, "url": settings.SITE_URL + reverse("plan", args=[plan.pk])},
-    )
+def compare_sections(left: Sequence[Mapping], right: Sequence[Mapping]) -> list[dict[str, Any]]:
+    """Two plans' sections side by side, in the order they come, each marked as changed:
+    `{"key", "title", "sides": [left or None, right or None], "changed"}`."""
+    by_key = [{s["key"]: s for s in sections} for sections in (left, right)]
+    keys = list(by_key[0]) + [k for k in by_key[1] if k not in by_key[0]]
+    return [
+        {
+            "key": key,
+            "title": (by_key[0].get(key) or by_key[1][key])["title"],
+            "sides": [by_key[0].get(key), by_key[1].get(key)],
+            "changed": by_key[0].get(key) != by_key[1].get(key),
+        }
+        for key in keys
+    ]

@@ -1,4 +1,8 @@
-"""Celery tasks: thin wrappers that take IDs and call plain functions (advisor.plans)."""
+"""Celery tasks: thin wrappers that take IDs and call plain functions.
+
+Their names are the ones they had before they moved here from advisor/tasks.py, so
+that messages already queued under those names still run (lifecycle sends by name).
+"""
 
 import logging
 
@@ -6,12 +10,10 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import KombuError
 
-from advisor import plans
-from advisor.models import Plan
+from advisor.plans import lifecycle, worker
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +31,11 @@ class PlanTask(Task):
         else:
             message = _("Something went wrong while writing your plan.")
         logger.error("plan %s failed: %r", args[0] if args else "?", exc)
-        plans.fail(args[0], message)
+        worker.fail(args[0], message)
 
 
 @shared_task(
+    name=lifecycle.GENERATE_TASK,
     base=PlanTask,
     # The plan's status lives in the database: no result to store, and a submit never
     # waits on the result store (with Redis down, Celery's waits out its retries).
@@ -48,30 +51,10 @@ class PlanTask(Task):
     time_limit=settings.PLAN_TIME_LIMIT,
 )
 def generate_plan(plan_id: str) -> str:
-    return plans.generate(plan_id)
+    return worker.generate(plan_id)
 
 
-def enqueue(plan_id) -> bool:
-    """Send a plan to the workers. If the broker is down, the plan stays queued and the
-    sweeper sends it later: the member's submission is never lost to it.
-
-    The task's id is the plan's, so that deleting a plan can revoke its message.
-    """
-    try:
-        generate_plan.apply_async([str(plan_id)], task_id=str(plan_id))
-    except Exception:  # the broker is down or refused: whatever kombu raises
-        logger.warning("broker unavailable; plan %s stays queued", plan_id, exc_info=True)
-        return False
-    return True
-
-
-@shared_task
+@shared_task(name=lifecycle.SWEEP_TASK)
 def requeue_stuck_plans() -> int:
-    """Beat runs this: send again the plans no worker is on (see PlanQuerySet.stuck)."""
-    stuck = Plan.objects.stuck()
-    # It has killed or outlasted a worker each time: stop, and say so.
-    given_up = stuck.filter(attempts__gte=settings.PLAN_MAX_ATTEMPTS)
-    plans.fail_all(given_up, _("We tried several times and could not write your plan."))
-    ids = list(stuck.values_list("pk", flat=True))
-    stuck.update(status=Plan.Status.QUEUED, enqueued_at=timezone.now())
-    return sum(enqueue(plan_id) for plan_id in ids)
+    """Beat runs this: send again the plans no worker is on."""
+    return lifecycle.requeue_stuck()

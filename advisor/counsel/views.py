@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from advisor import counsel, matching
-from advisor.forms import AssignForm, NoteForm, OverrideForm, QueueFilter
-from advisor.models import AuditEvent, Note, Review
+from advisor.advice import matching
+from advisor.counsel import rules
+from advisor.counsel.forms import AssignForm, NoteForm, OverrideForm, QueueFilter
+from advisor.counsel.models import AuditEvent, Note, Review
 
 
 def counsellor_required(view):
@@ -36,8 +37,11 @@ def counsellor_required(view):
 
 
 def _filtered(request: HttpRequest):
+    """The filter form, and the queue it selects (None when the filters are invalid)."""
     form = QueueFilter(request.GET)
-    return form, (form.reviews(request.user) if form.is_valid() else None)
+    if not form.is_valid():
+        return form, None
+    return form, Review.objects.queue(counsellor=request.user, **form.cleaned_data)
 
 
 @counsellor_required
@@ -72,7 +76,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             review.high_strain, review.assignee.email if review.assignee else "",
             review.is_overdue,
         ])  # fmt: skip
-    counsel.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
+    rules.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
                    detail=request.GET.urlencode())  # fmt: skip
     return response
 
@@ -109,7 +113,7 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
 @require_GET
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     review = _get_review(submission_id)
-    counsel.record(review.submission, actor=request.user, action=AuditEvent.Action.OPENED)
+    rules.record(review.submission, actor=request.user, action=AuditEvent.Action.OPENED)
     return _render_review(request, review)
 
 
@@ -125,7 +129,7 @@ def counsel_action(act):
         review = _get_review(submission_id)
         try:
             outcome = act(request, review)
-        except counsel.Refused as refusal:
+        except rules.Refused as refusal:
             return _render_review(request, review, status=409, problem=str(refusal))
         if isinstance(outcome, HttpResponse):
             return outcome
@@ -137,7 +141,7 @@ def counsel_action(act):
 
 @counsel_action
 def claim(request: HttpRequest, review: Review):
-    counsel.claim(review, counsellor=request.user)
+    rules.claim(review, counsellor=request.user)
     return _("You have claimed this submission.")
 
 
@@ -146,7 +150,7 @@ def assign(request: HttpRequest, review: Review):
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _render_review(request, review, status=400, assign_form=form)
-    counsel.assign(review, by=request.user, to=form.cleaned_data["counsellor"])
+    rules.assign(review, by=request.user, to=form.cleaned_data["counsellor"])
     return _("Assigned to %(who)s.") % {"who": form.cleaned_data["counsellor"]}
 
 
@@ -155,7 +159,7 @@ def add_note(request: HttpRequest, review: Review):
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _render_review(request, review, status=400, note_form=form)
-    counsel.add_note(review, author=request.user, **form.cleaned_data)
+    rules.add_note(review, author=request.user, **form.cleaned_data)
     if form.cleaned_data["shared"]:
         return _("Note saved and shared with the member.")
     return _("Private note saved.")
@@ -166,7 +170,7 @@ def override(request: HttpRequest, review: Review):
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _render_review(request, review, status=400, override_form=form)
-    plan = counsel.override(review, by=request.user, **form.cleaned_data)
+    plan = rules.override(review, by=request.user, **form.cleaned_data)
     return _("A new plan, version %(version)d, is being written.") % {"version": plan.version}
 
 
@@ -177,5 +181,5 @@ def set_status(request: HttpRequest, review: Review):
         return _render_review(
             request, review, status=400, problem=_("That is not a review status.")
         )
-    counsel.set_status(review, by=request.user, status=status)
+    rules.set_status(review, by=request.user, status=status)
     return _("Status: %(status)s.") % {"status": Review.Status(status).label}

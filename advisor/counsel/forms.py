@@ -1,0 +1,69 @@
+"""The counsellor workspace's forms."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from advisor.advice import catalogue
+from advisor.counsel.models import Review
+from profiles.models import User
+
+
+def _archetype_choices():
+    return [(a.slug, str(a.name)) for a in catalogue.archetypes()]
+
+
+class QueueFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any status")), *Review.Status.choices],
+    )
+    archetype = forms.ChoiceField(label=gettext_lazy("Archetype"), required=False)
+    flag = forms.ChoiceField(
+        label=gettext_lazy("Flag"),
+        required=False,
+        choices=[("", gettext_lazy("Any")), ("high_strain", gettext_lazy("High strain"))],
+    )
+    assigned = forms.ChoiceField(
+        label=gettext_lazy("Assigned"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Anyone")),
+            ("me", gettext_lazy("Assigned to me")),
+            ("none", gettext_lazy("Unassigned")),
+        ],
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+    q = forms.CharField(label=gettext_lazy("Member email"), required=False, max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archetype"].choices = [("", _("Any archetype")), *_archetype_choices()]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    shared = forms.BooleanField(
+        label=gettext_lazy("Share with the member (shown on their plan, and emailed)"),
+        required=False,
+    )
+
+
+class OverrideForm(forms.Form):
+    archetype = forms.ChoiceField(label=gettext_lazy("Write the plan for"))
+    reason = forms.CharField(
+        label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archetype"].choices = _archetype_choices()
+
+
+class AssignForm(forms.Form):
+    counsellor = forms.ModelChoiceField(
+        label=gettext_lazy("Assign to"), queryset=User.objects.counsellors().order_by("email")
+    )
