@@ -172,7 +172,7 @@ def test_two_versions_compare_section_by_section(client, alice, ready_plan):
     response = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, second.pk]})
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'Your rights <span class="muted">(changed)' in page
+    assert 'Your rights where you work <span class="muted">(changed)' in page
     assert 'Resources <span class="muted">(the same)' in page
 
 
