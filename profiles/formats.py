@@ -59,6 +59,12 @@ def is_chinese() -> bool:
     return (get_language() or "en").startswith("zh")
 
 
+def sentences(*parts: str) -> str:
+    """Sentences run together as the language writes them: with a space in English,
+    without one in Chinese."""
+    return ("" if is_chinese() else " ").join(part for part in parts if part)
+
+
 def _trim(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 

@@ -454,7 +454,7 @@ STEPS: tuple[Step, ...] = (
                 (
                     ("freedom_rest", _("Freedom and rest")),
                     ("purpose_control", _("Purpose and control over my work")),
-                    ("money", _("Money")),
+                    ("money", pgettext_lazy("what matters most", "Money")),
                     ("home_family", _("Home and family")),
                     ("build_own", _("Building something of my own")),
                     ("change_culture", _("Changing engineering culture")),

@@ -31,7 +31,7 @@ def test_the_income_floor_reads_naturally_in_both():
     with translation.override("en"):
         assert floor.display(15_000) == "15,000 yuan a month"
     with translation.override("zh-hans"):
-        assert floor.display(15_000) == "每月 1.5万元"
+        assert floor.display(15_000) == "每月1.5万元"
 
 
 def test_us_dollars():

@@ -258,7 +258,7 @@ def test_a_new_plan_for_a_deleted_submission_is_404(client, alice, ready_plan):
 def test_a_plan_can_be_written_again_in_the_other_language(client, alice, ready_plan):
     client.force_login(alice)
     page = client.get(reverse("plan", args=[ready_plan.pk])).content.decode()
-    assert "Write this plan again in 简体中文" in page
+    assert "Write this plan again in Simplified Chinese" in page
     client.post(
         reverse("plan_regenerate", args=[ready_plan.submission_id]), {"language": "zh-hans"}
     )

@@ -20,7 +20,7 @@ from advisor.advice import catalogue, evidence, law, matching, money, rights, tr
 from advisor.advice.catalogue import Archetype, Benchmark
 from advisor.advice.money import RESERVE_MONTHS, Money
 from profiles.answers import Answers
-from profiles.formats import is_chinese, number, us_dollars, yuan
+from profiles.formats import is_chinese, number, sentences, us_dollars, yuan
 
 REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
 
@@ -162,10 +162,11 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
             "affordable": _months(max(0.0, funds.runway_months - RESERVE_MONTHS)),
         }
     section.paragraphs.append(
-        sizing
-        + " "
-        + _("You said you could take %(off)s off. Rest from savings: %(rest)s.")
-        % {"off": _months(person.months_off), "rest": _months(rest.months)}
+        sentences(
+            sizing,
+            _("You said you could take %(off)s off. Rest from savings: %(rest)s.")
+            % {"off": _months(person.months_off), "rest": _months(rest.months)},
+        )
     )
     if rest.dips_into_reserve:
         section.paragraphs.append(
@@ -330,7 +331,9 @@ def benchmark_text(benchmark: Benchmark) -> str:
 
 def _risks_section(person: Answers, archetype: Archetype, found: Mapping[str, Any]) -> Section:
     section = Section("risks", _("Risks, and how to meet them"))
-    section.items = [f"{risk.title}: {risk.how}" for risk in archetype.risks]
+    section.items = [
+        _("%(risk)s: %(how)s") % {"risk": risk.title, "how": risk.how} for risk in archetype.risks
+    ]
     section.paragraphs = _notes(archetype, "risks", found)
     if person.restrictions in ("noncompete", "both"):
         section.items.append(_noncompete(person))

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from advisor.advice import law
 from advisor.advice.money import RESERVE_MONTHS, Money
 from profiles.answers import Answers
+from profiles.formats import sentences
 
 FLAGS = ("health", "leaving", "agency", "jurisdiction", "money", "earlier")
 EMERGENCY = {"cn": "cn.help.emergency_120", "hk": "hk.help.emergency_999"}
@@ -257,7 +258,7 @@ def _severance_cn(person: Answers) -> Step:
     if years:
         months = years * amount["months_per_full_year"]
         if person.monthly_pay:
-            text += " " + _(
+            worked_out = _(
                 "With %(years)s and pay of %(pay)s, that is at least %(total)s, before the "
                 "cap, plus the part year."
             ) % {
@@ -266,11 +267,12 @@ def _severance_cn(person: Answers) -> Step:
                 "total": person.amount(months * person.monthly_pay),
             }
         else:
-            text += " " + ngettext(
+            worked_out = ngettext(
                 "With %(years)s, that is at least %(months)d month's pay, plus the part year.",
                 "With %(years)s, that is at least %(months)d months' pay, plus the part year.",
                 months,
             ) % {"years": person.quote("tenure_years"), "months": months}
+        text = sentences(text, worked_out)
     return Step(text, ("cn.severance.amount",))
 
 
@@ -395,12 +397,17 @@ def _time_limit_cn(person: Answers) -> Step:
         "messages until then."
     ) % {"years": limit}
     if months is not None and months < 12 * limit:
-        text += " " + _("You have about %(left)s left.") % {"left": _months(12 * limit - months)}
+        text = sentences(
+            text, _("You have about %(left)s left.") % {"left": _months(12 * limit - months)}
+        )
     elif months is not None:
-        text += " " + _(
-            "More than a year has passed since your job ended: the limit may have run out, "
-            "unless something interrupted it. Ask a labour lawyer or the arbitration "
-            "commission before you give up a claim."
+        text = sentences(
+            text,
+            _(
+                "More than a year has passed since your job ended: the limit may have run out, "
+                "unless something interrupted it. Ask a labour lawyer or the arbitration "
+                "commission before you give up a claim."
+            ),
         )
     return Step(text, ("cn.disputes.arbitration_limitation",))
 
