@@ -248,7 +248,7 @@ def _money_section(
         )
     else:
         section.paragraphs.append(_runway_sum(funds, amount))
-    if not funds.covered:
+    if not funds.covered and rest.months:
         section.paragraphs.append(
             _("After %(rest)s of rest, %(left)s remain before the new path must pay you.")
             % {"rest": _months(rest.months), "left": _months(funds.months_after(rest.months))}

@@ -158,7 +158,12 @@ def _mainland(person: Answers, rights: Rights) -> None:
         "cn.cases.overtime_batch2_2021", "cn.cases.996_rule_invalid", "cn.cases.tech_company_cases"
     )
     rights.items += [
-        _("Keep a record of your real hours: dates, start, end, and messages after hours."),
+        _(
+            "Gather what shows your hours while you still can: badge records, messages and "
+            "emails sent after hours, rosters."
+        )
+        if person.left_a_job
+        else _("Keep a record of your real hours: dates, start, end, and messages after hours."),
         _(
             "Questions about your rights: call %(number)s, the labour and social security "
             "line. A dispute goes to labour arbitration first, which is free of charge."

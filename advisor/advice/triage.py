@@ -283,10 +283,12 @@ def _leaving_cn(person: Answers) -> list[Step]:
         steps.append(
             Step(
                 _(
-                    "If the contract was ended without 30 days' written notice, for a reason "
-                    "that was not your fault, the employer owes one more month's pay in place "
-                    "of the notice (the “+1”). If the dismissal broke the law, the "
-                    "compensation is twice the severance instead."
+                    "If the employer ended the contract because you could not do the job "
+                    "after training or a change of post, because of illness after the "
+                    "medical treatment period, or because circumstances changed so much that "
+                    "the contract could not go on, and gave you no 30 days' written notice, "
+                    "it owes one more month's pay in place of the notice (the “+1”). If the "
+                    "dismissal broke the law, the compensation is twice the severance instead."
                 ),
                 ("cn.termination.no_fault_30_days", "cn.termination.unlawful_compensation_2x"),
             )
