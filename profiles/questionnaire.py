@@ -773,6 +773,7 @@ STEPS: tuple[Step, ...] = (
                     ("freelance", _("Freelance or go independent")),
                     ("join", _("Join another employer")),
                     ("stay", _("Stay, on better terms")),
+                    ("leave_tech", _("Leave tech for other work")),
                     ("unsure", _("Not sure yet")),
                 ),
             ),

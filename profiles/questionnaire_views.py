@@ -255,6 +255,7 @@ def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
         "result": matching.rank(submission.answers),
         "first_things": content.first_things(submission.answers),
     }
+    context["changes"] = matching.what_would_change(submission.answers, context["result"])
     return render(request, "questionnaire/submission.html", context)
 
 

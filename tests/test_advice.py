@@ -292,9 +292,18 @@ def test_rest_is_sized_by_need_not_savings_alone():
 
 
 def test_a_company_s_revenue_is_never_a_persons_income_target():
-    text = plan_text(people.FOUNDER_WITH_DEPENDANTS, archetype="influencer_founder")
-    assert "not what its founder takes home" in text
+    # With a year and a half of savings the founder's path is close, and its story's
+    # figures are shown; with three months it is not, and they are not.
+    saved = {**people.FOUNDER_WITH_DEPENDANTS, "savings": 360_000}
+    assert matching.rank(saved).close
+    text = plan_text(saved)
+    assert "Natural Flow" in text and "not what its founder takes home" in text
     assert "a year per client" not in text and "paying clients, before costs" not in text
+    thin = content.build(answers=people.FOUNDER_WITH_DEPENDANTS)
+    assert not thin["close"]
+    assert "Natural Flow" not in " ".join(
+        str(s) for s in thin["sections"] if s["key"] in ("money", "milestones")
+    )
 
 
 def test_founding_with_dependants_and_a_thin_runway_is_never_strong():
@@ -324,7 +333,7 @@ def test_the_runway_counts_lump_sums_partner_income_and_self_paid_insurance():
 
 def test_without_the_cost_of_social_insurance_the_plan_says_it_is_left_out():
     text = plan_text(people.LAID_OFF_AT_38)
-    assert "You did not give its monthly cost, so it is not in the figures below" in text
+    assert "You did not give its monthly cost, so it is not in these figures" in text
 
 
 def test_an_implausible_lump_sum_is_used_as_given_and_said_so():
@@ -366,3 +375,19 @@ def test_one_more_month_of_savings_moves_no_score_by_more_than_five(answers):
     for slug, match in before.items():
         assert abs(after[slug].score - match.score) <= 5, slug
         assert not (match.fit == "weak" and after[slug].fit == "strong")
+
+
+def test_resources_are_the_ones_for_where_the_person_works():
+    def urls(answers, archetype):
+        plan = content.build(answers=answers, archetype=archetype)
+        found = [s for s in plan["sections"] if s["key"] == "resources"]
+        return {source["url"] for s in found for source in s["sources"]}
+
+    mainland = urls(people.OUTSOURCED_TESTER, "sustainable_switcher")
+    staying = {**people.HONG_KONG_ENGINEER, "direction": "stay", "risk_tolerance": "low"}
+    assert matching.rank(staying).close
+    hong_kong = urls(staying, "sustainable_switcher")
+    assert "https://www.mohrss.gov.cn/" in mainland and "https://www.mohrss.gov.cn/" not in hong_kong
+    assert any("gov.hk" in url for url in hong_kong)
+    assert not any("eeoc.gov" in url for url in urls(people.NEW_GRADUATE_ABROAD, None))
+    assert any("eeoc.gov" in url for url in urls(people.SEATTLE_RETURNEE, "grow_abroad"))

@@ -26,7 +26,7 @@ def test_it_prints_the_ranked_matches_with_reasons(tmp_path):
     first = output["matches"][0]
     assert first["archetype"] == "sustainable_switcher"
     assert first["fit"] == "strong"
-    assert any("“62 hours”" in f["sentence"] for f in first["raised"])
+    assert any("62 hours a week" in f["sentence"] for f in first["raised"])
     assert first["source"]["file"] == "002_0744cbdf368bbf45.txt"
     assert output["runner_up"]["archetype"] == output["matches"][1]["archetype"]
     assert output["confidence"]["level"] == "high"

@@ -34,7 +34,10 @@ def test_each_archetype_gets_its_own_plan(answers, archetype, story):
     plan = content.build(answers=answers)
     assert plan["archetype"] == archetype
     assert story in text(plan, "match")
-    assert {30, 60, 90} == {m["day"] for m in section(plan, "milestones")["milestones"]}
+    pace = content.PACE[answers["timeline"]]
+    assert {30 * pace, 60 * pace, 90 * pace} == {
+        m["day"] for m in section(plan, "milestones")["milestones"]
+    }
     for key in ("match", "milestones", "money", "risks", "rights", "resources"):
         assert key in keys(plan)
 
@@ -55,7 +58,7 @@ def test_the_stories_figures_are_theirs_and_never_a_persons_income_target():
     money = text(content.build(answers=LI_JING), "money")
     assert "216,000 yuan ÷ 12,000 yuan = 18 months" in money
     assert "must pay you at least 12,000 yuan a month" in money
-    assert "one company's, and a success, not a typical result" in money
+    assert "not a typical result, and not a forecast of yours" in money
     assert "not what its founder takes home" in money
     assert "per client" not in money and "paying clients" not in money
 
@@ -79,7 +82,7 @@ def test_no_savings_and_no_job_means_no_months_off_and_a_runway_warning():
     plan = content.build(answers={**answers, "months_since_left": 1})
     assert plan["rest_months"] == 0
     assert "does not allow months off yet" in text(plan, "rest")
-    assert "thin for a change" in text(plan, "money")
+    assert "put income first, a bridge job included" in text(plan, "money")
     assert "money" in plan["triage"]
 
 
@@ -136,3 +139,18 @@ def test_building_is_deterministic():
     assert content.build(answers=MEI_CHEN) == content.build(
         answers=dict(reversed(MEI_CHEN.items()))
     )
+
+
+def test_the_pace_follows_the_timeline():
+    def days(timeline):
+        plan = content.build(answers={**ZHANG_YIFEI, "timeline": timeline})
+        return [m["day"] for m in section(plan, "milestones")["milestones"]], text(
+            plan, "milestones"
+        )
+
+    now, said_now = days("now")
+    exploring, said_exploring = days("exploring")
+    assert max(now) == 90 and max(exploring) == 270
+    assert "keep the full pace" in said_now
+    assert "spread over 270 days instead of 90" in said_exploring
+    assert "spread over 180 days" in days("6_months")[1]

@@ -8,6 +8,7 @@ How to write one: docs/matching.md.
 
 from __future__ import annotations
 
+import datetime
 import re
 import string
 import tomllib
@@ -61,7 +62,7 @@ class Condition:
         return answer <= self.value
 
     def quoted(self, answers: Mapping[str, Any]) -> str:
-        """The person's answer as they read it, in quotation marks.
+        """The person's answer as they read it: an option in quotation marks.
 
         For `includes`, only the chosen items that count; otherwise the whole answer.
         """
@@ -69,11 +70,14 @@ class Condition:
 
 
 def _quoted(key: str, answers: Mapping[str, Any], *, only=None) -> str:
+    """A chosen option in quotation marks, as the person read it on the form; a figure
+    as a figure ("66 hours", not "“66 hours”")."""
     answer = answers[key]
     if only is not None:
         answer = [v for v in answer if v in only]
     currency = answers.get("currency", questionnaire.formats.DEFAULT_CURRENCY)
-    return f"“{evidence.display(key, answer, currency=currency)}”"
+    shown = evidence.display(key, answer, currency=currency)
+    return shown if evidence.kind(key) == "integer" else f"“{shown}”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +145,16 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """The article a path comes from, as its file shows it, and the passage it rests on:
+    in the original English, word for word, with a Chinese rendering marked as such."""
+
     file: str
+    title: str
     person: Text
     passage: str
+    passage_zh: str
+    publication: str = ""
+    date: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +170,10 @@ class Risk:
     key: str
     title: Text
     how: Text
+    when: tuple[Condition, ...] = ()
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(c.holds(answers) for c in self.when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +189,16 @@ class Milestone:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
+    """An official or primary page, with the date its link was checked; shown when every
+    condition holds (a page for one country, say)."""
+
     title: Text
-    url: str = ""
+    url: str
+    checked: datetime.date
+    when: tuple[Condition, ...] = ()
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(c.holds(answers) for c in self.when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,8 +306,16 @@ FILE_SCHEMA = _record(
         "summary": _TEXT,
         "description": _TEXT,
         "source": _record(
-            {"file": {"type": "string"}, "person": _TEXT, "passage": {"type": "string"}},
-            ["file", "person", "passage"],
+            {
+                "file": {"type": "string"},
+                "title": {"type": "string", "minLength": 1},
+                "publication": {"type": "string"},
+                "date": {"type": "string"},
+                "person": _TEXT,
+                "passage": {"type": "string"},
+                "passage_zh": {"type": "string", "minLength": 1},
+            },
+            ["file", "title", "person", "passage", "passage_zh"],
         ),
         "signals": _list_of(
             _record(
@@ -324,7 +355,10 @@ FILE_SCHEMA = _record(
             )
         ),
         "risks": _list_of(
-            _record({"key": _KEY, "title": _TEXT, "how": _TEXT}, ["key", "title", "how"])
+            _record(
+                {"key": _KEY, "title": _TEXT, "how": _TEXT, "when": _list_of(_CONDITION)},
+                ["key", "title", "how"],
+            )
         ),
         "plan": _record(
             {
@@ -340,7 +374,16 @@ FILE_SCHEMA = _record(
                     )
                 ),
                 "resources": _list_of(
-                    _record({"title": _TEXT, "url": {"type": "string"}}, ["title"]), min_items=0
+                    _record(
+                        {
+                            "title": _TEXT,
+                            "url": {"type": "string", "pattern": "^https?://[^\\s]+$"},
+                            "checked": {},
+                            "when": _list_of(_CONDITION),
+                        },
+                        ["title", "url", "checked"],
+                    ),
+                    min_items=0,
                 ),
                 "notes": _list_of(
                     _record(
@@ -354,7 +397,7 @@ FILE_SCHEMA = _record(
                 ),
                 "rest_story": _TEXT,
             },
-            ["milestones", "resources"],
+            ["milestones"],
         ),
     },
     ["order", "name", "summary", "description", "source", "signals", "benchmarks", "risks", "plan"],
@@ -453,8 +496,22 @@ def _archetype(slug: str, raw: dict) -> Archetype:
     seed = SEEDS_DIR / source["file"]
     if not seed.is_file():
         problems.append(f"source.file: no seed article “{source['file']}” in {SEEDS_DIR.name}/")
-    elif _normalise(source["passage"]) not in _normalise(seed.read_text(encoding="utf-8")):
-        problems.append(f"source.passage: not found word for word in {source['file']}")
+    else:
+        article = _normalise(seed.read_text(encoding="utf-8"))
+        problems += [
+            f"source.{part}: not found word for word in {source['file']}"
+            for part in ("passage", "title", "publication", "date")
+            if source.get(part) and _normalise(source[part]) not in article
+        ]
+    resource_conditions = []
+    for i, r in enumerate(raw["plan"].get("resources", [])):
+        if not isinstance(r["checked"], datetime.date) or isinstance(
+            r["checked"], datetime.datetime
+        ):
+            problems.append(f"plan.resources[{i}].checked: the date the link was checked")
+        conditions, found = _conditions(r.get("when", []), f"plan.resources[{i}].when")
+        problems += found
+        resource_conditions.append(conditions)
 
     skills = questionnaire.QUESTIONS["skills"].choice_values
     milestones = raw["plan"]["milestones"]
@@ -480,6 +537,11 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         conditions, found = _conditions(n.get("when", []), f"plan.notes[{i}].when")
         problems += found
         notes.append(PlanNote(n["section"], conditions, Text(**n["text"])))
+    risk_conditions = []
+    for i, r in enumerate(raw["risks"]):
+        conditions, found = _conditions(r.get("when", []), f"risks[{i}].when")
+        problems += found
+        risk_conditions.append(conditions)
     milestone_conditions = []
     for i, m in enumerate(milestones):
         conditions, found = _conditions(m.get("when", []), f"plan.milestones[{i}].when")
@@ -499,19 +561,33 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         description=Text(
             _normalise(raw["description"]["en"]), _normalise(raw["description"]["zh"])
         ),
-        source=Source(source["file"], text(source["person"]), _normalise(source["passage"])),
+        source=Source(
+            file=source["file"],
+            title=_normalise(source["title"]),
+            person=text(source["person"]),
+            passage=_normalise(source["passage"]),
+            passage_zh=_normalise(source["passage_zh"]),
+            publication=source.get("publication", ""),
+            date=source.get("date", ""),
+        ),
         signals=tuple(signals),
         benchmarks=tuple(
             Benchmark(b["key"], b["value"], text(b["label"]), b.get("unit", ""))
             for b in raw["benchmarks"]
         ),
-        risks=tuple(Risk(r["key"], text(r["title"]), text(r["how"])) for r in raw["risks"]),
+        risks=tuple(
+            Risk(r["key"], text(r["title"]), text(r["how"]), conditions)
+            for r, conditions in zip(raw["risks"], risk_conditions, strict=True)
+        ),
         milestones=tuple(
             Milestone(m["day"], text(m["text"]), m.get("unless_skill"), conditions)
             for m, conditions in zip(milestones, milestone_conditions, strict=True)
         ),
         resources=tuple(
-            Resource(text(r["title"]), r.get("url", "")) for r in raw["plan"]["resources"]
+            Resource(text(r["title"]), r["url"], r["checked"], conditions)
+            for r, conditions in zip(
+                raw["plan"].get("resources", []), resource_conditions, strict=True
+            )
         ),
         notes=tuple(notes),
         rest_story=text(raw["plan"]["rest_story"]) if "rest_story" in raw["plan"] else None,

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from advisor.advice import catalogue, evidence, law, matching, money, rights, triage
 from advisor.advice.catalogue import Archetype, Benchmark
 from advisor.advice.money import RESERVE_MONTHS, Money
+from profiles import questionnaire
 from profiles.answers import Answers
 from profiles.formats import is_chinese, number, sentences, us_dollars, yuan
 
@@ -34,6 +35,8 @@ class Section:
     milestones: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
+    # The answers whose change would put another path first (the match section).
+    changes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,19 +107,36 @@ def _triage_section(flags: Sequence[triage.Flag]) -> Section | None:
     return section
 
 
-def _match_section(archetype: Archetype, result: matching.Result) -> Section:
+def _match_section(
+    archetype: Archetype,
+    result: matching.Result,
+    changes: Sequence[matching.Change],
+    *,
+    chosen_by_counsellor: bool,
+) -> Section:
     match = next(m for m in result.matches if m.archetype.slug == archetype.slug)
     section = Section("match", _("The match and why"))
-    section.paragraphs.append(
-        _("%(name)s: %(score)d / 100, %(fit)s. %(summary)s")
-        % {
-            "name": archetype.name,
-            "score": match.score,
-            "fit": match.fit_label.lower(),
-            "summary": archetype.summary,
-        }
-    )
-    if result.best.archetype.slug != archetype.slug:
+    if not result.close and not chosen_by_counsellor:
+        section.paragraphs.append(
+            _(
+                "None of Leap's paths fits you well. The closest is %(name)s, at %(score)d out "
+                "of 100: a story near yours, not yours. So this plan does not follow any "
+                "story: it starts from your situation and gives general next steps, and a "
+                "counsellor can look at it with you."
+            )
+            % {"name": archetype.name, "score": match.score}
+        )
+    else:
+        section.paragraphs.append(
+            _("%(name)s: %(score)d / 100, %(fit)s. %(summary)s")
+            % {
+                "name": archetype.name,
+                "score": match.score,
+                "fit": match.fit_label.lower(),
+                "summary": archetype.summary,
+            }
+        )
+    if chosen_by_counsellor:
         section.paragraphs.append(
             _(
                 "Your counsellor chose this path for you; the best match on your answers "
@@ -124,6 +144,14 @@ def _match_section(archetype: Archetype, result: matching.Result) -> Section:
             )
             % {"best": result.best.archetype.name}
         )
+    section.changes = [change.sentence for change in changes]
+    if not result.close and not chosen_by_counsellor:
+        section.items = [
+            _("Closest: %(name)s (%(score)d / 100, %(fit)s).")
+            % {"name": m.archetype.name, "score": m.score, "fit": m.fit_label.lower()}
+            for m in result.matches[:3]
+        ]
+        return section
     section.items = [f.sentence for f in match.raised[:4]] + [f.sentence for f in match.lowered[:2]]
     if result.runner_up and result.best is match:
         section.paragraphs.append(result.runner_up.sentence)
@@ -150,8 +178,14 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
                 "so it does not spend your savings."
             )
         )
+    affordable = max(0.0, funds.runway_months - RESERVE_MONTHS)
     if funds.covered:
         sizing = _("Other income covers your costs, so your savings do not limit the rest.")
+    elif affordable < 1:
+        sizing = _(
+            "Your money lasts about %(runway)s without a salary: no more than the %(reserve)s "
+            "Leap keeps untouched as a reserve, so rest cannot come from savings."
+        ) % {"runway": _months(funds.runway_months), "reserve": _months(RESERVE_MONTHS)}
     else:
         sizing = _(
             "Your money lasts about %(runway)s without a salary; %(reserve)s of it stays "
@@ -159,15 +193,16 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
         ) % {
             "runway": _months(funds.runway_months),
             "reserve": _months(RESERVE_MONTHS),
-            "affordable": _months(max(0.0, funds.runway_months - RESERVE_MONTHS)),
+            "affordable": _months(affordable),
         }
-    section.paragraphs.append(
-        sentences(
-            sizing,
-            _("You said you could take %(off)s off. Rest from savings: %(rest)s.")
-            % {"off": _months(person.months_off), "rest": _months(rest.months)},
-        )
-    )
+    if not person.months_off:
+        said = _("You said you could not take time off now.")
+    else:
+        said = _("You said you could take %(off)s off. Rest from savings: %(rest)s.") % {
+            "off": _months(person.months_off),
+            "rest": _months(rest.months),
+        }
+    section.paragraphs.append(sentences(sizing, said))
     if rest.dips_into_reserve:
         section.paragraphs.append(
             _(
@@ -195,10 +230,41 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
     return section
 
 
+# How fast the 30/60/90 days run, by when the person wants to move: someone starting as
+# soon as they can keeps the pace, someone just exploring takes three times as long.
+PACE = {"now": 1, "3_months": 1, "6_months": 2, "1_year": 3, "exploring": 3}
+
+
 def _milestones_section(
-    person: Answers, archetype: Archetype, rest: Rest, found: Mapping[str, Any]
+    person: Answers,
+    archetype: Archetype | None,
+    rest: Rest,
+    found: Mapping[str, Any],
 ) -> Section:
-    section = Section("milestones", _("30, 60 and 90 days"))
+    pace = PACE.get(person.timeline, 1)
+    days = [day * pace for day in catalogue.MILESTONE_DAYS]
+    section = Section(
+        "milestones",
+        _("%(first)d, %(second)d and %(third)d days")
+        % {"first": days[0], "second": days[1], "third": days[2]},
+    )
+    if person.timeline == "6_months":
+        section.paragraphs.append(
+            _("You plan to move within six months, so the steps are spread over %(days)d days.")
+            % {"days": days[2]}
+        )
+    elif pace > 1:
+        section.paragraphs.append(
+            _(
+                "You are in no hurry, so the steps are spread over %(days)d days instead of "
+                "90: take each as an experiment, not a commitment."
+            )
+            % {"days": days[2]}
+        )
+    elif person.timeline == "now":
+        section.paragraphs.append(
+            _("You want to move as soon as you can, so the steps keep the full pace.")
+        )
     if rest.sick_leave:
         section.paragraphs.append(
             _(
@@ -211,16 +277,148 @@ def _milestones_section(
             _("The days count from the end of your rest, %(rest)s from now.")
             % {"rest": _months(rest.months)}
         )
-    for milestone in archetype.milestones:
-        if milestone.unless_skill is not None and milestone.unless_skill in person.skills:
-            continue
-        if milestone.holds(found):
-            section.milestones.append({"day": milestone.day, "text": str(milestone.text)})
+    if archetype is None:
+        steps = _general_steps(person)
+    else:
+        steps = [
+            (milestone.day, str(milestone.text))
+            for milestone in archetype.milestones
+            if (milestone.unless_skill is None or milestone.unless_skill not in person.skills)
+            and milestone.holds(found)
+        ]
+    section.milestones = [{"day": day * pace, "text": text} for day, text in steps]
     return section
 
 
+def _general_steps(person: Answers) -> list[tuple[int, str]]:
+    """Next steps when no story is close: the person's own situation, no one else's."""
+    if person.left_a_job:
+        return [
+            (
+                30,
+                _(
+                    "Write to ten people who know your work: what you did, what you want next, "
+                    "and one introduction you would value. Update your CV with figures."
+                ),
+            ),
+            (
+                60,
+                _(
+                    "Apply to a short list each week, and after each interview write down what "
+                    "they asked that you could not answer well; prepare that next."
+                ),
+            ),
+            (
+                90,
+                _(
+                    "Compare what the search has brought with your runway: widen the search, or "
+                    "take a bridge job, before the reserve is reached."
+                ),
+            ),
+        ]
+    if person.employment_status == "self_employed":
+        return [
+            (
+                30,
+                _(
+                    "List your clients of the last twelve months: what each paid, the hours "
+                    "each took, and when they paid. Work out what an hour earns you after "
+                    "costs and tax."
+                ),
+            ),
+            (
+                60,
+                _(
+                    "Put every new job on a written agreement with a deposit and payment "
+                    "dates. Quote new clients above your present rate, and ask two satisfied "
+                    "clients for an introduction each."
+                ),
+            ),
+            (
+                90,
+                _(
+                    "Compare three months of income with your costs. If it covers them, build "
+                    "the reserve first; if not, decide whether part-time or contract work "
+                    "beside your clients closes the gap."
+                ),
+            ),
+        ]
+    if person.direction == "join":
+        return [
+            (
+                30,
+                _(
+                    "Write down what the next job must have and must not: hours, on-call, the "
+                    "lowest pay you would take, the work. Ask three people at employers you "
+                    "would consider what a normal week there looks like."
+                ),
+            ),
+            (
+                60,
+                _(
+                    "Apply to a short list. In every interview ask about hours, on-call and "
+                    "weekend work, and how the team met its last deadline."
+                ),
+            ),
+            (
+                90,
+                _(
+                    "Compare each offer with the list you wrote at the start, not only on pay; "
+                    "hand in your notice only with a signed offer."
+                ),
+            ),
+        ]
+    if person.direction == "leave_tech":
+        return [
+            (
+                30,
+                _(
+                    "Talk to two people who left tech for the work you are considering: what "
+                    "their first year cost, paid and asked of them."
+                ),
+            ),
+            (
+                60,
+                _(
+                    "Try it small while you still have an income: a course, a weekend of the "
+                    "work, an exam date, a trial month."
+                ),
+            ),
+            (
+                90,
+                _(
+                    "Decide with figures: what it pays, the hours, what it costs to start, and "
+                    "what you give up. Then edit your answers and write a new plan."
+                ),
+            ),
+        ]
+    return [
+        (
+            30,
+            _(
+                "Write down the two or three moves you are weighing, and for each the one "
+                "question that would decide it. Put each question to someone who made that move."
+            ),
+        ),
+        (
+            60,
+            _(
+                "Try the likeliest one small, beside your income if you have one: a project, a "
+                "course, a trial week."
+            ),
+        ),
+        (
+            90,
+            _(
+                "Decide with figures: what it pays, the hours, and what it costs. Then edit your "
+                "answers and write a new plan."
+            ),
+        ),
+    ]
+
+
 def _money_section(
-    person: Answers, archetype: Archetype, funds: Money, rest: Rest, found: Mapping[str, Any]
+    person: Answers, story: Archetype | None, funds: Money, rest: Rest, found: Mapping[str, Any]
 ) -> Section:
     section = Section("money", _("Money"))
     amount = person.amount
@@ -254,14 +452,22 @@ def _money_section(
             % {"rest": _months(rest.months), "left": _months(funds.months_after(rest.months))}
         )
     if funds.monthly_need and person.version == 2 and not funds.covered:
-        section.paragraphs.append(
-            _(
-                "Whatever path you take, by then it must pay you at least %(need)s a month "
-                "after tax: that is what leaves your account now. Keep %(reserve)s, three "
-                "months of it, untouched as a reserve."
+        section.paragraphs.append(_income_needed(funds, amount, after_rest=bool(rest.months)))
+        if not rest.months:
+            section.paragraphs.append(_before_the_reserve(funds, amount))
+    if person.severance_status and person.severance_status != "none" and not funds.lump_sum:
+        if person.severance_status == "agreed":
+            unpaid = _(
+                "If the severance agreed is not paid yet, it is not in these figures: add it "
+                "under “%(question)s” in your answers, and a new version of this plan counts it."
             )
-            % {"need": amount(funds.monthly_need), "reserve": amount(funds.reserve or 0)}
-        )
+        else:
+            unpaid = _(
+                "The severance you are owed is not in these figures. Once the amount is agreed, "
+                "add it under “%(question)s” in your answers: a new version of this plan "
+                "counts it."
+            )
+        section.paragraphs.append(unpaid % {"question": questionnaire.QUESTIONS["lump_sum"].label})
     if person.dependants:
         section.paragraphs.append(
             ngettext(
@@ -281,11 +487,75 @@ def _money_section(
                 "Less than six months of runway is thin for a change: keep a salary, or build "
                 "the runway before you leap."
             )
+            if person.employed
+            else _(
+                "Less than six months of runway is thin: put income first, a bridge job "
+                "included, and make the bigger change from there."
+            )
         )
     section.paragraphs += list(funds.assumptions)
-    section.paragraphs += _notes(archetype, "money", found)
-    section.items = [benchmark_text(b) for b in archetype.benchmarks]
+    if story is not None and story.benchmarks:
+        section.paragraphs.append(
+            _(
+                "The figures below come from one story, told in the article “%(title)s”: "
+                "not a typical result, and not a forecast of yours."
+            )
+            % {"title": story.source.title}
+        )
+        section.paragraphs += _notes(story, "money", found)
+        section.items = [benchmark_text(b) for b in story.benchmarks]
     return section
+
+
+def _income_needed(funds: Money, amount, *, after_rest: bool) -> str:
+    """What a new path must pay, and the reserve to keep meanwhile."""
+    values = {
+        "need": amount(funds.monthly_need),
+        "reserve": amount(funds.reserve or 0),
+        "side": amount(funds.side_income),
+    }
+    if funds.side_income:
+        return (
+            _(
+                "Your own work brings in %(side)s a month; to live on it, it must bring in "
+                "at least %(need)s more, after tax. Income from your own clients can stop "
+                "from one month to the next: keep %(reserve)s, three months of costs "
+                "without it, untouched as a reserve."
+            )
+            % values
+        )
+    if after_rest:
+        return (
+            _(
+                "Whatever path you take, by then it must pay you at least %(need)s a month "
+                "after tax: that is what leaves your account now. Keep %(reserve)s, three "
+                "months of it, untouched as a reserve."
+            )
+            % values
+        )
+    return (
+        _(
+            "Whatever path you take must in the end pay you at least %(need)s a month after "
+            "tax: that is what leaves your account now. Keep %(reserve)s, three months of "
+            "it, untouched as a reserve."
+        )
+        % values
+    )
+
+
+def _before_the_reserve(funds: Money, amount) -> str:
+    """What can be spent before the reserve: the figure a job search runs against."""
+    spendable = (funds.savings or 0) + funds.lump_sum - (funds.reserve or 0)
+    if spendable <= 0:
+        return _("Your savings do not yet reach that reserve: build it before any gap in pay.")
+    months = round(spendable / funds.monthly_need, 1)
+    return ngettext(
+        "That leaves %(spendable)s to spend before you touch it: about %(months)s month at "
+        "what leaves your account now.",
+        "That leaves %(spendable)s to spend before you touch it: about %(months)s months at "
+        "what leaves your account now.",
+        1 if months == 1 else 2,
+    ) % {"spendable": amount(spendable), "months": number(months)}
 
 
 def _runway_sum(funds: Money, amount) -> str:
@@ -329,12 +599,17 @@ def benchmark_text(benchmark: Benchmark) -> str:
     return f"{amount} {benchmark.label}"  # 10 million yuan of revenue in a year
 
 
-def _risks_section(person: Answers, archetype: Archetype, found: Mapping[str, Any]) -> Section:
+def _risks_section(
+    person: Answers, story: Archetype | None, found: Mapping[str, Any]
+) -> Section | None:
     section = Section("risks", _("Risks, and how to meet them"))
-    section.items = [
-        _("%(risk)s: %(how)s") % {"risk": risk.title, "how": risk.how} for risk in archetype.risks
-    ]
-    section.paragraphs = _notes(archetype, "risks", found)
+    if story is not None:
+        section.items = [
+            _("%(risk)s: %(how)s") % {"risk": risk.title, "how": risk.how}
+            for risk in story.risks
+            if risk.holds(found)
+        ]
+        section.paragraphs = _notes(story, "risks", found)
     if person.restrictions in ("noncompete", "both"):
         section.items.append(_noncompete(person))
     if person.restrictions in ("side_job_ban", "both") and person.side_business != "none":
@@ -345,7 +620,7 @@ def _risks_section(person: Answers, archetype: Archetype, found: Mapping[str, An
                 "time and its equipment."
             )
         )
-    return section
+    return section if section.items or section.paragraphs else None
 
 
 def _noncompete(person: Answers) -> str:
@@ -382,9 +657,15 @@ def _rights_section(found: rights.Rights) -> Section:
     return section
 
 
-def _resources_section(archetype: Archetype) -> Section:
+def _resources_section(story: Archetype | None, found: Mapping[str, Any]) -> Section | None:
+    resources = [r for r in story.resources if r.holds(found)] if story else []
+    if not resources:
+        return None
     section = Section("resources", _("Resources"))
-    section.items = [str(r.title) + (f" ({r.url})" if r.url else "") for r in archetype.resources]
+    section.sources = [
+        {"citation": str(r.title), "url": r.url, "checked": r.checked.isoformat()}
+        for r in resources
+    ]
     return section
 
 
@@ -412,44 +693,103 @@ def _notes_section(notes: Sequence[str]) -> Section | None:
     return Section("notes", _("Your counsellor's notes"), items=list(notes))
 
 
+def _uncertainties_section(
+    person: Answers,
+    result: matching.Result,
+    story: Archetype | None,
+    cited: Sequence[str],
+) -> Section:
+    section = Section("uncertainties", _("What this plan cannot know"))
+    section.items.append(
+        _(
+            "Leap does not know your contract, your health or your city's own rules; where "
+            "they matter, the plan says where to check. It is advice, not a diagnosis or a "
+            "legal opinion."
+        )
+    )
+    if result.confidence.level != "high":
+        section.items.append(result.confidence.sentence)
+    if story is not None and story.benchmarks:
+        section.items.append(
+            _(
+                "The figures from this path's story come from one article, about one person "
+                "or one company: not a typical result, and not a forecast of yours."
+            )
+        )
+    if cited:
+        checked = max(law.fact(key).checked for key in cited)
+        section.items.append(
+            _(
+                "The law in this plan was checked on %(date)s. Laws and city rules change: "
+                "follow the links under the sources before you rely on one."
+            )
+            % {"date": checked.isoformat()}
+        )
+    revisit = 6 if person.timeline in ("1_year", "exploring") else 3
+    section.items.append(
+        _(
+            "Come back to this plan in %(months)s, or as soon as your job, health, money or "
+            "family changes: edit your answers, and a new version is written."
+        )
+        % {"months": _months(revisit)}
+    )
+    return section
+
+
 def build(
     *, answers: Mapping[str, Any], archetype: str | None = None, notes: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The plan for a complete, valid answer set, in the active language.
 
     `archetype` is the slug to write it for (a counsellor's choice); the best match when
-    None. `notes` are the counsellor's notes shared with the member.
+    None. When no path fits well and no counsellor chose one, the plan follows no story:
+    it gives general next steps, and says which paths were closest.
     """
     result = matching.rank(answers)
     chosen = catalogue.by_slug(archetype) if archetype else result.best.archetype
     if chosen is None:
         raise ValueError(f"There is no archetype “{archetype}”.")
+    by_counsellor = chosen.slug != result.best.archetype.slug
+    story = chosen if result.close or by_counsellor else None
     person = Answers.of(answers)
     funds = money.of(person)
     found = evidence.of(answers)
     rest = rest_of(person, funds)
     flags = triage.triage(person, funds)
     rights_found = rights.rights(person)
-    sections = [
-        _triage_section(flags),
-        _match_section(chosen, result),
-        _rest_section(person, funds, rest),
-        _milestones_section(person, chosen, rest, found),
-        _money_section(person, chosen, funds, rest, found),
-        _risks_section(person, chosen, found),
-        _rights_section(rights_found),
-        _resources_section(chosen),
-    ]
+    changes = matching.what_would_change(answers, result)
     cited = [key for flag in flags for key in flag.facts] + rights_found.facts
     if person.restrictions in ("noncompete", "both") and person.jurisdiction == "cn":
         cited += NONCOMPETE_FACTS
-    sections += [_sources_section(cited), _notes_section(notes)]
+    sections = [
+        _triage_section(flags),
+        _match_section(chosen, result, changes, chosen_by_counsellor=by_counsellor),
+        _rest_section(person, funds, rest),
+        _milestones_section(person, story, rest, found),
+        _money_section(person, story, funds, rest, found),
+        _risks_section(person, story, found),
+        _rights_section(rights_found),
+        _resources_section(story, found),
+        _uncertainties_section(person, result, story, cited),
+        _sources_section(cited),
+        _notes_section(notes),
+    ]
     return {
         "archetype": chosen.slug,
-        "name": str(chosen.name),
+        "name": str(story.name) if story else _("No close path yet"),
+        "close": story is not None,
         "rest_months": rest.total_months,
         "runway_months": funds.runway_months,
         "triage": [flag.key for flag in flags],
+        # The figures behind the plan's pictures (runway, hours against a legal cap).
+        "figures": {
+            "runway_months": funds.runway_months,
+            "covered": funds.covered,
+            "rest_months": rest.months,
+            "sick_leave": rest.sick_leave,
+            "reserve_months": RESERVE_MONTHS,
+            "overtime": list(rights_found.overtime) if rights_found.overtime else None,
+        },
         "sections": [vars(s) for s in sections if s is not None],
     }
 

@@ -73,4 +73,10 @@ def display(key: str, value: Any, *, currency: str = formats.DEFAULT_CURRENCY) -
 
 
 def applies(key: str, answers: Mapping[str, Any]) -> bool:
-    return key in DERIVED or questionnaire.QUESTIONS[key].applies(answers)
+    """Whether the question was asked of this person: it applies to their answers, and
+    belongs to the questionnaire version they answered."""
+    if key in DERIVED:
+        return True
+    question = questionnaire.QUESTIONS[key]
+    version = 1 if "savings_months" in answers else questionnaire.SCHEMA_VERSION
+    return version in question.versions and question.applies(answers)

@@ -16,12 +16,44 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from advisor.advice import catalogue, evidence
 from advisor.advice.catalogue import Archetype, Signal
+from profiles import questionnaire
+from profiles.formats import DEFAULT_CURRENCY, sentences
 
 # The score is a logistic curve of the points, so that it stays within 0-100 and every
-# point still moves it: 0 points is 50, +25 about 73, +50 about 88, -25 about 27.
-SCALE = 25.0
+# point still moves it. It is centred on 25 points: a path needs that much evidence for
+# it to be a possible fit (50); no evidence at all (0 points) is weak (29); 50 points is
+# good (71), 65 points strong (81). Calibrated on the grid of tests/calibration.py
+# (docs/matching.md).
+SCALE = 28.0
+OFFSET = 25.0
 FIT_LEVELS: tuple[tuple[int, str], ...] = ((80, "strong"), (65, "good"), (45, "possible"))
 DECIDING_FACTORS = 3
+# A path fits well from "good" up; below it, the result says no path is close.
+CLOSE_FIT = 65
+# First and second closer than this: the ranking is no firm choice between them.
+NARROW_MARGIN = 5
+# At most this many answers whose change would move the first place.
+CHANGES = 3
+# The answers "what would change your match" may name: what a person wants, or could
+# change or reconsider within months. Not facts of their life (where they work, their
+# years in tech, their dependants): "if you worked overseas" is no advice.
+RECONSIDERABLE = frozenset(
+    {
+        "pulls",
+        "need_break",
+        "months_off",
+        "skills",
+        "savings",
+        "monthly_expenses",
+        "risk_tolerance",
+        "return_home",
+        "willing_to_move",
+        "direction",
+        "timeline",
+    }
+)
+# A skill is learnt, not unlearnt: these are only ever added to.
+ONLY_ADDED = frozenset({"skills"})
 
 Fit = Literal["strong", "good", "possible", "weak"]
 FIT_LABELS = {
@@ -79,22 +111,54 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Confidence:
+    """How much to trust the ranking: lower when questions the matching weighs were left
+    unanswered, and when even the best path fits poorly or barely beats the next."""
+
     level: Level
     answered: int
     weighed: int
     missing: tuple[str, ...]
+    best_score: int = 100
+    margin: int = 100
+
+    @property
+    def sentences(self) -> list[str]:
+        found = []
+        if self.missing:
+            found.append(
+                ngettext(
+                    "You left %(missing)d of the %(weighed)d questions the matching weighs "
+                    "unanswered: the ranking can change when you answer it.",
+                    "You left %(missing)d of the %(weighed)d questions the matching weighs "
+                    "unanswered: the ranking can change when you answer them.",
+                    len(self.missing),
+                )
+                % {"missing": len(self.missing), "weighed": self.weighed}
+            )
+        if self.best_score < CLOSE_FIT:
+            found.append(
+                _(
+                    "Even the closest path scores %(score)d out of 100: none of these stories "
+                    "is close to yours."
+                )
+                % {"score": self.best_score}
+            )
+        elif self.margin < NARROW_MARGIN:
+            found.append(
+                ngettext(
+                    "The first two paths are %(margin)d point apart: treat them as equals.",
+                    "The first two paths are %(margin)d points apart: treat them as equals.",
+                    self.margin,
+                )
+                % {"margin": self.margin}
+            )
+        return found
 
     @property
     def sentence(self) -> str:
-        if not self.missing:
-            return _("You answered every question the matching weighs.")
-        return ngettext(
-            "You left %(missing)d of the %(weighed)d questions the matching weighs unanswered, "
-            "so this ranking is less certain: it can change when you answer it.",
-            "You left %(missing)d of the %(weighed)d questions the matching weighs unanswered, "
-            "so this ranking is less certain: it can change when you answer them.",
-            len(self.missing),
-        ) % {"missing": len(self.missing), "weighed": self.weighed}
+        if not self.sentences:
+            return _("You answered every question the matching weighs, and the first path fits.")
+        return sentences(*self.sentences)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +180,8 @@ class RunnerUp:
             "first": self.winner.archetype.name,
             "gap": self.gap,
         }
+        if self.gap == 0 and self.match.points == self.winner.points:
+            return _("%(second)s tied with %(first)s: the two fit you equally well.") % values
         if self.gap == 0:
             return (
                 _("%(second)s tied with %(first)s on score; fewer points counted for it.") % values
@@ -140,9 +206,61 @@ class Result:
     def best(self) -> Match:
         return self.matches[0]
 
+    @property
+    def close(self) -> bool:
+        """Whether any path fits well; if not, the closest are only the closest."""
+        return self.best.score >= CLOSE_FIT
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One answer whose change would put another path first."""
+
+    key: str
+    now: Any
+    instead: Any
+    first: Archetype
+    currency: str
+
+    @property
+    def sentence(self) -> str:
+        question = questionnaire.QUESTIONS[self.key]
+        if question.kind == "multi":
+            added = [v for v in self.instead if v not in self.now]
+            removed = [v for v in self.now if v not in self.instead]
+            values = {
+                "question": question.label,
+                "choice": question.display(added or removed),
+                "first": self.first.name,
+            }
+            if added:
+                return (
+                    _(
+                        "If you also chose “%(choice)s” for “%(question)s”, %(first)s would come "
+                        "first."
+                    )
+                    % values
+                )
+            return (
+                _(
+                    "If you had not chosen “%(choice)s” for “%(question)s”, %(first)s would come "
+                    "first."
+                )
+                % values
+            )
+        return _(
+            "If your answer to “%(question)s” were “%(instead)s” instead of “%(now)s”, "
+            "%(first)s would come first."
+        ) % {
+            "question": question.label,
+            "instead": question.display(self.instead, currency=self.currency),
+            "now": question.display(self.now, currency=self.currency),
+            "first": self.first.name,
+        }
+
 
 def score_of(points: float) -> int:
-    return round(100 / (1 + math.exp(-points / SCALE)))
+    return round(100 / (1 + math.exp(-(points - OFFSET) / SCALE)))
 
 
 def fit_of(score: int) -> Fit:
@@ -170,18 +288,41 @@ def match_one(archetype: Archetype, answers: Mapping[str, Any]) -> Match:
     return Match(archetype, round(points), score, fit_of(score), factors)
 
 
-def _confidence(answers: Mapping[str, Any], archetypes: tuple[Archetype, ...]) -> Confidence:
+def _confidence(
+    answers: Mapping[str, Any], archetypes: tuple[Archetype, ...], matches: list[Match]
+) -> Confidence:
     weighed = sorted({key for a in archetypes for key in a.keys if evidence.applies(key, answers)})
     missing = tuple(key for key in weighed if key not in answers)
     share = 1 - len(missing) / len(weighed) if weighed else 0.0
-    level: Level = "high" if not missing else "medium" if share >= 0.75 else "low"
-    return Confidence(level, len(weighed) - len(missing), len(weighed), missing)
+    levels: list[Level] = ["high" if not missing else "medium" if share >= 0.75 else "low"]
+    best = matches[0].score
+    margin = best - matches[1].score if len(matches) > 1 else 100
+    if best < fit_floor("possible"):
+        levels.append("low")
+    elif best < CLOSE_FIT or margin < NARROW_MARGIN:
+        levels.append("medium")
+    level = min(levels, key=["low", "medium", "high"].index)
+    return Confidence(level, len(weighed) - len(missing), len(weighed), missing, best, margin)
+
+
+def fit_floor(fit: Fit) -> int:
+    return dict((name, floor) for floor, name in FIT_LEVELS)[fit]
 
 
 def _runner_up(winner: Match, second: Match) -> RunnerUp:
-    """What the winner had that the runner-up lacked, and what counted against the runner-up."""
-    for_winner = [f for f in winner.raised if f.keys not in {g.keys for g in second.raised}]
-    deciding = sorted([*for_winner, *second.lowered], key=lambda f: -abs(f.points))
+    """What counted more for the winner than for the runner-up, on the same answers, and
+    what counted against the runner-up: the largest differences first."""
+
+    def points_on(match: Match, keys: tuple[str, ...]) -> float:
+        return sum(f.points for f in match.factors if f.keys == keys)
+
+    ahead = [
+        (f.points - points_on(second, f.keys), f)
+        for f in winner.raised
+        if f.points > points_on(second, f.keys)
+    ]
+    behind = [(abs(f.points) or 100 - (f.cap or 0), f) for f in second.lowered]
+    deciding = [f for _lead, f in sorted([*ahead, *behind], key=lambda pair: -pair[0])]
     return RunnerUp(winner, second, tuple(deciding[:DECIDING_FACTORS]))
 
 
@@ -198,7 +339,63 @@ def rank(answers: Mapping[str, Any], *, archetypes: tuple[Archetype, ...] | None
         key=lambda m: (-m.score, -m.points, m.archetype.order),
     )
     runner_up = _runner_up(matches[0], matches[1]) if len(matches) > 1 else None
-    return Result(tuple(matches), _confidence(answers, archetypes), runner_up)
+    return Result(tuple(matches), _confidence(answers, archetypes, matches), runner_up)
+
+
+def _alternatives(question: questionnaire.Question, value: Any) -> list[Any]:
+    """Plausible other answers to one question: every other choice; one option more or
+    fewer; a number moved by steps a person might really take."""
+    if question.kind == "choice":
+        return [v for v in question.choice_values if v != value]
+    if question.kind == "multi":
+        fewer = (
+            []
+            if question.key in ONLY_ADDED
+            else [[v for v in value if v != gone] for gone in value]
+        )
+        more = [[*value, extra] for extra in question.choice_values if extra not in value]
+        if question.max_selected:
+            more = [m for m in more if len(m) <= question.max_selected]
+        return [v for v in fewer + more if v or not question.required]
+    if question.kind == "integer":
+        if question.money:
+            steps = [value * 2, value // 2, value * 4] if value else [1]
+        else:
+            steps = [value - 10, value + 10, value - 3, value + 3, value - 1, value + 1]
+        low, high = question.minimum or 0, question.maximum or max(steps)
+        return sorted({v for v in steps if low <= v <= high and v != value})
+    return []
+
+
+def what_would_change(answers: Mapping[str, Any], result: Result) -> tuple[Change, ...]:
+    """Up to CHANGES of the person's answers whose change alone would put another path
+    first, the most decisive first, one per question. Only RECONSIDERABLE questions that
+    some path weighs (money through the runway): the answers a person can act on. The new
+    first place fits well, or at least as well as the present one."""
+    if questionnaire.version_of(answers) == 1:
+        return ()  # an earlier questionnaire's answers: the plan asks for new ones instead
+    weighed = {key for m in result.matches for key in m.archetype.keys}
+    weighed |= {"savings", "monthly_expenses"} if "runway_months" in weighed else set()
+    current = questionnaire.questions_for(questionnaire.SCHEMA_VERSION)
+    best = result.best.archetype
+    found: dict[str, tuple[int, Change]] = {}
+    for key in sorted(weighed & RECONSIDERABLE & answers.keys() & current.keys()):
+        for instead in _alternatives(current[key], answers[key]):
+            changed = questionnaire.prune({**answers, key: instead})
+            if questionnaire.validate(changed, complete=False):
+                continue
+            other = rank(changed)
+            if other.best.archetype.slug == best.slug:
+                continue
+            if other.best.score < min(result.best.score, CLOSE_FIT):
+                continue  # a move down to a worse fit: no reason to change anything
+            lead = other.best.score - other.matches[1].score
+            currency = answers.get("currency", DEFAULT_CURRENCY)
+            change = Change(key, answers[key], instead, other.best.archetype, currency)
+            if key not in found or lead > found[key][0]:
+                found[key] = (lead, change)
+    ranked = sorted(found.values(), key=lambda pair: (-pair[0], pair[1].key))
+    return tuple(change for _lead, change in ranked[:CHANGES])
 
 
 def as_json(result: Result) -> dict[str, Any]:
@@ -209,6 +406,7 @@ def as_json(result: Result) -> dict[str, Any]:
         return {"keys": list(f.keys), "points": round(f.points), "cap": cap, "sentence": f.sentence}
 
     return {
+        "close": result.close,
         "confidence": {
             "level": result.confidence.level,
             "answered": result.confidence.answered,
@@ -227,6 +425,9 @@ def as_json(result: Result) -> dict[str, Any]:
                 "lowered": [factor(f) for f in m.lowered],
                 "source": {
                     "file": m.archetype.source.file,
+                    "title": m.archetype.source.title,
+                    "publication": m.archetype.source.publication,
+                    "date": m.archetype.source.date,
                     "person": str(m.archetype.source.person),
                     "passage": m.archetype.source.passage,
                 },

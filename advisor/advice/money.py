@@ -48,8 +48,11 @@ class Money:
 
     @property
     def reserve(self) -> int | None:
-        """Three months of need, in money."""
-        return None if self.monthly_need is None else RESERVE_MONTHS * self.monthly_need
+        """Three months of need, in money. Income from one's own work (side income) can
+        stop from one month to the next, so the reserve counts the need without it."""
+        if self.monthly_need is None:
+            return None
+        return RESERVE_MONTHS * (self.monthly_need + self.side_income)
 
     def months_after(self, rest: int) -> float:
         return max(0.0, self.runway_months - rest)
@@ -92,9 +95,15 @@ def of(person: Answers) -> Money:
         if person.social_insurance_cost is None:
             assumptions.append(
                 _(
+                    "Working for yourself, you pay your own social insurance. You did not "
+                    "give its monthly cost, so it is not in these figures: ask your city's "
+                    "social insurance office, and add it."
+                )
+                if person.employment_status == "self_employed"
+                else _(
                     "Without a salary, your social insurance is no longer paid by an "
-                    "employer. You did not give its monthly cost, so it is not in the "
-                    "figures below: ask your city's social insurance office, and add it."
+                    "employer. You did not give its monthly cost, so it is not in these "
+                    "figures: ask your city's social insurance office, and add it."
                 )
             )
     expenses = person.monthly_expenses or 0

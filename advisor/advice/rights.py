@@ -143,6 +143,20 @@ def _mainland(person: Answers, rights: Rights) -> None:
         rights.paragraphs.append(_("These are the rules that will protect you in your first job."))
     elif person.hours_per_week and system in ("standard", "not_sure", ""):
         _mainland_hours(person, rights, week=week, cap=cap, daily=limits)
+    if person.employment_status != "self_employed":
+        _mainland_cases(person, rights)
+    rights.items.append(
+        _(
+            "Questions about your rights: call %(number)s, the labour and social security "
+            "line. A dispute goes to labour arbitration first, which is free of charge."
+        )
+        % {"number": law.fact("cn.disputes.hotline_12333")["number"]},
+    )
+    rights.cite("cn.disputes.hotline_12333", "cn.disputes.channels", "cn.disputes.arbitration_free")
+
+
+def _mainland_cases(person: Answers, rights: Rights) -> None:
+    """The 2021 typical cases, and records of hours: for people who work for someone."""
     rights.paragraphs.append(
         _(
             "In 2021 the Ministry of Human Resources and Social Security and the Supreme "
@@ -157,28 +171,25 @@ def _mainland(person: Answers, rights: Rights) -> None:
     rights.cite(
         "cn.cases.overtime_batch2_2021", "cn.cases.996_rule_invalid", "cn.cases.tech_company_cases"
     )
-    rights.items += [
+    rights.items.append(
         _(
             "Gather what shows your hours while you still can: badge records, messages and "
             "emails sent after hours, rosters."
         )
         if person.left_a_job
-        else _("Keep a record of your real hours: dates, start, end, and messages after hours."),
-        _(
-            "Questions about your rights: call %(number)s, the labour and social security "
-            "line. A dispute goes to labour arbitration first, which is free of charge."
-        )
-        % {"number": law.fact("cn.disputes.hotline_12333")["number"]},
-    ]
-    rights.cite("cn.disputes.hotline_12333", "cn.disputes.channels", "cn.disputes.arbitration_free")
+        else _("Keep a record of your real hours: dates, start, end, and messages after hours.")
+    )
 
 
 def _mainland_hours(person: Answers, rights: Rights, *, week: int, cap: int, daily) -> None:
     hours = person.hours_per_week
     if hours <= week:
-        rights.paragraphs.append(
-            _("You work %(hours)d hours a week: within the standard week.") % {"hours": hours}
+        within = (
+            _("You worked %(hours)d hours a week: within the standard week.")
+            if person.left_a_job
+            else _("You work %(hours)d hours a week: within the standard week.")
         )
+        rights.paragraphs.append(within % {"hours": hours})
         return
     monthly = overtime_per_month(hours, week)
     rights.overtime = (monthly, cap)
@@ -190,12 +201,21 @@ def _mainland_hours(person: Answers, rights: Rights, *, week: int, cap: int, dai
                 "the paragraph on it above applies instead."
             )
         )
-    rights.paragraphs.append(
+    over = (
         _(
+            "You worked %(hours)d hours a week: %(week_over)d hours over the %(week)d-hour "
+            "week; times 52 weeks, divided by 12 months, that was about %(monthly)s hours of "
+            "overtime a month, against the cap of %(cap)d."
+        )
+        if person.left_a_job
+        else _(
             "You work %(hours)d hours a week: %(week_over)d hours over the %(week)d-hour "
             "week; times 52 weeks, divided by 12 months, that is about %(monthly)s hours of "
             "overtime a month, against the cap of %(cap)d."
         )
+    )
+    rights.paragraphs.append(
+        over
         % {
             "hours": hours,
             "week_over": hours - week,

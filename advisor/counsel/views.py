@@ -107,6 +107,7 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
         "assign_form": forms_and_message.get("assign_form") or AssignForm(),
         "problem": forms_and_message.get("problem"),
     }
+    context["changes"] = matching.what_would_change(submission.answers, context["result"])
     return render(request, "counsel/submission.html", context, status=status)
 
 

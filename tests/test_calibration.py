@@ -1,0 +1,132 @@
+"""An honest fit: over a broad grid no path wins by default, weak fits are called weak,
+"no close path" is said when it is true, and the figures in docs/matching.md are the
+grid's own."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from advisor.advice import catalogue, content, matching
+from profiles.models import Draft
+from profiles.submit import submit
+from tests import calibration, people
+from tests.services import ROOT
+
+
+@pytest.fixture(scope="module")
+def figures() -> calibration.Figures:
+    return calibration.figures()
+
+
+def test_no_path_comes_first_for_more_than_half_of_the_grid(figures):
+    assert figures.total == 40_320
+    assert max(figures.share(slug) for slug in figures.first) <= 0.5
+    # Every path is somebody's first place: none is dead weight.
+    assert set(figures.first) == {a.slug for a in catalogue.archetypes()}
+
+
+def test_weak_fits_are_called_weak_and_few_are_strong(figures):
+    assert figures.fits["weak"] > 0
+    assert figures.fits["strong"] / figures.total < 0.1
+    # Most of the grid is contradictory on purpose (founding with no skills and no
+    # savings, say): "no close path" must be a common answer, not a rare one.
+    assert 0.25 < 1 - figures.close / figures.total < 0.75
+
+
+def test_the_figures_in_the_docs_are_the_grids(figures):
+    docs = (ROOT / "docs" / "matching.md").read_text(encoding="utf-8")
+    table = docs.split("## Calibration", 1)[1]
+    assert f"{figures.total:,} answer sets" in table
+    for slug, count in figures.first.items():
+        share = f"{100 * count / figures.total:.1f}%"
+        assert re.search(rf"\| {slug} \| {count} \| {re.escape(share)} \|", table), slug
+    for fit, count in figures.fits.items():
+        share = f"{100 * count / figures.total:.1f}%"
+        assert f"| {fit} | {count} | {share} |" in table, fit
+    no_close = figures.total - figures.close
+    assert f"No close path: {no_close} ({100 * no_close / figures.total:.1f}%)" in table
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(people.LAID_OFF_AT_38, id="laid off at 38, looking for a job"),
+        pytest.param(people.FREELANCE_DESIGNER, id="freelance designer"),
+        pytest.param(
+            people.person(direction="leave_tech", pulls=["home_family"]), id="leaving tech"
+        ),
+    ],
+)
+def test_situations_the_stories_do_not_cover_get_no_close_path(answers):
+    result = matching.rank(answers)
+    assert not result.close
+    plan = content.build(answers=answers)
+    assert not plan["close"]
+    match = next(s for s in plan["sections"] if s["key"] == "match")
+    assert "None of Leap's paths fits you well" in match["paragraphs"][0]
+    assert "a counsellor can look at it with you" in match["paragraphs"][0]
+    for item, closest in zip(match["items"], result.matches[:3], strict=True):
+        assert item.startswith(f"Closest: {closest.archetype.name} ({closest.score} / 100")
+    # General steps, not a story's: no story's name in the steps, the money or the risks.
+    told = " ".join(
+        str(s) for s in plan["sections"] if s["key"] in ("milestones", "money", "risks")
+    )
+    for story in ("Natural Flow", "PMMei", "Li Jing", "Liu Chen", "Zhang Yifei"):
+        assert story not in told
+    assert next(s for s in plan["sections"] if s["key"] == "milestones")["milestones"]
+
+
+@pytest.mark.django_db
+def test_the_result_page_says_no_path_fits_and_suggests_a_counsellor(client, alice):
+    submission = submit(
+        Draft.objects.create(owner=alice, answers=people.FREELANCE_DESIGNER), consent_review=False
+    )
+    client.force_login(alice)
+    html = client.get(reverse("submission", args=[submission.pk])).content.decode()
+    assert "None of these paths fits you well." in html
+    assert "A counsellor can look at your situation with you" in html
+    assert "What would change your match" in html
+
+
+def test_a_clear_case_is_close_and_says_so():
+    result = matching.rank(people.OUTSOURCED_TESTER)  # wants to stay, 58 hours a week
+    assert result.close and result.best.archetype.slug == "sustainable_switcher"
+    assert content.build(answers=people.OUTSOURCED_TESTER)["close"]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [people.BASE, people.HONG_KONG_ENGINEER, people.FREELANCE_DESIGNER, people.SEATTLE_RETURNEE],
+    ids=["engineer", "Hong Kong", "designer", "Seattle"],
+)
+def test_changing_the_answer_named_moves_the_first_place(answers):
+    result = matching.rank(answers)
+    changes = matching.what_would_change(answers, result)
+    assert 1 <= len(changes) <= 3
+    assert len({c.key for c in changes}) == len(changes)  # one per question
+    for change in changes:
+        moved = matching.rank({**answers, change.key: change.instead})
+        assert moved.best.archetype.slug == change.first.slug != result.best.archetype.slug
+        assert moved.best.score >= min(result.best.score, matching.CLOSE_FIT)
+        assert str(change.first.name) in change.sentence
+
+
+def test_the_counterfactual_names_only_what_a_person_could_change():
+    for name in dir(people):
+        answers = getattr(people, name)
+        if not name.isupper() or not isinstance(answers, dict):
+            continue
+        for change in matching.what_would_change(answers, matching.rank(answers)):
+            assert change.key in matching.RECONSIDERABLE, (name, change.key)
+            if change.key == "skills":  # learnt, never unlearnt
+                assert set(change.instead) > set(change.now), name
+
+
+def test_the_counterfactual_is_said_in_the_readers_language():
+    answers = people.HONG_KONG_ENGINEER
+    result = matching.rank(answers)
+    with translation.override("zh-hans"):
+        sentence = matching.what_would_change(answers, result)[0].sentence
+    assert "如果" in sentence and "If " not in sentence
