@@ -141,6 +141,11 @@ class Answers:
         )
 
     @property
+    def wants_rest(self) -> bool:
+        """High strain, or a break asked for, even a short one: the plan sizes a rest."""
+        return self.strain_is_high or self.need_break in ("short", "long")
+
+    @property
     def says_ready_despite_strain(self) -> bool:
         return self.need_break == "no" and self.strain_is_high
 

@@ -8,11 +8,13 @@ advisor/advice/law/, and what is said to everyone is here, marked for translatio
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,7 +57,7 @@ class Rest:
 
 
 def rest_of(person: Answers, funds: Money) -> Rest:
-    if not person.strain_is_high:
+    if not person.wants_rest:
         return Rest(0, False)
     sick_leave = person.health_followup == "on_sick_leave" or (
         person.fainted_or_ill and person.employed and person.jurisdiction in ("cn", "hk")
@@ -162,7 +164,7 @@ def _match_section(
 
 
 def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
-    if not person.strain_is_high:
+    if not person.wants_rest:
         return None
     section = Section("rest", _("Rest and reflection first"))
     section.paragraphs.append(
@@ -170,6 +172,8 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
             "This is not a diagnosis. It is a reason to stop before you start: the path below "
             "waits until you have rested."
         )
+        if person.strain_is_high
+        else _("You asked for a break before anything new: the plan makes room for it first.")
     )
     if rest.sick_leave:
         section.paragraphs.append(
@@ -365,6 +369,11 @@ def _general_steps(person: Answers) -> list[tuple[int, str]]:
                 _(
                     "Compare each offer with the list you wrote at the start, not only on pay; "
                     "hand in your notice only with a signed offer."
+                )
+                if person.employment_status == "employed"
+                else _(
+                    "Compare each offer with the list you wrote at the start, not only on pay, "
+                    "and get it signed before you say yes to a start date."
                 ),
             ),
         ]
@@ -662,11 +671,19 @@ def _resources_section(story: Archetype | None, found: Mapping[str, Any]) -> Sec
     if not resources:
         return None
     section = Section("resources", _("Resources"))
-    section.sources = [
-        {"citation": str(r.title), "url": r.url, "checked": r.checked.isoformat()}
-        for r in resources
-    ]
+    section.sources = [_source(str(r.title), r.url, r.checked) for r in resources]
     return section
+
+
+def _source(citation: str, url: str, checked: datetime.date) -> dict[str, str]:
+    """A page to check, and the day it was checked: ISO for machines, and as the reader
+    writes a date (30 Nov 2026, 2026年11月30日)."""
+    return {
+        "citation": citation,
+        "url": url,
+        "checked": checked.isoformat(),
+        "checked_label": date_format(checked),
+    }
 
 
 def _sources_section(keys: Sequence[str]) -> Section | None:
@@ -681,9 +698,7 @@ def _sources_section(keys: Sequence[str]) -> Section | None:
     )
     for key in dict.fromkeys(keys):
         fact = law.fact(key)
-        section.sources.append(
-            {"citation": fact.citation, "url": fact.url, "checked": fact.checked.isoformat()}
-        )
+        section.sources.append(_source(fact.citation, fact.url, fact.checked))
     return section
 
 
@@ -723,7 +738,7 @@ def _uncertainties_section(
                 "The law in this plan was checked on %(date)s. Laws and city rules change: "
                 "follow the links under the sources before you rely on one."
             )
-            % {"date": checked.isoformat()}
+            % {"date": date_format(checked)}
         )
     revisit = 6 if person.timeline in ("1_year", "exploring") else 3
     section.items.append(
