@@ -387,7 +387,8 @@ def test_resources_are_the_ones_for_where_the_person_works():
     staying = {**people.HONG_KONG_ENGINEER, "direction": "stay", "risk_tolerance": "low"}
     assert matching.rank(staying).close
     hong_kong = urls(staying, "sustainable_switcher")
-    assert "https://www.mohrss.gov.cn/" in mainland and "https://www.mohrss.gov.cn/" not in hong_kong
+    mohrss = "https://www.mohrss.gov.cn/"
+    assert mohrss in mainland and mohrss not in hong_kong
     assert any("gov.hk" in url for url in hong_kong)
     assert not any("eeoc.gov" in url for url in urls(people.NEW_GRADUATE_ABROAD, None))
     assert any("eeoc.gov" in url for url in urls(people.SEATTLE_RETURNEE, "grow_abroad"))

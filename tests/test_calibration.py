@@ -13,6 +13,7 @@ from profiles.models import Draft
 from profiles.submit import submit
 from tests import calibration, people
 from tests.services import ROOT
+from tests.test_advice import plan_text
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,29 @@ def test_the_counterfactual_is_said_in_the_readers_language():
     with translation.override("zh-hans"):
         sentence = matching.what_would_change(answers, result)[0].sentence
     assert "如果" in sentence and "If " not in sentence
+
+
+def test_the_general_steps_follow_what_the_person_wants_to_do():
+    def steps(answers):
+        plan = content.build(answers=answers)
+        assert not plan["close"]
+        section = next(s for s in plan["sections"] if s["key"] == "milestones")
+        return " ".join(m["text"] for m in section["milestones"])
+
+    # Laid off at 46, with savings, severance paid and a partner's income: she wants to
+    # found, so her steps test an idea, not a job search.
+    founder = people.person(
+        employment_status="laid_off",
+        severance_status="agreed",
+        months_since_left=2,
+        age_band="45_plus",
+        role="manager",
+        skills=["management"],
+        lump_sum=300_000,
+        partner_income=15_000,
+        direction="found",
+    )
+    assert "Sell a first small piece of it" in steps(founder)
+    assert "Plan for a longer search" not in plan_text(founder)
+    assert "Write to ten people who know your work" in steps(people.LAID_OFF_AT_38)
+    assert "List your clients" in steps(people.FREELANCE_DESIGNER)

@@ -296,7 +296,31 @@ def _milestones_section(
 
 def _general_steps(person: Answers) -> list[tuple[int, str]]:
     """Next steps when no story is close: the person's own situation, no one else's."""
-    if person.left_a_job:
+    if person.direction in ("found", "freelance") and person.employment_status != "self_employed":
+        return [
+            (
+                30,
+                _(
+                    "Write down the problem you would solve and for whom. Talk to ten people "
+                    "who have it, and ask what they pay for today."
+                ),
+            ),
+            (
+                60,
+                _(
+                    "Sell a first small piece of it before you build: a paid pilot, a "
+                    "pre-order, one client. Keep your costs within what your runway allows."
+                ),
+            ),
+            (
+                90,
+                _(
+                    "Decide with figures: what it has earned, what it cost, and how many months "
+                    "of runway remain. Set the date by which it must pay you, or you take a job."
+                ),
+            ),
+        ]
+    if person.left_a_job and person.direction != "leave_tech":
         return [
             (
                 30,

@@ -227,7 +227,7 @@ def _leaving(person: Answers) -> Flag | None:
         )
     else:
         flag.steps += build(person)
-    if person.over_35:
+    if person.over_35 and person.direction not in ("found", "freelance"):
         flag.steps.append(
             Step(
                 _(
