@@ -4,6 +4,8 @@ from django.urls import include, path
 from advisor import views
 from profiles import views as profile_views
 
+handler400 = "advisor.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -127,6 +127,9 @@ class Draft(models.Model):
     )
     answers = models.JSONField(default=dict, blank=True)
     schema_version = models.PositiveSmallIntegerField(default=questionnaire.SCHEMA_VERSION)
+    # A visitor's draft lives as long as their session: the key says which one
+    # (profiles.privacy.clear_expired_sessions).
+    session_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     based_on = models.ForeignKey(
         "Submission",
         null=True,
