@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
@@ -27,20 +29,24 @@ _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
 
 class RequestIdMiddleware:
-    """Give each request an id, for its log lines and its response."""
+    """Give each request an id, for its log lines and its response. The id stays set
+    until the request is finished (`_forget_request_id`): Django logs an error answer
+    (a 404, a 500) after the middleware has returned."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
-        token = request_id.set(given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex)
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id.get()
-            return response
-        finally:
-            request_id.reset(token)
+        request_id.set(given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id.get()
+        return response
+
+
+@receiver(request_finished)
+def _forget_request_id(**kwargs) -> None:
+    request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):
