@@ -75,7 +75,12 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key in _STANDARD or key.startswith("_"):
+                continue
+            if isinstance(value, HttpRequest):
+                # Its path only: a query string can hold what a person typed (an email).
+                line[key] = f"{value.method} {value.path}"
+            else:
                 line[key] = value if isinstance(value, str | int | float | bool) else repr(value)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)

@@ -28,6 +28,7 @@ from advisor.counsel import rules
 from advisor.counsel.models import AuditEvent, Note
 from advisor.plans import lifecycle
 from advisor.plans.models import Plan
+from profiles import two_factor
 from profiles.models import Draft, Submission, User
 
 # --- Export ------------------------------------------------------------------------
@@ -176,10 +177,15 @@ def _archetype(submission: Submission) -> str:
 
 
 def _sessions_of(user: User) -> Iterator[tuple[str, Any]]:
-    """(key, expiry) of each of the member's live sessions, on every device."""
+    """(key, expiry) of each of the member's live sessions, on every device: logged in,
+    or waiting for the code of a two-factor sign-in."""
     live = Session.objects.filter(expire_date__gt=timezone.now()).order_by("expire_date")
     for session in live:
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+        data = session.get_decoded()
+        pending = data.get(two_factor.PENDING)
+        if data.get(SESSION_KEY) == str(user.pk) or (
+            isinstance(pending, dict) and pending.get("user") == user.pk
+        ):
             yield session.session_key, session.expire_date
 
 

@@ -32,6 +32,13 @@ APP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
 
 
+class Verdict:
+    """Why a code was not accepted."""
+
+    WRONG = "wrong"
+    WAIT = "wait"  # django-otp throttles a device after wrong codes
+
+
 def required_for(user: User) -> bool:
     """Counsellors read health and money answers; staff reach the admin."""
     return user.is_authenticated and (user.is_staff or user.is_counsellor)
@@ -66,11 +73,14 @@ def secret_of(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_setup(device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_setup(device: TOTPDevice, code: str) -> list[str] | str:
     """Turn two-factor sign-in on if `code` is right: the app device confirmed, any older
-    one removed, and fresh recovery codes, returned to be shown once. None if wrong."""
+    one removed, and fresh recovery codes, returned to be shown once. Else why not
+    (Verdict.WAIT or Verdict.WRONG)."""
+    if not device.verify_is_allowed()[0]:
+        return Verdict.WAIT
     if not device.verify_token(_digits(code)):
-        return None
+        return Verdict.WRONG
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -125,11 +135,6 @@ def pending(request: HttpRequest) -> Pending | None:
     if user is None:
         return None
     return Pending(user=user, backend=held["backend"], next_url=held.get("next", ""))
-
-
-class Verdict:
-    WRONG = "wrong"
-    WAIT = "wait"
 
 
 def verify(user: User, code: str) -> TOTPDevice | StaticDevice | str:

@@ -156,19 +156,22 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_setup(device, form.cleaned_data["code"])
-        if codes is not None:
+        if codes == two_factor.Verdict.WAIT:
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+        elif codes == two_factor.Verdict.WRONG:
+            form.add_error(
+                "code",
+                _(
+                    "That code is not right. Check that your phone's clock is set "
+                    "automatically, then type the code the app shows now."
+                ),
+            )
+        else:
             two_factor.mark_verified(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
             return render(
                 request, "registration/recovery_codes.html", {"codes": codes, "next": next_url}
             )
-        form.add_error(
-            "code",
-            _(
-                "That code is not right. Check that your phone's clock is set automatically, "
-                "then type the code the app shows now."
-            ),
-        )
     context = {
         "form": form,
         "next": next_url,

@@ -143,6 +143,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@never_cache
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST)
     if not form.is_valid():
