@@ -1,11 +1,14 @@
 """Error reporting to Sentry, when SENTRY_DSN is set, with personal data scrubbed.
 
 What a member tells Leap (health, money, where they live) and who they are must not
-leave for a third party with an error report. So the SDK sends no personal data of its own
-(`send_default_pii` off, no request bodies, no local variables), and `scrub` takes out
-of every event what could still carry some: the request's query string, cookies and
-headers other than a few harmless ones, the user beyond their id, and any email
-address in any text (a log message, an exception's value, a breadcrumb).
+leave for a third party with an error report. The rule: a report carries what our code
+wrote (exception types, stack frames with their code lines, log message templates) and
+nothing a person wrote. So the SDK sends no personal data of its own (`send_default_pii`
+off, no request bodies, no local variables), and `scrub` takes out of every event what
+could still carry some: the request's query string, cookies and headers other than a few
+harmless ones, the user beyond their id, exceptions' messages and log messages'
+arguments (either can quote an answer), and any email address left in any text. The
+request id stays, to find the full story in the operator's own logs.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
+
+from advisor.logs import request_id
 
 EMAIL = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+\.[A-Za-z]{2,}")
 # Request headers worth keeping to understand an error; none names the person.
@@ -46,6 +51,15 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {"id": user["id"]} if "id" in user else {}
+    for exception in (event.get("exception") or {}).get("values") or []:
+        exception["value"] = "[removed: see the logs by request id]"
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        logentry.pop("params", None)
+        logentry.pop("formatted", None)
+    if "message" in event and isinstance(logentry, dict) and "message" in logentry:
+        event["message"] = logentry["message"]  # the template, not the filled-in text
+    event.setdefault("tags", {})["request_id"] = request_id.get()
     return _clean(event)
 
 
@@ -58,6 +72,12 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         include_local_variables=False,
         max_request_body_size="never",
         before_send=scrub,
-        before_breadcrumb=scrub,
+        before_breadcrumb=_scrub_breadcrumb,
         traces_sample_rate=0,
     )
+
+
+def _scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A breadcrumb (a log line, a query) keeps its kind and template, not its values."""
+    crumb.pop("data", None)
+    return _clean(crumb)

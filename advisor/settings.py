@@ -328,6 +328,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 # Seconds before a mail server that does not answer fails the send (in a worker: every
 # email is sent from Celery, never inside a web request).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+# The folder for django.core.mail.backends.filebased.EmailBackend: one file per email.
+EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Leap <noreply@leap.local>")
 
 # --- Internationalisation -------------------------------------------------

@@ -133,7 +133,13 @@ def admin_client(db, admin_user):
 
 
 @pytest.fixture(scope="session")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def worker_outbox(tmp_path_factory) -> Path:
+    """Where the `worker` writes the emails it sends, one file each."""
+    return Path(tmp_path_factory.mktemp("worker-outbox"))
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox):
     """A real Celery worker in its own process, on the tests' database and broker.
 
     Tests that use it must commit their data (transactional_db), because the
@@ -142,7 +148,10 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
     with django_db_blocker.unblock():
-        env = services.child_env()
+        env = services.child_env(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(worker_outbox),
+        )
     proc = services.start(services.celery_worker(hostname), env, log)
     expanded = hostname.replace("%h", os.uname().nodename)
     try:

@@ -41,7 +41,6 @@ def test_a_form_in_another_charset_is_a_400_not_a_500(charset):
         headers={"X-CSRFToken": client.cookies["csrftoken"].value},
     )
     assert response.status_code == 400
-    assert "couldn" in response.content.decode()
 
 
 def test_a_multipart_without_a_boundary_on_an_unknown_page_is_a_404(client):
