@@ -219,12 +219,14 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 BROKER_DIR = BASE_DIR / "var" / "broker"
 
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+    # One Redis for all, or two apart in production (docs/deployment.md): the broker's
+    # must keep every message, the cache's may evict.
+    CELERY_BROKER_URL = os.getenv("BROKER_REDIS_URL", REDIS_URL)
+    CELERY_RESULT_BACKEND = CELERY_BROKER_URL
     CACHES = {
         "default": {
             "BACKEND": "advisor.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": os.getenv("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "leap",
         }
     }

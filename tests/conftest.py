@@ -66,10 +66,10 @@ def eager_tasks():
     what a task does (an email's text), not of delivery (the `worker` fixture's tests)."""
     from advisor.celery import app
 
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
-    app.conf.task_always_eager = False
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 @pytest.fixture(autouse=True)
