@@ -2,12 +2,13 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core.exceptions import ImproperlyConfigured
 
-from advisor.advice import catalogue
+from advisor.advice import catalogue, law
 
 
 class AdvisorConfig(AppConfig):
-    """The project's own app: start-up checks, /healthz, `manage.py advise`, and the
-    migrations that made the plans' and counsellors' tables before those apps had them."""
+    """The project's own app: start-up checks of the archetype and law files, /healthz,
+    `manage.py advise`, and the migrations that made the plans' and counsellors' tables
+    before those apps had them."""
 
     name = "advisor"
     verbose_name = "Advisor"
@@ -19,6 +20,11 @@ class AdvisorConfig(AppConfig):
             catalogue.archetypes()
         except catalogue.CatalogueError as exc:
             raise ImproperlyConfigured(f"The archetype catalogue is broken: {exc}") from None
+        # Likewise a legal fact without its source, link or checked date.
+        try:
+            law.law()
+        except law.LawError as exc:
+            raise ImproperlyConfigured(f"The law files are broken: {exc}") from None
 
 
 class LeapAdminConfig(admin_apps.AdminConfig):

@@ -1,8 +1,10 @@
-"""A typed, read-only view of one answer set, with one set of defaults.
+"""A typed, read-only view of one answer set, of either questionnaire version, with one
+set of defaults.
 
-Code that reads a particular answer (matching's confidence, the plan, the counsellor's
-priority) reads it here, not by string key, so that every reader agrees on what an
-unanswered question means. Matching's signals are data and quote answers by key
+Code that reads a particular answer (matching's evidence, triage, the plan, the
+counsellor's priority) reads it here, not by string key, so that every reader agrees on
+what an unanswered question means, and a version 1 answer set reads like a version 2
+one wherever it can. Matching's signals are data and quote answers by key
 (advisor/advice/catalogue.py); they treat an unanswered question as no evidence.
 """
 
@@ -12,44 +14,118 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from profiles import questionnaire
+from profiles import formats, questionnaire
 
 # How many strain signals make strain high, whatever they are.
 HIGH_STRAIN_SIGNALS = 3
+# Where a person works, as the law sees it: version 1 grouped Hong Kong with Taiwan.
+JURISDICTIONS = {
+    "mainland": "cn",
+    "hong_kong": "hk",
+    "taiwan": "tw",
+    "hk_tw": "hk_or_tw",
+    "overseas": "overseas",
+}
 
 
 @dataclass(frozen=True)
 class Answers:
     """What one person answered. A question left unanswered reads as its default here:
-    nothing ticked, no savings, no one depending on them, no time off."""
+    nothing ticked, no savings, no one depending on them, no time off; the employment
+    questions that version 1 did not ask read as unknown ("")."""
 
+    version: int = questionnaire.SCHEMA_VERSION
+    location: str = ""
+    country: str = ""
+    employment_status: str = ""
+    severance_status: str = ""
+    months_since_left: int | None = None
+    contract_type: str = ""
+    tenure_years: int | None = None
+    monthly_pay: int | None = None
+    age_band: str = ""
+    role: str = ""
+    years_experience: int = 0
+    employer_type: str = ""
     hours_per_week: int = 0
+    hours_system: str = ""
     strain_signals: tuple[str, ...] = ()
+    health_followup: str = ""
     need_break: str = "no"
+    pulls: frozenset[str] = frozenset()
     skills: frozenset[str] = frozenset()
     has_audience: bool = False
-    savings_months: int = 0
+    side_business: str = "none"
+    side_income: int = 0
+    currency: str = formats.DEFAULT_CURRENCY
+    savings: int | None = None
+    monthly_expenses: int | None = None
+    housing: str = ""
+    lump_sum: int = 0
+    partner_income: int = 0
+    social_insurance_cost: int | None = None
+    savings_months: int | None = None  # version 1 asked months, not amounts
     dependants: int = 0
-    income_floor: int = 0
+    risk_tolerance: str = ""
     months_off: int = 0
+    return_home: str = ""
+    direction: str = ""
+    timeline: str = ""
+    restrictions: str = ""
     political_risk_concern: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> Answers:
+        get = answers.get
+        version = 2 if "savings_months" not in answers else 1
+        monthly_expenses = get("monthly_expenses")
+        if version == 1 and get("income_floor"):
+            monthly_expenses = get("income_floor")  # the least they could live on
         return cls(
-            hours_per_week=answers.get("hours_per_week", 0),
-            strain_signals=tuple(answers.get("strain_signals", ())),
-            need_break=answers.get("need_break", "no"),
-            skills=frozenset(answers.get("skills", ())),
-            has_audience=answers.get("has_audience") == "yes",
-            savings_months=answers.get("savings_months", 0),
-            dependants=answers.get("dependants", 0),
-            income_floor=answers.get("income_floor", 0),
-            months_off=answers.get("months_off", 0),
-            political_risk_concern=answers.get("political_risk_concern", ""),
+            version=version,
+            location=get("location", ""),
+            country=get("country", ""),
+            employment_status=get("employment_status", ""),
+            severance_status=get("severance_status", ""),
+            months_since_left=get("months_since_left"),
+            contract_type=get("contract_type", ""),
+            tenure_years=get("tenure_years"),
+            monthly_pay=get("monthly_pay"),
+            age_band=get("age_band", ""),
+            role=get("role", ""),
+            years_experience=get("years_experience", 0),
+            employer_type=get("employer_type", ""),
+            hours_per_week=get("hours_per_week", 0),
+            hours_system=get("hours_system", ""),
+            strain_signals=tuple(get("strain_signals", ())),
+            health_followup=get("health_followup", ""),
+            need_break=get("need_break", "no"),
+            pulls=frozenset(get("pulls", ())),
+            skills=frozenset(get("skills", ())),
+            has_audience=get("has_audience") == "yes",
+            side_business=get("side_business", "none"),
+            side_income=get("side_income", 0) if get("side_business") == "earning" else 0,
+            currency=get("currency", formats.DEFAULT_CURRENCY),
+            savings=get("savings"),
+            monthly_expenses=monthly_expenses,
+            housing=get("housing", ""),
+            lump_sum=get("lump_sum", 0),
+            partner_income=get("partner_income", 0),
+            social_insurance_cost=get("social_insurance_cost"),
+            savings_months=get("savings_months"),
+            dependants=get("dependants", 0),
+            risk_tolerance=get("risk_tolerance", ""),
+            months_off=get("months_off", 0),
+            return_home=get("return_home", ""),
+            direction=get("direction", ""),
+            timeline=get("timeline", ""),
+            restrictions=get("restrictions", ""),
+            political_risk_concern=get("political_risk_concern", ""),
             raw=answers,
         )
+
+    # --- Health ---------------------------------------------------------------
 
     @property
     def fainted_or_ill(self) -> bool:
@@ -64,6 +140,48 @@ class Answers:
             or self.need_break == "long"
         )
 
+    @property
+    def says_ready_despite_strain(self) -> bool:
+        return self.need_break == "no" and self.strain_is_high
+
+    # --- Work -----------------------------------------------------------------
+
+    @property
+    def jurisdiction(self) -> str:
+        """cn, hk, tw, hk_or_tw (version 1 did not tell them apart), overseas, or ""."""
+        return JURISDICTIONS.get(self.location, "")
+
+    @property
+    def has_employer(self) -> bool:
+        """Employed, working out notice, or laid off: an employer owes them something.
+        Version 1 did not ask; its people were all taken to be employed."""
+        return self.employment_status in ("", *questionnaire.WITH_EMPLOYER)
+
+    @property
+    def employed(self) -> bool:
+        return self.employment_status in ("", "employed", "notice")
+
+    @property
+    def left_a_job(self) -> bool:
+        return self.employment_status in questionnaire.LEFT_A_JOB
+
+    @property
+    def leaving(self) -> bool:
+        """Laid off, resigned or between jobs: the end of a job comes first."""
+        return self.employment_status in ("notice", *questionnaire.LEFT_A_JOB)
+
+    @property
+    def new_to_work(self) -> bool:
+        return self.employment_status == "student" or self.years_experience <= 1
+
+    @property
+    def over_35(self) -> bool:
+        return self.age_band in ("35_44", "45_plus")
+
     def quote(self, key: str) -> str:
         """The answer to `key` as the person reads it, in the active language."""
-        return questionnaire.QUESTIONS[key].display(self.raw[key])
+        return questionnaire.QUESTIONS[key].display(self.raw[key], currency=self.currency)
+
+    def amount(self, value: float) -> str:
+        """An amount in this person's currency."""
+        return formats.money(value, self.currency)

@@ -1,11 +1,57 @@
 """Numbers and money as a reader of the active language expects them.
 
-English groups thousands (144,000 yuan); Chinese counts in 万 and 亿 (14.4万元).
+English groups thousands (144,000 yuan, 1.2 billion); Chinese counts in 万 and 亿
+(14.4万元, 12亿).
 """
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 WAN, YI = 10_000, 100_000_000
+BILLION, MILLION = 1_000_000_000, 1_000_000
+
+DEFAULT_CURRENCY = "CNY"
+# The currencies a person can give their amounts in, as the questionnaire names them.
+CURRENCY_NAMES = {
+    "CNY": _("Chinese yuan (CNY)"),
+    "HKD": _("Hong Kong dollars (HKD)"),
+    "TWD": _("New Taiwan dollars (TWD)"),
+    "USD": _("US dollars (USD)"),
+    "EUR": _("Euros (EUR)"),
+    "GBP": _("Pounds sterling (GBP)"),
+    "SGD": _("Singapore dollars (SGD)"),
+    "JPY": _("Japanese yen (JPY)"),
+    "CAD": _("Canadian dollars (CAD)"),
+    "AUD": _("Australian dollars (AUD)"),
+    "OTHER": _("Another currency"),
+}
+# How an amount is written: English prefix or suffix, Chinese unit after the number.
+_ENGLISH = {
+    "CNY": ("", " yuan"),
+    "HKD": ("HK$", ""),
+    "TWD": ("NT$", ""),
+    "USD": ("US$", ""),
+    "EUR": ("€", ""),
+    "GBP": ("£", ""),
+    "SGD": ("S$", ""),
+    "JPY": ("", " yen"),
+    "CAD": ("C$", ""),
+    "AUD": ("A$", ""),
+    "OTHER": ("", " (your currency)"),
+}
+_CHINESE = {
+    "CNY": "元",
+    "HKD": "港元",
+    "TWD": "新台币",
+    "USD": "美元",
+    "EUR": "欧元",
+    "GBP": "英镑",
+    "SGD": "新加坡元",
+    "JPY": "日元",
+    "CAD": "加元",
+    "AUD": "澳元",
+    "OTHER": "（你的货币）",
+}
 
 
 def is_chinese() -> bool:
@@ -13,22 +59,41 @@ def is_chinese() -> bool:
     return (get_language() or "en").startswith("zh")
 
 
+def sentences(*parts: str) -> str:
+    """Sentences run together as the language writes them: with a space in English,
+    without one in Chinese."""
+    return ("" if is_chinese() else " ").join(part for part in parts if part)
+
+
 def _trim(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def number(value: float) -> str:
+    """A figure as people read it: 1.2 billion, 75 million, 144,000; 12亿, 7500万, 14.4万."""
     if is_chinese():
         for size, unit in ((YI, "亿"), (WAN, "万")):
             if abs(value) >= size:
                 return f"{_trim(value / size)}{unit}"
         return _trim(value)
-    return f"{value:,.0f}" if abs(value) >= 10_000 else _trim(value)
+    for size, unit in ((BILLION, "billion"), (MILLION, "million")):
+        if abs(value) >= size:
+            return f"{_trim(value / size)} {unit}"
+    return f"{value:,.0f}" if abs(value) >= 1_000 else _trim(value)
+
+
+def money(amount: float, currency: str = DEFAULT_CURRENCY) -> str:
+    """An amount in `currency` (a CURRENCY_NAMES code): 12,000 yuan, HK$12,000, 1.2万港元."""
+    currency = currency if currency in CURRENCY_NAMES else "OTHER"
+    if is_chinese():
+        return f"{number(amount)}{_CHINESE[currency]}"
+    prefix, suffix = _ENGLISH[currency]
+    return f"{prefix}{number(round(amount))}{suffix}"
 
 
 def yuan(amount: float) -> str:
-    return f"{number(amount)}元" if is_chinese() else f"{number(round(amount))} yuan"
+    return money(amount, "CNY")
 
 
 def us_dollars(amount: float) -> str:
-    return f"{number(amount)}美元" if is_chinese() else f"US${number(amount)}"
+    return money(amount, "USD")

@@ -116,14 +116,15 @@ class StepForm(forms.Form):
         return [self.slot(question) for question in self.step.questions]
 
     def answers(self) -> dict:
-        """The cleaned answers to store: blank optional text is left out, not stored as ""."""
+        """The cleaned answers to store: an optional question left blank is left out, not
+        stored as "" or None."""
         values = {}
         for question in self.step.questions:
             if question.key not in self.cleaned_data:
                 continue
             value = self.cleaned_data[question.key]
-            if question.kind == "text" and not value:
-                continue
+            if value is None or value == "":
+                continue  # an optional question left blank is not answered
             values[question.key] = value
         return values
 

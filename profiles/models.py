@@ -155,9 +155,11 @@ class Draft(models.Model):
         """Replace this step's answers, dropping any answer that no longer applies."""
         answers = {k: v for k, v in self.answers.items() if k not in step.keys}
         answers.update(values)
+        # Pruned to the current questionnaire: a draft of an earlier version moves on.
         self.answers = questionnaire.prune(answers)
+        self.schema_version = questionnaire.SCHEMA_VERSION
         with transaction.atomic(), autosave_commit():
-            self.save(update_fields=["answers", "updated_at"])
+            self.save(update_fields=["answers", "schema_version", "updated_at"])
 
     def start_over(self) -> None:
         self.answers = {}

@@ -1,9 +1,13 @@
-"""The people of the seed stories, as complete answer sets.
+"""Answer sets shaped on the seed stories, for the tests, the benchmarks and
+`manage.py seed_demo`.
 
-Used by the tests, the benchmarks and `manage.py seed_demo`.
+The articles tell each story; they do not give these people's savings, hours to the
+hour or family. Those figures are made up to fit the story, for testing, and say
+nothing about the real people. Each set exists in the current questionnaire version
+and, as `*_V1`, in version 1, whose submissions Leap still reads.
 """
 
-LI_JING = {
+LI_JING_V1 = {
     # Luna: ByteDance, long hours six days a week, fainted at the office.
     "role": "data",
     "years_experience": 8,
@@ -32,8 +36,8 @@ LI_JING = {
     "timeline": "6_months",
 }
 
-LIU_CHEN = {
-    **LI_JING,
+LIU_CHEN_V1 = {
+    **LI_JING_V1,
     "role": "engineer",
     "employer_type": "foreign",
     "hours_per_week": 45,
@@ -52,9 +56,9 @@ LIU_CHEN = {
     "direction": "join",
 }
 
-MEI_CHEN = {
+MEI_CHEN_V1 = {
     # PMMei: product manager at Zenith and Ofo, then product-manager training, then online.
-    **LI_JING,
+    **LI_JING_V1,
     "role": "product",
     "years_experience": 10,
     "hours_per_week": 55,
@@ -72,9 +76,9 @@ MEI_CHEN = {
     "timeline": "3_months",
 }
 
-ZHANG_YIFEI = {
+ZHANG_YIFEI_V1 = {
     # WeCom at Tencent: stays in tech, and wants humane terms.
-    **LI_JING,
+    **LI_JING_V1,
     "role": "engineer",
     "years_experience": 6,
     "hours_per_week": 62,
@@ -94,3 +98,63 @@ ZHANG_YIFEI = {
     "direction": "stay",
     "timeline": "3_months",
 }
+
+
+def _current(v1: dict, **new) -> dict:
+    """A version 1 answer set in the current questionnaire: amounts for months."""
+    answers = {k: v for k, v in v1.items() if k not in ("savings_months", "income_floor")}
+    return {**answers, **new}
+
+
+LI_JING = _current(
+    LI_JING_V1,
+    employment_status="employed",
+    contract_type="direct",
+    tenure_years=4,
+    hours_system="standard",
+    side_business="none",
+    currency="CNY",
+    savings=216_000,
+    monthly_expenses=12_000,
+    housing="rent",
+    restrictions="none",
+)
+MEI_CHEN = _current(
+    MEI_CHEN_V1,
+    employment_status="employed",
+    contract_type="direct",
+    tenure_years=3,
+    hours_system="standard",
+    side_business="started",
+    currency="CNY",
+    savings=180_000,
+    monthly_expenses=15_000,
+    housing="rent",
+    restrictions="none",
+)
+LIU_CHEN = _current(
+    LIU_CHEN_V1,
+    employment_status="employed",
+    contract_type="direct",
+    tenure_years=6,
+    hours_system="standard",
+    side_business="none",
+    currency="USD",
+    savings=120_000,
+    monthly_expenses=7_000,
+    housing="rent",
+    restrictions="none",
+)
+ZHANG_YIFEI = _current(
+    ZHANG_YIFEI_V1,
+    employment_status="employed",
+    contract_type="direct",
+    tenure_years=4,
+    hours_system="standard",
+    side_business="none",
+    currency="CNY",
+    savings=75_000,
+    monthly_expenses=15_000,
+    housing="rent",
+    restrictions="none",
+)

@@ -3,6 +3,12 @@
 The step forms, the validation of a complete answer set, the JSON Schema
 (`manage.py questionnaire_schema`) and docs/questionnaire.md are all derived
 from the definitions below, so they cannot disagree.
+
+Version 2 asks what changes the advice: where the person works, whether they are still
+employed, who their legal employer is, their hours system, and their money in amounts
+and their own currency. Submissions of version 1 stay readable: its retired questions
+(`versions=(1,)`) and retired choices are kept here so that their answers still display,
+validate and match (profiles/answers.py reads both versions).
 """
 
 from __future__ import annotations
@@ -16,24 +22,39 @@ from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from profiles import formats
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+VERSIONS = (1, 2)
 TEXT_LIMIT = 1000
+MONEY_LIMIT = 10_000_000_000  # more than any amount a person plans a change with
 
 Kind = Literal["choice", "multi", "integer", "text"]
 
 
 @dataclass(frozen=True)
 class When:
-    """A question shows only when another answer is one of `values`."""
+    """A question shows only when another answer is one of `values`, and every further
+    condition in `also` holds too."""
 
     key: str
     values: tuple[Any, ...]
+    also: tuple[When, ...] = ()
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
         value = answers.get(self.key)
         if isinstance(value, list):
-            return any(v in self.values for v in value)
-        return value in self.values
+            found = any(v in self.values for v in value)
+        else:
+            found = value in self.values
+        return found and all(other.holds(answers) for other in self.also)
+
+    @property
+    def conditions(self) -> tuple[When, ...]:
+        """Each single condition, this one first."""
+        return (When(self.key, self.values), *(c for o in self.also for c in o.conditions))
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.conditions)
 
 
 @dataclass(frozen=True)
@@ -49,7 +70,11 @@ class Question:
     max_selected: int | None = None
     shows_when: When | None = None
     unit: Any = ""
-    money: bool = False  # an amount in yuan: the unit has %(amount)s, written per locale
+    money: bool = False  # an amount in the answer set's currency (formats.money)
+    versions: tuple[int, ...] = VERSIONS
+    # Choices an earlier version offered: still valid in answers of that version, and
+    # still shown by their label.
+    retired_choices: tuple[tuple[str, Any], ...] = ()
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.shows_when is None or self.shows_when.holds(answers)
@@ -58,16 +83,21 @@ class Question:
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _label in self.choices)
 
-    def display(self, value: Any) -> str:
+    def values_for(self, version: int) -> tuple[str, ...]:
+        retired = () if version == SCHEMA_VERSION else self.retired_choices
+        return self.choice_values + tuple(value for value, _label in retired)
+
+    def display(self, value: Any, *, currency: str = formats.DEFAULT_CURRENCY) -> str:
         """The answer as a person reads it, in the active language."""
-        labels = dict(self.choices)
+        labels = dict(self.retired_choices + self.choices)
         if self.kind == "multi":
             separator = pgettext("between the items of a list", ", ")
             return separator.join(str(labels.get(v, v)) for v in value) if value else str(_("None"))
         if self.kind == "choice":
             return str(labels.get(value, value))
         if self.money:
-            return self.unit % {"amount": formats.yuan(value)}
+            amount = formats.money(value, currency)
+            return self.unit % {"amount": amount} if self.unit else amount
         if self.kind == "integer" and self.unit:
             return self.unit % {"count": value}
         return str(value)
@@ -78,7 +108,15 @@ class Step:
     slug: str
     title: Any
     intro: Any
-    questions: tuple[Question, ...] = field(default_factory=tuple)
+    all_questions: tuple[Question, ...] = field(default_factory=tuple)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """The questions of the current version, in order."""
+        return self.questions_for(SCHEMA_VERSION)
+
+    def questions_for(self, version: int) -> tuple[Question, ...]:
+        return tuple(q for q in self.all_questions if version in q.versions)
 
     @property
     def keys(self) -> frozenset[str]:
@@ -91,13 +129,166 @@ class Step:
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 LOW_MEDIUM_HIGH = (("low", _("Low")), ("medium", _("Medium")), ("high", _("High")))
-OUTSIDE_MAINLAND = ("hk_tw", "overseas")
+OUTSIDE_MAINLAND = ("hk_tw", "hong_kong", "taiwan", "overseas")
+# Employment statuses with an employer, now or until lately.
+WITH_EMPLOYER = ("employed", "notice", "laid_off")
+LEFT_A_JOB = ("laid_off", "between_jobs")
+MONTHS = ngettext_lazy("%(count)d month", "%(count)d months", "count")
+YEARS = ngettext_lazy("%(count)d year", "%(count)d years", "count")
 
 STEPS: tuple[Step, ...] = (
     Step(
+        "situation",
+        _("Your situation"),
+        _(
+            "Where you work and where you stand with your employer decide which rights and "
+            "which first steps come first in your plan."
+        ),
+        (
+            Question(
+                "location",
+                "choice",
+                _("Where do you work?"),
+                _(
+                    "Your rights at work follow the place you work. If you are between jobs, "
+                    "where you last worked; if you study, where you study."
+                ),
+                (
+                    ("mainland", _("Mainland China")),
+                    ("hong_kong", _("Hong Kong")),
+                    ("taiwan", _("Taiwan")),
+                    ("overseas", _("Overseas")),
+                ),
+                retired_choices=(("hk_tw", _("Hong Kong or Taiwan")),),
+            ),
+            Question(
+                "country",
+                "choice",
+                _("Which country?"),
+                _("The one you work in now."),
+                (
+                    ("us", _("United States")),
+                    ("canada", _("Canada")),
+                    ("uk", _("United Kingdom")),
+                    ("germany", _("Germany")),
+                    ("europe", _("Elsewhere in Europe")),
+                    ("singapore", _("Singapore")),
+                    ("japan", _("Japan")),
+                    ("australia", _("Australia")),
+                    ("new_zealand", _("New Zealand")),
+                    ("other", _("Another country")),
+                ),
+                shows_when=When("location", ("overseas",)),
+            ),
+            Question(
+                "employment_status",
+                "choice",
+                _("Where do you stand with work?"),
+                _("It decides what your plan deals with first."),
+                (
+                    ("employed", _("Employed")),
+                    ("notice", _("I have resigned or handed in my notice")),
+                    ("laid_off", _("Laid off, or my employer ended my contract")),
+                    ("between_jobs", _("Between jobs: I left of my own accord")),
+                    ("student", _("Student or new graduate")),
+                    ("self_employed", _("Self-employed or freelance")),
+                ),
+                versions=(2,),
+            ),
+            Question(
+                "severance_status",
+                "choice",
+                _("Were you offered severance?"),
+                _("Severance (经济补偿) is what the employer pays when it ends a contract."),
+                (
+                    ("agreed", _("Yes, and the amount is agreed or paid")),
+                    ("disputed", _("Offered, but less than I think I am owed")),
+                    ("none", _("No severance was offered")),
+                    ("not_yet", _("Not discussed yet")),
+                ),
+                shows_when=When("employment_status", ("laid_off",)),
+                versions=(2,),
+            ),
+            Question(
+                "months_since_left",
+                "integer",
+                _("How many months ago did your last job end?"),
+                _("0 if it ended this month. Some claims and benefits count from that day."),
+                minimum=0,
+                maximum=120,
+                unit=MONTHS,
+                shows_when=When("employment_status", LEFT_A_JOB),
+                versions=(2,),
+            ),
+            Question(
+                "contract_type",
+                "choice",
+                _("Who is your legal employer?"),
+                _(
+                    "The company named on your contract and your payslip. If that is not the "
+                    "company you work at, you are outsourced or dispatched."
+                ),
+                (
+                    ("direct", _("The company I work at")),
+                    ("outsourced", _("An outsourcing firm that places me at a client (外包)")),
+                    ("dispatched", _("A labour-dispatch agency (劳务派遣)")),
+                    ("not_sure", _("Not sure")),
+                ),
+                shows_when=When("employment_status", WITH_EMPLOYER),
+                versions=(2,),
+            ),
+            Question(
+                "tenure_years",
+                "integer",
+                _("Years with this employer"),
+                _(
+                    "Whole years with your current employer, or your last one. Severance and "
+                    "several protections are counted by them."
+                ),
+                minimum=0,
+                maximum=50,
+                unit=YEARS,
+                shows_when=When("employment_status", WITH_EMPLOYER),
+                versions=(2,),
+            ),
+            Question(
+                "monthly_pay",
+                "integer",
+                _("Your monthly pay before tax"),
+                _(
+                    "Optional. The average of the last 12 months, in the currency you choose "
+                    "on the money step. Used only to work out severance."
+                ),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                shows_when=When("employment_status", WITH_EMPLOYER),
+                versions=(2,),
+            ),
+            Question(
+                "age_band",
+                "choice",
+                _("Your age"),
+                _(
+                    "Optional. A job search at 35 or over often needs a plan of its own; "
+                    "leave it blank if you prefer."
+                ),
+                (
+                    ("under_25", _("Under 25")),
+                    ("25_34", _("25 to 34")),
+                    ("35_44", _("35 to 44")),
+                    ("45_plus", _("45 or over")),
+                ),
+                required=False,
+                versions=(2,),
+            ),
+        ),
+    ),
+    Step(
         "work",
         _("Work now"),
-        _("Start with the job you have today (or had most recently)."),
+        _("The job you have today, or your most recent one."),
         (
             Question(
                 "role",
@@ -118,16 +309,19 @@ STEPS: tuple[Step, ...] = (
                 "years_experience",
                 "integer",
                 _("Years of experience in tech"),
-                _("Whole years, all employers together."),
+                _("Whole years, all employers together. 0 if you are just starting."),
                 minimum=0,
                 maximum=50,
-                unit=ngettext_lazy("%(count)d year", "%(count)d years", "count"),
+                unit=YEARS,
             ),
             Question(
                 "employer_type",
                 "choice",
                 _("Who do you work for?"),
-                _("Big Tech means the large platforms: ByteDance, Tencent, Alibaba and the like."),
+                _(
+                    "Or did, most recently. Big Tech means the large platforms: ByteDance, "
+                    "Tencent, Alibaba and the like."
+                ),
                 (
                     ("big_tech", _("Big Tech")),
                     ("startup", _("A startup")),
@@ -139,17 +333,42 @@ STEPS: tuple[Step, ...] = (
                 "hours_per_week",
                 "integer",
                 _("Hours you actually work in a typical week"),
-                _("Count evenings and weekends too. 996 is 72 hours a week."),
+                _(
+                    "Or did, in your last job. Count evenings and weekends too. 996 is 72 hours "
+                    "a week."
+                ),
                 minimum=0,
                 maximum=120,
                 unit=ngettext_lazy("%(count)d hour", "%(count)d hours", "count"),
+            ),
+            Question(
+                "hours_system",
+                "choice",
+                _("Which working-hours system are you on?"),
+                _(
+                    "In mainland China the two special systems need the labour authority's "
+                    "approval and change how overtime is counted. Most office jobs are on "
+                    "standard hours."
+                ),
+                (
+                    ("standard", _("Standard hours")),
+                    ("averaged", _("Hours averaged over a period (综合计算工时)")),
+                    ("unfixed", _("No fixed hours (不定时工作制)")),
+                    ("not_sure", _("Not sure")),
+                ),
+                shows_when=When("employment_status", WITH_EMPLOYER),
+                versions=(2,),
             ),
             Question(
                 "weekend_days_worked",
                 "choice",
                 _("Weekend days you usually work"),
                 _("In a typical week."),
-                (("0", _("None")), ("1", _("One")), ("2", _("Both"))),
+                (
+                    ("0", pgettext_lazy("weekend days worked", "None")),
+                    ("1", pgettext_lazy("weekend days worked", "One")),
+                    ("2", pgettext_lazy("weekend days worked", "Both")),
+                ),
             ),
             Question(
                 "online_after_six",
@@ -177,7 +396,7 @@ STEPS: tuple[Step, ...] = (
         _("Strain"),
         _(
             "A few plain questions about how work is wearing on you. This is not a diagnosis, "
-            "and Leap never gives one; it helps size a rest phase in your plan."
+            "and Leap never gives one; it helps put your health first where it must come first."
         ),
         (
             Question(
@@ -194,6 +413,20 @@ STEPS: tuple[Step, ...] = (
                     ("numb", _("Stopped caring about work I used to enjoy")),
                 ),
                 required=False,
+            ),
+            Question(
+                "health_followup",
+                "choice",
+                _("Since then, have you seen a doctor?"),
+                _("Optional. It lets your plan start from where you are."),
+                (
+                    ("seen", _("Yes")),
+                    ("on_sick_leave", _("Yes, and I am on sick leave now")),
+                    ("not_yet", _("Not yet")),
+                ),
+                required=False,
+                shows_when=When("strain_signals", ("fainted_or_ill",)),
+                versions=(2,),
             ),
             Question(
                 "need_break",
@@ -221,7 +454,7 @@ STEPS: tuple[Step, ...] = (
                 (
                     ("freedom_rest", _("Freedom and rest")),
                     ("purpose_control", _("Purpose and control over my work")),
-                    ("money", _("Money")),
+                    ("money", pgettext_lazy("what matters most", "Money")),
                     ("home_family", _("Home and family")),
                     ("build_own", _("Building something of my own")),
                     ("change_culture", _("Changing engineering culture")),
@@ -313,19 +546,137 @@ STEPS: tuple[Step, ...] = (
                 _("Have you studied or worked outside mainland China?"),
                 _("A degree or a job abroad, or in Hong Kong or Taiwan."),
                 (
-                    ("none", _("No")),
+                    ("none", pgettext_lazy("studied or worked abroad", "No")),
                     ("degree", _("A degree")),
-                    ("work", _("Work")),
-                    ("both", _("Both")),
+                    ("work", pgettext_lazy("studied or worked abroad", "Work")),
+                    ("both", pgettext_lazy("studied or worked abroad", "Both")),
                 ),
+            ),
+            Question(
+                "side_business",
+                "choice",
+                _("Do you have a side business?"),
+                _("Anything you earn from outside your job: clients, courses, a shop, an account."),
+                (
+                    ("none", _("No")),
+                    ("started", _("Started, not earning yet")),
+                    ("earning", _("Yes, it earns money")),
+                ),
+                versions=(2,),
             ),
         ),
     ),
     Step(
         "money",
         _("Money and risk"),
-        _("Only you see these figures, and counsellors if you allow it."),
+        _(
+            "Only you see these figures, and a counsellor if you allow it. Amounts are "
+            "in one currency of your choice; Leap does not convert them."
+        ),
         (
+            Question(
+                "currency",
+                "choice",
+                _("The currency of your amounts"),
+                _("Usually the one you are paid in."),
+                tuple((code, label) for code, label in formats.CURRENCY_NAMES.items()),
+                versions=(2,),
+            ),
+            Question(
+                "savings",
+                "integer",
+                _("Savings you could live on"),
+                _(
+                    "Cash and deposits you could spend if your income stopped: not your home, "
+                    "and not retirement accounts you cannot touch."
+                ),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                money=True,
+                versions=(2,),
+            ),
+            Question(
+                "monthly_expenses",
+                "integer",
+                _("What you spend in a typical month"),
+                _("Rent or mortgage, food, family, everything. An estimate is fine."),
+                minimum=1,
+                maximum=MONEY_LIMIT,
+                money=True,
+                unit=_("%(amount)s a month"),
+                versions=(2,),
+            ),
+            Question(
+                "housing",
+                "choice",
+                _("Where you live"),
+                _("Rent and a mortgage must be paid through any break."),
+                (
+                    ("rent", _("I rent")),
+                    ("mortgage", _("I pay a mortgage")),
+                    ("own", _("I own my home outright")),
+                    ("family", _("I live with family")),
+                ),
+                versions=(2,),
+            ),
+            Question(
+                "lump_sum",
+                "integer",
+                _("Severance or other lump sums you expect"),
+                _(
+                    "Optional. Severance, a bonus still owed, or any other one-off payment "
+                    "you can count on. Leave it blank if there is none."
+                ),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                versions=(2,),
+            ),
+            Question(
+                "partner_income",
+                "integer",
+                _("A partner's income towards shared costs"),
+                _(
+                    "Optional. Only what would keep paying your household's costs each month "
+                    "if your income stopped. Leave it blank if there is none."
+                ),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                unit=_("%(amount)s a month"),
+                versions=(2,),
+            ),
+            Question(
+                "side_income",
+                "integer",
+                _("What your side business earns in a month"),
+                _("After its costs. A rough average of the last few months is fine."),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                money=True,
+                unit=_("%(amount)s a month"),
+                shows_when=When("side_business", ("earning",)),
+                versions=(2,),
+            ),
+            Question(
+                "social_insurance_cost",
+                "integer",
+                _("What paying your own social insurance would cost a month"),
+                _(
+                    "Optional, for mainland China: if you stop working, keeping your social "
+                    "insurance (社保) going as a flexible worker costs money each month. Your "
+                    "city's social insurance office can tell you how much."
+                ),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                unit=_("%(amount)s a month"),
+                shows_when=When("location", ("mainland",)),
+                versions=(2,),
+            ),
             Question(
                 "savings_months",
                 "integer",
@@ -333,7 +684,8 @@ STEPS: tuple[Step, ...] = (
                 _("If your income stopped tomorrow."),
                 minimum=0,
                 maximum=240,
-                unit=ngettext_lazy("%(count)d month", "%(count)d months", "count"),
+                unit=MONTHS,
+                versions=(1,),
             ),
             Question(
                 "dependants",
@@ -353,6 +705,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=10_000_000,
                 unit=_("%(amount)s a month"),
                 money=True,
+                versions=(1,),
             ),
             Question(
                 "risk_tolerance",
@@ -368,7 +721,7 @@ STEPS: tuple[Step, ...] = (
                 _("0 if you cannot take any time off."),
                 minimum=0,
                 maximum=36,
-                unit=ngettext_lazy("%(count)d month", "%(count)d months", "count"),
+                unit=MONTHS,
             ),
         ),
     ),
@@ -378,40 +731,12 @@ STEPS: tuple[Step, ...] = (
         _("Where you live shapes which paths are open."),
         (
             Question(
-                "location",
-                "choice",
-                _("Where do you live now?"),
-                _("Where you spend most of the year."),
-                (
-                    ("mainland", _("Mainland China")),
-                    ("hk_tw", _("Hong Kong or Taiwan")),
-                    ("overseas", _("Overseas")),
-                ),
-            ),
-            Question(
-                "country",
-                "choice",
-                _("Which country?"),
-                _("The one you live in now."),
-                (
-                    ("us", _("United States")),
-                    ("canada", _("Canada")),
-                    ("uk", _("United Kingdom")),
-                    ("europe", _("Elsewhere in Europe")),
-                    ("singapore", _("Singapore")),
-                    ("japan", _("Japan")),
-                    ("australia", _("Australia or New Zealand")),
-                    ("other", _("Another country")),
-                ),
-                shows_when=When("location", ("overseas",)),
-            ),
-            Question(
                 "return_home",
                 "choice",
                 _("Would you move back to the mainland for the right role?"),
                 _("Many overseas engineers are weighing this."),
                 (
-                    ("no", _("No")),
+                    ("no", pgettext_lazy("move back to the mainland", "No")),
                     ("open", _("I am open to it")),
                     ("planning", _("I am planning to")),
                 ),
@@ -465,23 +790,54 @@ STEPS: tuple[Step, ...] = (
                 ),
             ),
             Question(
+                "restrictions",
+                "choice",
+                _("Does your contract restrict what you do next?"),
+                _(
+                    "A non-compete (竞业限制) limits working for a competitor after you leave; "
+                    "some contracts also ban side jobs. Check your contract if you are unsure."
+                ),
+                (
+                    ("none", _("No restriction that I know of")),
+                    ("noncompete", _("A non-compete")),
+                    ("side_job_ban", _("A ban on side jobs")),
+                    ("both", _("Both")),
+                    ("not_sure", _("Not sure")),
+                ),
+                shows_when=When("employment_status", WITH_EMPLOYER),
+                versions=(2,),
+            ),
+            Question(
                 "notes",
                 "text",
                 _("Anything else we should know?"),
-                _("Optional, up to 1000 characters, in any language."),
+                _(
+                    "Optional, up to 1000 characters, in any language. Only a counsellor reads "
+                    "this, and only if you allow a review."
+                ),
                 required=False,
             ),
         ),
     ),
 )
 
+# Version 1 asked where a person lives (it is where they work, for all but a few) and
+# grouped Hong Kong with Taiwan; its answers keep their meaning in version 2.
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
-QUESTIONS = {q.key: q for step in STEPS for q in step.questions}
+# Every question of every version, by key: an answer set of any version reads through it.
+QUESTIONS = {q.key: q for step in STEPS for q in step.all_questions}
+
+
+def questions_for(version: int) -> dict[str, Question]:
+    """The questions of one version, by key, in order."""
+    return {q.key: q for step in STEPS for q in step.questions_for(version)}
 
 
 def prune(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop answers to questions that no longer apply, so nothing stale is stored."""
-    return {k: v for k, v in answers.items() if k in QUESTIONS and QUESTIONS[k].applies(answers)}
+    """Drop answers to questions that no longer apply, or that the current version no
+    longer asks, so nothing stale is stored."""
+    current = questions_for(SCHEMA_VERSION)
+    return {k: v for k, v in answers.items() if k in current and current[k].applies(answers)}
 
 
 def is_answered(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -497,11 +853,17 @@ def first_unanswered_step(answers: Mapping[str, Any]) -> Step | None:
 
 
 def answer_rows(answers: Mapping[str, Any]) -> list[tuple[Step, list[tuple[str, str]]]]:
-    """Each step with its answered questions as (label, answer as read), for review pages."""
+    """Each step with its answered questions as (label, answer as read), for review pages;
+    the answers of any version."""
+    currency = answers.get("currency", formats.DEFAULT_CURRENCY)
     return [
         (
             step,
-            [(str(q.label), q.display(answers[q.key])) for q in step.questions if q.key in answers],
+            [
+                (str(q.label), q.display(answers[q.key], currency=currency))
+                for q in step.all_questions
+                if q.key in answers
+            ],
         )
         for step in STEPS
     ]
@@ -516,7 +878,9 @@ class Problem:
         return f"{self.key}: {self.message}"
 
 
-def problems_with_value(question: Question, value: Any) -> list[str]:
+def problems_with_value(
+    question: Question, value: Any, *, version: int = SCHEMA_VERSION
+) -> list[str]:
     if question.kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             return ["must be a whole number"]
@@ -525,7 +889,7 @@ def problems_with_value(question: Question, value: Any) -> list[str]:
         if question.maximum is not None and value > question.maximum:
             return [f"must be at most {question.maximum}"]
     elif question.kind == "choice":
-        if value not in question.choice_values:
+        if value not in question.values_for(version):
             return [f"must be one of {', '.join(question.choice_values)}"]
     elif question.kind == "multi":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -549,12 +913,17 @@ def problems_with_value(question: Question, value: Any) -> list[str]:
     return []
 
 
-def validate(answers: Any, *, complete: bool = True) -> list[Problem]:
-    """Every problem with an answer set, each naming its key. Empty means valid."""
+def validate(
+    answers: Any, *, complete: bool = True, version: int = SCHEMA_VERSION
+) -> list[Problem]:
+    """Every problem with an answer set of `version`, each naming its key. Empty means valid."""
     if not isinstance(answers, Mapping):
         return [Problem("(answers)", "must be a JSON object")]
-    problems = [Problem(key, "is not a question") for key in answers if key not in QUESTIONS]
-    for question in QUESTIONS.values():
+    if version not in VERSIONS:
+        return [Problem("(version)", f"must be one of {', '.join(map(str, VERSIONS))}")]
+    asked = questions_for(version)
+    problems = [Problem(key, "is not a question") for key in answers if key not in asked]
+    for question in asked.values():
         present = question.key in answers
         if not question.applies(answers):
             if present:
@@ -565,22 +934,30 @@ def validate(answers: Any, *, complete: bool = True) -> list[Problem]:
         if present:
             problems.extend(
                 Problem(question.key, m)
-                for m in problems_with_value(question, answers[question.key])
+                for m in problems_with_value(question, answers[question.key], version=version)
             )
         elif complete and question.required:
             problems.append(Problem(question.key, "is required"))
     return problems
 
 
+def version_of(answers: Any) -> int | None:
+    """The newest version whose complete answer set this is, or None."""
+    return next((v for v in reversed(VERSIONS) if not validate(answers, version=v)), None)
+
+
 def _condition_text(question: Question) -> str:
     when = question.shows_when
-    return f"{when.key} is {' or '.join(map(str, when.values))}" if when else "always"
+    if when is None:
+        return "always"
+    return " and ".join(f"{c.key} is {' or '.join(map(str, c.values))}" for c in when.conditions)
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a complete answer set."""
+    """The JSON Schema (draft 2020-12) of a complete answer set of the current version."""
+    asked = questions_for(SCHEMA_VERSION)
     properties: dict[str, Any] = {}
-    for question in QUESTIONS.values():
+    for question in asked.values():
         prop: dict[str, Any] = {"title": str(question.label), "description": str(question.help)}
         if question.kind == "integer":
             prop.update(type="integer", minimum=question.minimum, maximum=question.maximum)
@@ -600,18 +977,19 @@ def json_schema() -> dict[str, Any]:
         properties[question.key] = prop
 
     conditional: dict[When, list[str]] = {}
-    for question in QUESTIONS.values():
+    for question in asked.values():
         if question.shows_when:
             conditional.setdefault(question.shows_when, []).append(question.key)
     all_of = []
     for when, keys in conditional.items():
-        dependents_required = [k for k in keys if QUESTIONS[k].required]
+        dependents_required = [k for k in keys if asked[k].required]
+        condition = {
+            "properties": {c.key: _holds_schema(c) for c in when.conditions},
+            "required": sorted(when.keys),
+        }
         all_of.append(
             {
-                "if": {
-                    "properties": {when.key: {"enum": list(when.values)}},
-                    "required": [when.key],
-                },
+                "if": condition,
                 "then": {"required": dependents_required},
                 "else": {"not": {"anyOf": [{"required": [k]} for k in keys]}},
             }
@@ -623,14 +1001,32 @@ def json_schema() -> dict[str, Any]:
         "description": f"A complete answer set, questionnaire version {SCHEMA_VERSION}.",
         "type": "object",
         "properties": properties,
-        "required": [q.key for q in QUESTIONS.values() if q.required and not q.shows_when],
+        "required": [q.key for q in asked.values() if q.required and not q.shows_when],
         "additionalProperties": False,
         "allOf": all_of,
     }
 
 
+def _holds_schema(when: When) -> dict[str, Any]:
+    """The schema of an answer that satisfies one condition: one of the values, or, for a
+    list, a list holding one of them."""
+    if QUESTIONS[when.key].kind == "multi":
+        return {"contains": {"enum": list(when.values)}}
+    return {"enum": list(when.values)}
+
+
+def _shows_when_text(question: Question) -> str:
+    if question.shows_when is None:
+        return "always"
+    return " and ".join(
+        f"`{c.key}` is {' or '.join(f'`{v}`' for v in c.values)}"
+        for c in question.shows_when.conditions
+    )
+
+
 def markdown() -> str:
     """docs/questionnaire.md: each question with its key, type, values and when it shows."""
+    retired = [q for q in QUESTIONS.values() if SCHEMA_VERSION not in q.versions]
     lines = [
         "# The questionnaire",
         "",
@@ -639,7 +1035,7 @@ def markdown() -> str:
         "Do not edit by hand: a test compares the two. -->",
         "",
         f"Questionnaire version **{SCHEMA_VERSION}**, stored with every draft and submission. "
-        f"{len(STEPS)} steps, {len(QUESTIONS)} questions. "
+        f"{len(STEPS)} steps, {len(questions_for(SCHEMA_VERSION))} questions. "
         "`python manage.py questionnaire_schema` prints the JSON Schema of a complete answer set.",
         "",
         "Answers are a JSON object keyed by question. A question whose condition does not hold "
@@ -656,6 +1052,8 @@ def markdown() -> str:
         for q in step.questions:
             if q.kind == "integer":
                 kind, allowed = "integer", f"{q.minimum} to {q.maximum}"
+                if q.money:
+                    kind = "amount"
             elif q.kind == "text":
                 kind, allowed = "text", f"up to {TEXT_LIMIT} characters"
             else:
@@ -663,14 +1061,37 @@ def markdown() -> str:
                 allowed = ", ".join(f"`{value}` ({label})" for value, label in q.choices)
                 if q.max_selected:
                     allowed += f"; at most {q.max_selected}"
-            shows = (
-                f"`{q.shows_when.key}` is {' or '.join(f'`{v}`' for v in q.shows_when.values)}"
-                if q.shows_when
-                else "always"
-            )
             lines.append(
-                f"| `{q.key}` | {kind} | {allowed} | {'yes' if q.required else 'no'} | {shows} | "
-                f"**{q.label}** {q.help} |"
+                f"| `{q.key}` | {kind} | {allowed} | {'yes' if q.required else 'no'} | "
+                f"{_shows_when_text(q)} | **{q.label}** {q.help} |"
             )
         lines.append("")
+    lines += [
+        "## Version 1",
+        "",
+        "Submissions made with version 1 keep their answers and still open, match and render "
+        "(profiles/answers.py reads both versions). Version 1 did not ask "
+        + ", ".join(
+            f"`{q.key}`" for q in questions_for(SCHEMA_VERSION).values() if 1 not in q.versions
+        )
+        + ". It asked these questions, which version 2 replaced:",
+        "",
+        "| key | type | allowed values | what replaced it |",
+        "|---|---|---|---|",
+    ]
+    replaced = {
+        "savings_months": "`savings`, `monthly_expenses`, `lump_sum`, `partner_income`: "
+        "the runway is worked out from amounts",
+        "income_floor": "`monthly_expenses`, in the currency of `currency`",
+    }
+    for q in retired:
+        lines.append(
+            f"| `{q.key}` | {q.kind} | {q.minimum} to {q.maximum} | {replaced.get(q.key, '')} |"
+        )
+    for q in QUESTIONS.values():
+        for value, label in q.retired_choices:
+            lines.append(
+                f"| `{q.key}` = `{value}` | retired choice | {label} | the choices of `{q.key}` |"
+            )
+    lines.append("")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
-from advisor.advice import matching
+from advisor.advice import content, matching
 from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
 from profiles.language import remember_language
@@ -181,7 +181,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
         if name != changed:
             del form.errors[name]
     question = questionnaire.QUESTIONS[changed]
-    dependents = [q for q in step.questions if q.shows_when and q.shows_when.key == changed]
+    dependents = [q for q in step.questions if q.shows_when and changed in q.shows_when.keys]
     html = [
         render_to_string(SLOT, {**form.slot(q), "oob": True}, request)
         for q in [question, *dependents]
@@ -265,7 +265,11 @@ def _get_submission_for_user(request: HttpRequest, submission_id) -> Submission:
 @never_cache
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _get_submission_for_user(request, submission_id)
-    context = {"submission": submission, "result": matching.rank(submission.answers)}
+    context = {
+        "submission": submission,
+        "result": matching.rank(submission.answers),
+        "first_things": content.first_things(submission.answers),
+    }
     return render(request, "questionnaire/submission.html", context)
 
 

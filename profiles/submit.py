@@ -9,6 +9,7 @@ from django.db import transaction
 
 from advisor.counsel import rules
 from advisor.plans import lifecycle
+from profiles import questionnaire
 from profiles.models import Draft, Submission
 
 
@@ -24,7 +25,10 @@ def submit(
             defaults={
                 "owner": draft.owner,
                 "answers": draft.answers,
-                "schema_version": draft.schema_version,
+                # The version the answers are complete for (the current one, once the
+                # review has checked them), not the version the draft was started in.
+                "schema_version": questionnaire.version_of(draft.answers)
+                or questionnaire.SCHEMA_VERSION,
                 "consent_processing": True,
                 "consent_review": consent_review,
                 "previous": draft.based_on,

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from profiles.personas import LI_JING, ZHANG_YIFEI
+from profiles.personas import LI_JING, ZHANG_YIFEI, ZHANG_YIFEI_V1
 from tests.services import ROOT
 
 
@@ -22,7 +22,7 @@ def advise(tmp_path, answers, *options) -> dict:
 
 def test_it_prints_the_ranked_matches_with_reasons(tmp_path):
     output = advise(tmp_path, ZHANG_YIFEI)
-    assert output["schema_version"] == 1
+    assert output["schema_version"] == 2
     first = output["matches"][0]
     assert first["archetype"] == "sustainable_switcher"
     assert first["fit"] == "strong"
@@ -77,4 +77,22 @@ def test_with_plan_it_prints_the_plan_too(tmp_path):
     plan = output["plan"]
     assert plan["archetype"] == output["matches"][0]["archetype"] == "sustainable_switcher"
     rights = next(s for s in plan["sections"] if s["key"] == "rights")
-    assert "62 - 40 = 22 hours of overtime a week" in " ".join(rights["paragraphs"])
+    assert "You work 62 hours a week: 22 hours over the 40-hour week" in " ".join(
+        rights["paragraphs"]
+    )
+
+
+def test_an_answer_set_of_the_first_questionnaire_still_reads(tmp_path):
+    output = advise(tmp_path, ZHANG_YIFEI_V1, "--plan")
+    assert output["schema_version"] == 1
+    assert output["matches"][0]["archetype"] == "sustainable_switcher"
+    assert "earlier" in output["plan"]["triage"]
+
+
+def test_money_in_an_unknown_currency_is_refused_with_its_key(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({**ZHANG_YIFEI, "currency": "XYZ"}), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("advise", str(path))
+    assert "currency: must be one of CNY" in str(error.value)
+    assert error.value.returncode == 2

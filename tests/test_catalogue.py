@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.advice import catalogue
+from advisor.advice import catalogue, evidence
 from profiles import questionnaire as q
 from tests.services import ROOT
 
@@ -31,9 +31,9 @@ def test_every_archetype_is_complete_in_both_languages():
             assert text.en and text.zh
         assert archetype.benchmarks and archetype.risks and archetype.resources
         assert {m.day for m in archetype.milestones} == {30, 60, 90}
-        assert any(s.points > 0 for s in archetype.signals)
-        assert any(s.points < 0 or s.cap is not None for s in archetype.signals)
-        assert archetype.keys <= q.QUESTIONS.keys()
+        assert any(s.points > 0 or s.scale for s in archetype.signals)
+        assert any(s.points < 0 or s.is_cap or s.scale for s in archetype.signals)
+        assert archetype.keys <= q.QUESTIONS.keys() | evidence.DERIVED.keys()
 
 
 def test_the_stories_benchmarks_are_there():

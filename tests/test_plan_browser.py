@@ -25,7 +25,7 @@ def test_a_member_submits_and_watches_the_plan_arrive(page: Page, alice, worker)
     expect(page.get_by_text("Ready.")).to_be_visible(timeout=60_000)
     assert page.url == url
     expect(page.get_by_role("heading", name="Rest and reflection first")).to_be_visible()
-    expect(page.get_by_text("Rest: 6 months.")).to_be_visible()
+    expect(page.get_by_text("Rest from savings: 6 months.", exact=False)).to_be_visible()
     assert_no_axe_violations(page)
 
     with page.expect_download() as download:

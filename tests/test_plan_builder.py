@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 
 from advisor.advice import content
+from profiles import questionnaire as q
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
 
@@ -42,40 +43,44 @@ def test_li_jing_rests_six_months_sized_to_her_runway():
     plan = content.build(answers=LI_JING)
     assert plan["rest_months"] == 6
     rest = text(plan, "rest")
-    assert "your savings cover 18 months" in rest
-    assert "keep 3 months in reserve, which leaves 15 months" in rest
-    assert "Rest: 6 months." in rest
+    assert "Your money lasts about 18 months without a salary" in rest
+    assert "3 months of it stays untouched as a reserve, which leaves 15 months" in rest
+    assert "Rest from savings: 6 months." in rest
     assert "not a diagnosis" in rest
+    assert "Rest starts on sick leave" in rest  # she fainted, and has a job
     assert "12 months remain" in text(plan, "money")
 
 
-def test_the_money_targets_come_from_the_benchmarks_and_her_floor():
+def test_the_stories_figures_are_theirs_and_never_a_persons_income_target():
     money = text(content.build(answers=LI_JING), "money")
-    assert "144,000 yuan a year" in money  # 12,000 a month
-    assert "66,667 yuan a year per client" in money  # 10,000,000 / 150
-    assert "needs 3 paying clients" in money  # ceil(144,000 / 66,667)
+    assert "216,000 yuan ÷ 12,000 yuan = 18 months" in money
+    assert "must pay you at least 12,000 yuan a month" in money
+    assert "one company's, and a success, not a typical result" in money
+    assert "not what its founder takes home" in money
+    assert "per client" not in money and "paying clients" not in money
 
 
 def test_the_rights_section_shows_the_arithmetic_against_the_cap():
     rights = text(content.build(answers=LI_JING), "rights")
-    assert "72 - 40 = 32 hours of overtime a week" in rights
-    assert "= 138.7 hours a month" in rights  # 32 * 52 / 12
-    assert "3.9 times the legal cap of 36 hours" in rights
+    assert "You work 72 hours a week: 32 hours over the 40-hour week" in rights
+    assert "about 138.7 hours of overtime a month, against the cap of 36" in rights  # 32*52/12
+    assert "3.9 times the legal monthly cap" in rights
+    assert "about 4.0 hours of overtime a day" in rights  # 72 hours over 6 days
 
 
 def test_hours_within_the_cap_are_said_to_be_within_it():
-    rights = text(content.build(answers=LIU_CHEN), "rights")  # 45 hours: 21.7 a month
-    assert "= 21.7 hours a month" in rights
-    assert "within the legal cap" in rights
+    rights = text(content.build(answers={**LI_JING, "hours_per_week": 45}), "rights")
+    assert "about 21.7 hours of overtime a month" in rights
+    assert "within the monthly cap" in rights
 
 
-def test_no_savings_means_no_months_off_and_a_runway_warning():
-    answers = {**LI_JING, "savings_months": 0}
-    plan = content.build(answers=answers)
+def test_no_savings_and_no_job_means_no_months_off_and_a_runway_warning():
+    answers = q.prune({**LI_JING, "savings": 0, "employment_status": "between_jobs"})
+    plan = content.build(answers={**answers, "months_since_left": 1})
     assert plan["rest_months"] == 0
-    assert "do not allow months off yet" in text(plan, "rest")
+    assert "does not allow months off yet" in text(plan, "rest")
     assert "thin for a change" in text(plan, "money")
-    assert "Runway: with 0 months of savings" in text(plan, "risks")
+    assert "money" in plan["triage"]
 
 
 def test_low_strain_gets_no_rest_phase():
@@ -123,8 +128,8 @@ def test_the_plan_is_written_in_the_active_language():
     with translation.override("zh-hans"):
         plan = content.build(answers=LI_JING)
     assert plan["name"] == "网红服务创业者"
-    assert section(plan, "rights")["title"] == "你的权利"
-    assert "每年 14.4万元" in text(plan, "money")
+    assert section(plan, "rights")["title"] == "你在工作所在地的权利"
+    assert "至少1.2万元" in text(plan, "money")
 
 
 def test_building_is_deterministic():

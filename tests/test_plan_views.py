@@ -172,7 +172,7 @@ def test_two_versions_compare_section_by_section(client, alice, ready_plan):
     response = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, second.pk]})
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'Your rights <span class="muted">(changed)' in page
+    assert 'Your rights where you work <span class="muted">(changed)' in page
     assert 'Resources <span class="muted">(the same)' in page
 
 
@@ -258,7 +258,7 @@ def test_a_new_plan_for_a_deleted_submission_is_404(client, alice, ready_plan):
 def test_a_plan_can_be_written_again_in_the_other_language(client, alice, ready_plan):
     client.force_login(alice)
     page = client.get(reverse("plan", args=[ready_plan.pk])).content.decode()
-    assert "Write this plan again in 简体中文" in page
+    assert "Write this plan again in Simplified Chinese" in page
     client.post(
         reverse("plan_regenerate", args=[ready_plan.submission_id]), {"language": "zh-hans"}
     )

@@ -129,7 +129,7 @@ def test_a_submission_becomes_a_ready_plan_on_a_real_worker(
     plan = wait_for_status(plan, "ready", seconds=60, logs=[])
     assert plan.attempts == 1
     assert bytes(plan.pdf.data).startswith(b"%PDF")
-    assert plan.content["sections"][0]["key"] == "match"
+    assert plan.content["sections"][0]["key"] == "triage"  # her health, before the path
 
 
 def test_a_second_delivery_of_the_same_task_changes_nothing(alice, transactional_db, worker):

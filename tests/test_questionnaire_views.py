@@ -94,8 +94,8 @@ def test_the_last_step_leads_to_the_review(client):
 
 
 def test_resume_starts_at_the_first_unanswered_step(client):
-    answer(client, "work")
-    assert client.get(reverse("questionnaire_start"))["Location"] == url("strain")
+    answer(client, "situation")
+    assert client.get(reverse("questionnaire_start"))["Location"] == url("work")
 
 
 def test_an_invalid_step_is_400_with_a_linked_summary_and_the_draft_unchanged(client):
@@ -223,14 +223,21 @@ def test_the_inline_check_shows_the_changed_fields_error_only(client):
 
 def test_the_inline_check_brings_in_questions_that_now_apply(client):
     response = client.post(
-        reverse("questionnaire_check", args=["place"]),
-        {"location": "overseas"},
+        reverse("questionnaire_check", args=["situation"]),
+        {"location": "overseas", "employment_status": "laid_off"},
         headers={"hx-request": "true", "hx-trigger-name": "location"},
     )
     body = response.content.decode()
     assert 'id="slot-country" hx-swap-oob="true"><fieldset' in body or 'name="country"' in body
-    assert 'name="return_home"' in body
-    assert body.count('hx-swap-oob="true"') == 3  # location itself, country, return_home
+    assert body.count('hx-swap-oob="true"') == 2  # location itself, and country
+    response = client.post(
+        reverse("questionnaire_check", args=["situation"]),
+        {"location": "overseas", "employment_status": "laid_off"},
+        headers={"hx-request": "true", "hx-trigger-name": "employment_status"},
+    )
+    body = response.content.decode()
+    for dependent in ["severance_status", "months_since_left", "contract_type", "tenure_years"]:
+        assert f'name="{dependent}"' in body
 
 
 def test_the_inline_check_refuses_a_question_from_another_step(client):
@@ -275,7 +282,7 @@ def test_start_over_clears_the_answers(client):
     answer(client, "work")
     client.post(reverse("questionnaire_restart"))
     assert draft_of(client).answers == {}
-    assert client.get(reverse("questionnaire_start"))["Location"] == url("work")
+    assert client.get(reverse("questionnaire_start"))["Location"] == url("situation")
 
 
 def submit(client, **consents):
@@ -398,3 +405,21 @@ def test_the_plan_is_written_in_the_language_of_the_submit(client, alice):
     client.post(reverse("set_language"), {"language": "zh-hans"})
     submit(client)
     assert Submission.objects.get().plans.get().language == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("savings", "-5", "greater than or equal to 0"),
+        ("savings", "99999999999999", "less than or equal to 10000000000"),
+        ("monthly_expenses", "0", "greater than or equal to 1"),
+        ("currency", "XYZ", "Select a valid choice"),
+        ("lump_sum", "lots", "Enter a whole number"),
+    ],
+)
+def test_money_that_makes_no_sense_is_refused_with_a_clear_message(client, field, value, message):
+    answer(client, "situation")
+    response = answer(client, "money", **{field: value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert field not in draft_of(client).answers

@@ -41,6 +41,6 @@ def test_the_committed_catalogue_is_complete_and_compiled():
     assert catalogue.percent_translated() == 100
     assert not catalogue.fuzzy_entries()
     compiled = polib.mofile(str(MO))
-    assert {e.msgid: e.msgstr for e in compiled if not e.msgid_plural} == {
-        e.msgid: e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
     }

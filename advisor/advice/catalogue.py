@@ -20,13 +20,14 @@ from typing import Any, Literal
 import jsonschema
 from django.conf import settings
 
+from advisor.advice import evidence
+from advisor.advice.text import Text
 from profiles import questionnaire
-from profiles.formats import is_chinese
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 MILESTONE_DAYS = (30, 60, 90)
 # The plan's sections an archetype may add paragraphs of its own to (advisor/advice/content.py).
-NOTE_SECTIONS = ("risks",)
+NOTE_SECTIONS = ("money", "risks")
 
 
 class CatalogueError(Exception):
@@ -34,17 +35,6 @@ class CatalogueError(Exception):
 
 
 # --- The shapes -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A text in both of Leap's languages; str() gives the active one."""
-
-    en: str
-    zh: str
-
-    def __str__(self) -> str:
-        return self.zh if is_chinese() else self.en
 
 
 Op = Literal["is", "includes", "excludes", "at_least", "at_most"]
@@ -75,11 +65,33 @@ class Condition:
 
         For `includes`, only the chosen items that count; otherwise the whole answer.
         """
-        question = questionnaire.QUESTIONS[self.key]
-        answer = answers[self.key]
-        if self.op == "includes":
-            answer = [v for v in answer if v in self.value]
-        return f"“{question.display(answer)}”"
+        return _quoted(self.key, answers, only=self.value if self.op == "includes" else None)
+
+
+def _quoted(key: str, answers: Mapping[str, Any], *, only=None) -> str:
+    answer = answers[key]
+    if only is not None:
+        answer = [v for v in answer if v in only]
+    currency = answers.get("currency", questionnaire.formats.DEFAULT_CURRENCY)
+    return f"“{evidence.display(key, answer, currency=currency)}”"
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """Points (or a cap) that move with a figure instead of jumping at a threshold:
+    `per` a unit of the figure above `origin` (negative below it), held within
+    [`low`, `high`]. One more month of runway moves a score by `per` at most."""
+
+    key: str
+    origin: float
+    per: float
+    low: float
+    high: float
+
+    def at(self, answers: Mapping[str, Any]) -> float | None:
+        if self.key not in answers:
+            return None
+        return min(self.high, max(self.low, self.per * (answers[self.key] - self.origin)))
 
 
 @dataclass(frozen=True)
@@ -87,24 +99,44 @@ class Signal:
     """Evidence for (positive points) or against (negative) an archetype, or a cap.
 
     It counts when every condition holds; its sentence quotes the answers it names.
-    A cap holds the archetype's score at or below `cap` whatever the points say: advice
-    no amount of enthusiasm should outweigh (no runway, and people to feed).
+    Points are fixed, or follow a figure (`scale`). A cap holds the archetype's score at
+    or below `cap` whatever the points say: advice no amount of enthusiasm should
+    outweigh (no runway, and people to feed); a cap that follows a figure (`cap_scale`)
+    rises with it, so that one more month of savings never turns weak into strong.
     """
 
-    points: int
+    points: float
     when: tuple[Condition, ...]
     because: Text
-    cap: int | None = None
+    cap: float | None = None
+    scale: Scale | None = None
+    cap_scale: Scale | None = None
 
     @cached_property  # matching asks for it often; the dataclass is frozen
     def keys(self) -> tuple[str, ...]:
-        return tuple(c.key for c in self.when)
+        scaled = [s.key for s in (self.scale, self.cap_scale) if s is not None]
+        return tuple(dict.fromkeys([*(c.key for c in self.when), *scaled]))
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(c.holds(answers) for c in self.when)
+        return all(c.holds(answers) for c in self.when) and all(
+            s.key in answers for s in (self.scale, self.cap_scale) if s is not None
+        )
+
+    def points_for(self, answers: Mapping[str, Any]) -> float:
+        return self.scale.at(answers) if self.scale else self.points
+
+    def cap_for(self, answers: Mapping[str, Any]) -> float | None:
+        return self.cap_scale.at(answers) if self.cap_scale else self.cap
+
+    @property
+    def is_cap(self) -> bool:
+        return self.cap is not None or self.cap_scale is not None
 
     def sentence(self, answers: Mapping[str, Any]) -> str:
-        return str(self.because).format_map({c.key: c.quoted(answers) for c in self.when})
+        quoted = {c.key: c.quoted(answers) for c in self.when}
+        for key in self.keys:
+            quoted.setdefault(key, _quoted(key, answers))
+        return str(self.because).format_map(quoted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +166,10 @@ class Milestone:
     day: int
     text: Text
     unless_skill: str | None = None
+    when: tuple[Condition, ...] = ()
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(c.holds(answers) for c in self.when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +191,6 @@ class PlanNote:
         return all(c.holds(answers) for c in self.when)
 
 
-@dataclass(frozen=True, slots=True)
-class MoneyTarget:
-    """What the story's figures say a person's income floor takes: benchmark `per`
-    divided by benchmark `by`, set against a year of that floor. `text` may name
-    {per}, {total}, {count}, {year} and {needed}."""
-
-    per: str
-    by: str
-    text: Text
-
-
 @dataclass(frozen=True)
 class Archetype:
     slug: str
@@ -180,7 +205,6 @@ class Archetype:
     milestones: tuple[Milestone, ...]
     resources: tuple[Resource, ...]
     notes: tuple[PlanNote, ...] = ()
-    money_target: MoneyTarget | None = None
     # The story's passage about resting first, which any plan with a rest phase quotes.
     rest_story: Text | None = None
 
@@ -225,6 +249,20 @@ _CONDITION = {
 }
 
 
+_SCALE = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string"},
+        "from": {"type": "number"},
+        "per": {"type": "number", "not": {"const": 0}},
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+    },
+    "required": ["key", "from", "per", "min", "max"],
+    "additionalProperties": False,
+}
+
+
 def _list_of(item: dict, *, min_items: int = 1) -> dict:
     return {"type": "array", "items": item, "minItems": min_items}
 
@@ -258,12 +296,21 @@ FILE_SCHEMA = _record(
                         "not": {"const": 0},
                     },
                     "cap": {"type": "integer", "minimum": 0, "maximum": 100},
-                    "when": _list_of(_CONDITION),
+                    "scale": _SCALE,
+                    "cap_scale": _SCALE,
+                    "when": _list_of(_CONDITION, min_items=0),
                     "because": _TEXT,
                 },
-                ["when", "because"],
+                ["because"],
             )
-            | {"oneOf": [{"required": ["points"]}, {"required": ["cap"]}]}
+            | {
+                "oneOf": [
+                    {"required": ["points"]},
+                    {"required": ["cap"]},
+                    {"required": ["scale"]},
+                    {"required": ["cap_scale"]},
+                ]
+            }
         ),
         "benchmarks": _list_of(
             _record(
@@ -287,6 +334,7 @@ FILE_SCHEMA = _record(
                             "day": {"enum": list(MILESTONE_DAYS)},
                             "text": _TEXT,
                             "unless_skill": {"type": "string"},
+                            "when": _list_of(_CONDITION),
                         },
                         ["day", "text"],
                     )
@@ -298,14 +346,11 @@ FILE_SCHEMA = _record(
                     _record(
                         {
                             "section": {"enum": list(NOTE_SECTIONS)},
-                            "when": _list_of(_CONDITION),
+                            "when": _list_of(_CONDITION, min_items=0),
                             "text": _TEXT,
                         },
-                        ["section", "when", "text"],
+                        ["section", "text"],
                     )
-                ),
-                "money_target": _record(
-                    {"per": _KEY, "by": _KEY, "text": _TEXT}, ["per", "by", "text"]
                 ),
                 "rest_story": _TEXT,
             },
@@ -331,38 +376,58 @@ def _normalise(text: str) -> str:
 def _condition(raw: dict, where: str) -> tuple[Condition, list[str]]:
     key = raw["key"]
     op, value = next((k, v) for k, v in raw.items() if k != "key")
-    question = questionnaire.QUESTIONS.get(key)
-    if question is None:
+    kind = evidence.kind(key)
+    if kind is None:
         return Condition(key, op, value), [f"{where}.key: “{key}” is not a questionnaire key"]
     allowed_ops = {
         "choice": ("is",),
         "multi": ("includes", "excludes"),
         "integer": ("at_least", "at_most"),
-    }.get(question.kind, ())
+    }.get(kind, ())
     if op not in allowed_ops:
         takes = " or ".join(allowed_ops) or "no condition"
-        return Condition(key, op, value), [
-            f"{where}.{op}: a {question.kind} question takes {takes}"
-        ]
+        return Condition(key, op, value), [f"{where}.{op}: a {kind} question takes {takes}"]
     problems = []
     if isinstance(value, list):
+        allowed = evidence.choice_values(key)
         problems += [
-            f"{where}.{op}: “{v}” is not a choice of {key} ({', '.join(question.choice_values)})"
+            f"{where}.{op}: “{v}” is not a choice of {key} ({', '.join(allowed)})"
             for v in value
-            if v not in question.choice_values
+            if v not in allowed
         ]
         value = frozenset(value)
     return Condition(key, op, value), problems
 
 
-def _signal(raw: dict, where: str) -> tuple[Signal, list[str]]:
-    problems: list[str] = []
-    conditions = []
-    for i, c in enumerate(raw["when"]):
-        condition, found = _condition(c, f"{where}.when[{i}]")
+def _conditions(raw: list, where: str) -> tuple[tuple[Condition, ...], list[str]]:
+    conditions, problems = [], []
+    for i, c in enumerate(raw):
+        condition, found = _condition(c, f"{where}[{i}]")
         conditions.append(condition)
         problems += found
-    keys = {c.key for c in conditions}
+    return tuple(conditions), problems
+
+
+def _scale(raw: dict | None, where: str) -> tuple[Scale | None, list[str]]:
+    if raw is None:
+        return None, []
+    problems = []
+    if evidence.kind(raw["key"]) != "integer":
+        problems.append(f"{where}.key: “{raw['key']}” is not a number the matching knows")
+    if raw["min"] > raw["max"]:
+        problems.append(f"{where}: min is above max")
+    return Scale(raw["key"], raw["from"], raw["per"], raw["min"], raw["max"]), problems
+
+
+def _signal(raw: dict, where: str) -> tuple[Signal, list[str]]:
+    conditions, problems = _conditions(raw.get("when", []), f"{where}.when")
+    scale, found = _scale(raw.get("scale"), f"{where}.scale")
+    problems += found
+    cap_scale, found = _scale(raw.get("cap_scale"), f"{where}.cap_scale")
+    problems += found
+    if not conditions and scale is None and cap_scale is None:
+        problems.append(f"{where}: a signal needs `when` conditions or a scale")
+    keys = {c.key for c in conditions} | {s.key for s in (scale, cap_scale) if s is not None}
     for language in ("en", "zh"):
         named = {f for _t, f, _s, _c in string.Formatter().parse(raw["because"][language]) if f}
         if not named:
@@ -372,7 +437,8 @@ def _signal(raw: dict, where: str) -> tuple[Signal, list[str]]:
             for f in sorted(named - keys)
         ]
     because = Text(**raw["because"])
-    return Signal(raw.get("points", 0), tuple(conditions), because, raw.get("cap")), problems
+    signal = Signal(raw.get("points", 0), conditions, because, raw.get("cap"), scale, cap_scale)
+    return signal, problems
 
 
 def _archetype(slug: str, raw: dict) -> Archetype:
@@ -400,7 +466,9 @@ def _archetype(slug: str, raw: dict) -> Archetype:
     problems += [
         f"plan.milestones: no milestone for day {day} that every person gets"
         for day in MILESTONE_DAYS
-        if not any(m["day"] == day and "unless_skill" not in m for m in milestones)
+        if not any(
+            m["day"] == day and "unless_skill" not in m and "when" not in m for m in milestones
+        )
     ]
     for field in ("benchmarks", "risks"):
         keys = [item["key"] for item in raw[field]]
@@ -409,21 +477,14 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         ]
     notes = []
     for i, n in enumerate(raw["plan"].get("notes", [])):
-        where = f"plan.notes[{i}]"
-        conditions = []
-        for j, c in enumerate(n["when"]):
-            condition, found = _condition(c, f"{where}.when[{j}]")
-            conditions.append(condition)
-            problems += found
-        notes.append(PlanNote(n["section"], tuple(conditions), Text(**n["text"])))
-    money_target = raw["plan"].get("money_target")
-    if money_target is not None:
-        benchmark_keys = {b["key"] for b in raw["benchmarks"]}
-        problems += [
-            f"plan.money_target.{part}: “{money_target[part]}” is not a benchmark key"
-            for part in ("per", "by")
-            if money_target[part] not in benchmark_keys
-        ]
+        conditions, found = _conditions(n.get("when", []), f"plan.notes[{i}].when")
+        problems += found
+        notes.append(PlanNote(n["section"], conditions, Text(**n["text"])))
+    milestone_conditions = []
+    for i, m in enumerate(milestones):
+        conditions, found = _conditions(m.get("when", []), f"plan.milestones[{i}].when")
+        problems += found
+        milestone_conditions.append(conditions)
     if problems:
         raise CatalogueError("; ".join(problems))
 
@@ -446,15 +507,13 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         ),
         risks=tuple(Risk(r["key"], text(r["title"]), text(r["how"])) for r in raw["risks"]),
         milestones=tuple(
-            Milestone(m["day"], text(m["text"]), m.get("unless_skill")) for m in milestones
+            Milestone(m["day"], text(m["text"]), m.get("unless_skill"), conditions)
+            for m, conditions in zip(milestones, milestone_conditions, strict=True)
         ),
         resources=tuple(
             Resource(text(r["title"]), r.get("url", "")) for r in raw["plan"]["resources"]
         ),
         notes=tuple(notes),
-        money_target=None
-        if money_target is None
-        else MoneyTarget(money_target["per"], money_target["by"], text(money_target["text"])),
         rest_story=text(raw["plan"]["rest_story"]) if "rest_story" in raw["plan"] else None,
     )
 

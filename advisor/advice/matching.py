@@ -14,9 +14,8 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from advisor.advice import catalogue
+from advisor.advice import catalogue, evidence
 from advisor.advice.catalogue import Archetype, Signal
-from profiles import questionnaire
 
 # The score is a logistic curve of the points, so that it stays within 0-100 and every
 # point still moves it: 0 points is 50, +25 about 73, +50 about 88, -25 about 27.
@@ -36,18 +35,13 @@ Level = Literal["high", "medium", "low"]
 
 @dataclass(frozen=True, slots=True)
 class Factor:
-    """One signal that counted, with the answers it quotes."""
+    """One signal that counted for this person: its points (or cap), and the evidence
+    it quotes."""
 
     signal: Signal
     answers: Mapping[str, Any]
-
-    @property
-    def points(self) -> int:
-        return self.signal.points
-
-    @property
-    def cap(self) -> int | None:
-        return self.signal.cap
+    points: float = 0
+    cap: float | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -147,7 +141,7 @@ class Result:
         return self.matches[0]
 
 
-def score_of(points: int) -> int:
+def score_of(points: float) -> int:
     return round(100 / (1 + math.exp(-points / SCALE)))
 
 
@@ -156,24 +150,28 @@ def fit_of(score: int) -> Fit:
 
 
 def match_one(archetype: Archetype, answers: Mapping[str, Any]) -> Match:
-    holding = [s for s in archetype.signals if s.holds(answers)]
-    points = sum(s.points for s in holding)
+    """`answers` are the evidence: evidence.of(answers), derived figures included."""
+    holding = [
+        Factor(s, answers, s.points_for(answers), s.cap_for(answers))
+        for s in archetype.signals
+        if s.holds(answers)
+    ]
+    points = sum(f.points for f in holding if f.cap is None)
     score = score_of(points)
     # A cap is a factor only where it binds: one above the score changed nothing.
-    binding = [s for s in holding if s.cap is not None and s.cap < score]
-    score = min([score, *(s.cap for s in binding)])
+    binding = [f for f in holding if f.cap is not None and f.cap < score]
+    score = round(min([score, *(f.cap for f in binding)]))
     factors = tuple(
-        Factor(s, answers)
-        for s in sorted(holding, key=lambda s: -abs(s.points))
-        if s.cap is None or s in binding
+        sorted(
+            (f for f in holding if (f.cap is None and round(f.points)) or f in binding),
+            key=lambda f: -abs(f.points),
+        )
     )
-    return Match(archetype, points, score, fit_of(score), factors)
+    return Match(archetype, round(points), score, fit_of(score), factors)
 
 
 def _confidence(answers: Mapping[str, Any], archetypes: tuple[Archetype, ...]) -> Confidence:
-    weighed = sorted(
-        {key for a in archetypes for key in a.keys if questionnaire.QUESTIONS[key].applies(answers)}
-    )
+    weighed = sorted({key for a in archetypes for key in a.keys if evidence.applies(key, answers)})
     missing = tuple(key for key in weighed if key not in answers)
     share = 1 - len(missing) / len(weighed) if weighed else 0.0
     level: Level = "high" if not missing else "medium" if share >= 0.75 else "low"
@@ -194,6 +192,7 @@ def rank(answers: Mapping[str, Any], *, archetypes: tuple[Archetype, ...] | None
     catalogue's order, so the same answers always give the same ranking.
     """
     archetypes = catalogue.archetypes() if archetypes is None else archetypes
+    answers = evidence.of(answers)
     matches = sorted(
         (match_one(archetype, answers) for archetype in archetypes),
         key=lambda m: (-m.score, -m.points, m.archetype.order),
@@ -206,7 +205,8 @@ def as_json(result: Result) -> dict[str, Any]:
     """The result as plain data, in the active language (`manage.py advise`)."""
 
     def factor(f: Factor) -> dict[str, Any]:
-        return {"keys": list(f.keys), "points": f.points, "cap": f.cap, "sentence": f.sentence}
+        cap = None if f.cap is None else round(f.cap)
+        return {"keys": list(f.keys), "points": round(f.points), "cap": cap, "sentence": f.sentence}
 
     return {
         "confidence": {

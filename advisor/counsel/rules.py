@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advisor.advice import catalogue
+from advisor.advice import catalogue, money
 from advisor.counsel import tasks
 from advisor.counsel.emails import NOTE, REVIEWED
 from advisor.counsel.models import AuditEvent, Note, Review
@@ -34,7 +34,7 @@ def priority_of(answers: Mapping[str, Any]) -> tuple[int, bool]:
     """(priority, high strain): strain first, then a thin runway with people to feed."""
     person = Answers.of(answers)
     priority = 2 * person.strain_is_high + person.fainted_or_ill
-    if person.savings_months <= 3 and person.dependants > 0:
+    if money.of(person).runway_months <= 3 and person.dependants > 0:
         priority += 1
     return priority, person.strain_is_high
 

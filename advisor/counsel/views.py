@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from advisor.advice import matching
+from advisor.advice import content, matching
 from advisor.counsel import rules
 from advisor.counsel.forms import AssignForm, NoteForm, OverrideForm, QueueFilter
 from advisor.counsel.models import AuditEvent, Note, Review
@@ -123,6 +123,7 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
         "review": review,
         "submission": submission,
         "result": matching.rank(submission.answers),
+        "first_things": content.first_things(submission.answers),
         "plans": submission.plans.order_by("-version"),
         "notes": Note.objects.filter(submission=submission).select_related("author"),
         "history": AuditEvent.objects.filter(submission=submission).select_related(

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "Match a complete answer set (a JSON file, or - for standard input) to the archetypes "
         "and print the ranked matches with their reasons as JSON; with --plan, the plan too. "
-        "Bad input exits with 2."
+        "Answer sets of questionnaire version 1 are read as such. Bad input exits with 2."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +32,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, answers: str, language: str, plan: bool, **options):
         data = self._read(answers)
-        problems = questionnaire.validate(data, complete=True)
+        # An answer set of an earlier questionnaire version is read as such.
+        version = questionnaire.version_of(data) or questionnaire.SCHEMA_VERSION
+        problems = questionnaire.validate(data, complete=True, version=version)
         if problems:
             listed = "\n".join(f"  {p}" for p in problems)
             raise CommandError(
@@ -41,7 +43,7 @@ class Command(BaseCommand):
             )
         with translation.override(language):
             output = {
-                "schema_version": questionnaire.SCHEMA_VERSION,
+                "schema_version": version,
                 **matching.as_json(matching.rank(data)),
             }
             if plan:

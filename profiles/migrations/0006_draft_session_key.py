@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0004_user_language'),
+        ('profiles', '0005_draft_schema_version_2'),
     ]
 
     operations = [

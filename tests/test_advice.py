@@ -1,0 +1,368 @@
+"""The advice, read as a counsellor reads it: for people a counsellor meets, in both
+languages, what the plan must say and what it must never say.
+
+The people are in tests/people.py: made up, none from the seed stories.
+"""
+
+import pytest
+from django.utils import translation
+from hypothesis import given, settings
+
+from advisor.advice import content, matching, money
+from profiles import questionnaire as q
+from profiles.answers import Answers
+from profiles.personas import LI_JING_V1
+from tests import people
+from tests.test_matching import answer_sets
+
+
+def plan_text(answers: dict, language: str = "en", *, story: bool = True, **options) -> str:
+    """Everything a plan says, as one text: what a person reads, top to bottom. Without
+    `story`, only the advice: not the path's story (the match) nor its figures, which
+    are the article's and say so."""
+    with translation.override(language):
+        plan = content.build(answers=answers, **options)
+    parts = []
+    for section in plan["sections"]:
+        if not story and section["key"] == "match":
+            continue
+        parts.append(section["title"])
+        for flag in section["flags"]:
+            parts += [flag["title"], *flag["reasons"], *flag["steps"]]
+        parts += section["paragraphs"]
+        if story or section["key"] != "money":
+            parts += section["items"]
+        parts += [m["text"] for m in section["milestones"]]
+        parts += [s["citation"] for s in section["sources"]]
+    return "\n".join(parts)
+
+
+def first_steps(answers: dict, language: str = "en") -> list[str]:
+    with translation.override(language):
+        plan = content.build(answers=answers)
+    first = plan["sections"][0]
+    assert first["key"] == "triage"
+    return first["flags"][0]["steps"]
+
+
+MAINLAND_HOURS_LAW = [
+    "36 hours a month",
+    "at least 150%",
+    "State Council",
+    "Labour Law",
+    "12333",
+    "against the cap of 36",
+]
+MAINLAND_HOURS_LAW_ZH = ["每月不超过36小时", "150%", "国务院", "劳动法", "12333"]
+
+CASES = [
+    pytest.param(
+        people.LAID_OFF_AT_38,
+        [
+            "Severance (经济补偿) is one month's pay for each full year",
+            "at least 245,000 yuan",  # 7 years of 35,000
+            "(the “+1”)",
+            "twice the severance",
+            "离职证明",
+            "claim unemployment insurance",
+            "medical insurance is paid for you",
+            "within 1 year of the day the job ended",
+            "You have about 11 months left",
+            "pay for the annual leave you have not taken",
+            "flexible worker",
+            "start with the people who know your work",
+            "labour arbitration, which is free of charge",
+            "mortgage",
+        ],
+        ["Take the figures to your manager", "Log your real hours", "Leaving of your own accord"],
+        [
+            "经济补偿按在本单位的工作年限",
+            "至少24.5万元",
+            "“+1”",
+            "离职证明",
+            "失业保险金",
+            "还剩大约11个月",
+            "灵活就业",
+        ],
+        id="laid off at 38, severance disputed, mortgage",
+    ),
+    pytest.param(
+        people.FAINTED_AND_READY,
+        [
+            "See a doctor this week",
+            "call 120 for an ambulance",
+            "sick note (病假证明)",
+            "not below 80% of the local minimum wage",
+            "medical treatment period (医疗期)",
+            "You said you are ready to go. Rest still comes first",
+            "Rest starts on sick leave",
+            "call 12356",
+        ],
+        ["Take your annual leave in one block", "build the reserve first"],
+        [
+            "这周就去看医生",
+            "拨打120",
+            "病假证明",
+            "最低工资标准的80%",
+            "医疗期",
+            "你说你已经准备好了",
+        ],
+        id="fainted at work, says she is ready",
+    ),
+    pytest.param(
+        people.HONG_KONG_ENGINEER,
+        [
+            "You work in Hong Kong: its Employment Ordinance applies, not mainland law.",
+            "no general limit on working hours and no overtime rate",
+            "one rest day in every period of 7 days",
+            "Labour Relations Division",
+            "HK$400,000",
+        ],
+        MAINLAND_HOURS_LAW,
+        ["《僱傭條例》", "每7天可享1天休息日", "40万港元"],
+        id="engineer in Hong Kong",
+    ),
+    pytest.param(
+        people.TAIPEI_TESTER,
+        [
+            "You work in Taiwan: its Labor Standards Act applies, not mainland law.",
+            "overtime may not exceed 46 hours a month",
+            "about 52 hours of overtime a month (52 weeks over 12 months), against the usual cap "
+            "of 46",
+            "After you move to the mainland, mainland law will apply",
+        ],
+        ["against the cap of 36", "12333"],
+        ["《勞動基準法》", "每月加班不得超过46小时"],
+        id="tester in Taipei, open to moving",
+    ),
+    pytest.param(
+        people.NEW_GRADUATE_ABROAD,
+        [
+            "No Chinese law governs your job",
+            "You work outside China",
+        ],
+        ["senior role", "senior roles", "against the cap of", "hours of overtime a month"],
+        ["中国法律不管你的这份工作"],
+        id="new graduate in Berlin",
+    ),
+    pytest.param(
+        people.OUTSOURCED_TESTER,
+        [
+            "Your employer is the agency, not the client",
+            "The outsourcing firm that signed your contract is your employer",
+            "Raise the figures in writing with your legal employer",
+        ],
+        ["Take the figures to your manager"],
+        ["外包公司才是你的雇主"],
+        id="outsourced tester at a platform",
+    ),
+    pytest.param(
+        people.DISPATCHED_OPERATOR,
+        [
+            "The dispatch agency is your employer in law",
+            "it and the agency are both liable",
+            "6 months at most",
+        ],
+        ["Take the figures to your manager"],
+        ["劳务派遣公司才是你法律上的雇主"],
+        id="dispatched operator",
+    ),
+    pytest.param(
+        people.FREELANCE_DESIGNER,
+        ["As your own employer, these limits protect the people you hire, not you."],
+        ["hours of overtime a month", "run one free session"],
+        ["这些上限保护的是你雇的人"],
+        id="freelance designer already earning",
+    ),
+    pytest.param(
+        people.SEATTLE_RETURNEE,
+        [
+            "covered employee who is not exempt must be paid overtime at 1½ times",
+            "Wage and Hour Division",
+            "After you move to the mainland, mainland law will apply",
+            "US$150,000",
+        ],
+        ["against the cap of 36", "hours of overtime a month"],
+        ["FLSA", "15万美元"],
+        id="engineer in Seattle planning to return",
+    ),
+    pytest.param(
+        people.STUDENT_NOT_WORKING,
+        ["These are the rules that will protect you in your first job."],
+        ["0 - 40", "hours of overtime a month", "senior role"],
+        ["这些规定会在你的第一份工作里保护你"],
+        id="student, not working",
+    ),
+    pytest.param(
+        people.OTHER_CURRENCY,
+        ["in a currency Leap does not name", "(your currency)"],
+        ["yuan", "against the cap of 36"],
+        ["（你的货币）"],
+        id="money in a currency Leap does not name",
+    ),
+    pytest.param(
+        people.RESIGNED,
+        [
+            "Leaving of your own accord earns no severance, unless",
+            "leaving of your own accord does not qualify",
+            "离职证明",
+        ],
+        ["claim unemployment insurance", "(the “+1”)"],
+        ["主动离职拿不到经济补偿"],
+        id="resigned to look after her health",
+    ),
+    pytest.param(
+        people.NONCOMPETE_FOUNDER,
+        [
+            "non-compete (竞业限制)",
+            "for 2 years at most",
+            "30% of your average monthly pay",
+            "do not take code or documents with you",
+        ],
+        [],
+        ["竞业限制", "最长2年"],
+        id="infrastructure lead with a non-compete who wants to found",
+    ),
+    pytest.param(
+        people.AVERAGED_HOURS,
+        ["hours averaged over a period (综合计算工时)", "ask to see the approval"],
+        ["against the cap of 36"],
+        ["综合计算工时"],
+        id="on hours averaged over a period",
+    ),
+    pytest.param(
+        people.UNFIXED_HOURS,
+        ["no fixed hours (不定时工作制)", "the overtime pay rules above do not apply"],
+        ["against the cap of 36"],
+        ["不定时工作制"],
+        id="on no fixed hours",
+    ),
+    pytest.param(
+        people.UNSURE_HOURS,
+        ["these sums assume standard hours", "against the cap of 36"],
+        [],
+        ["按标准工时计算"],
+        id="not sure of the hours system",
+    ),
+    pytest.param(
+        LI_JING_V1,
+        ["These answers come from an earlier questionnaire", "Edit your answers"],
+        [],
+        ["这些回答来自旧版问卷"],
+        id="a submission of questionnaire version 1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "must", "must_not", "must_zh"), CASES)
+def test_the_plan_says_what_this_person_needs_and_nothing_false(answers, must, must_not, must_zh):
+    english = plan_text(answers, "en")
+    for phrase in must:
+        assert phrase in english
+    advice = plan_text(answers, "en", story=False)
+    for phrase in must_not:
+        assert phrase not in advice
+    chinese = plan_text(answers, "zh-hans")
+    for phrase in must_zh:
+        assert phrase in chinese
+
+
+def test_nobody_who_fainted_is_told_to_log_hours_first():
+    steps = first_steps(people.FAINTED_AND_READY)
+    assert steps[0].startswith("See a doctor this week")
+    assert not any("Log your real hours" in step for step in steps)
+
+
+def test_health_comes_first_on_the_result_page_too():
+    flags = content.first_things(people.FAINTED_AND_READY)
+    assert [flag["key"] for flag in flags][:1] == ["health"]
+
+
+def test_rest_is_sized_by_need_not_savings_alone():
+    # Three months of savings and no months off: still rest, on paid sick leave.
+    plan = content.build(answers=people.FAINTED_AND_READY)
+    assert plan["rest_months"] >= 1
+    # With no job to give sick leave, one month even though it dips into the reserve.
+    jobless = q.prune(
+        {**people.FAINTED_AND_READY, "employment_status": "between_jobs", "months_since_left": 1}
+    )
+    plan = content.build(answers=jobless)
+    assert plan["rest_months"] == 1
+    assert "dips into your reserve" in plan_text(jobless)
+
+
+def test_a_company_s_revenue_is_never_a_persons_income_target():
+    text = plan_text(people.FOUNDER_WITH_DEPENDANTS, archetype="influencer_founder")
+    assert "not what its founder takes home" in text
+    assert "a year per client" not in text and "paying clients, before costs" not in text
+
+
+def test_founding_with_dependants_and_a_thin_runway_is_never_strong():
+    for savings in range(0, 240_001, 20_000):  # 0 to 12 months of 20,000
+        answers = {**people.FOUNDER_WITH_DEPENDANTS, "savings": savings}
+        founder = next(
+            m for m in matching.rank(answers).matches if m.archetype.slug == "influencer_founder"
+        )
+        assert founder.fit != "strong", savings
+
+
+def test_the_runway_counts_lump_sums_partner_income_and_self_paid_insurance():
+    answers = {
+        **people.LAID_OFF_AT_38,
+        "lump_sum": 60_000,
+        "partner_income": 10_000,
+        "social_insurance_cost": 2_000,
+    }
+    found = money.of(Answers.of(answers))
+    assert found.monthly_need == 25_000 - 10_000 + 2_000
+    assert found.runway_months == round((120_000 + 60_000) / 17_000, 1)
+    text = plan_text(answers)
+    assert "lump sums of 60,000 yuan" in text
+    assert "less other income of 10,000 yuan" in text
+    assert "social insurance you pay yourself, 2,000 yuan" in text
+
+
+def test_without_the_cost_of_social_insurance_the_plan_says_it_is_left_out():
+    text = plan_text(people.LAID_OFF_AT_38)
+    assert "You did not give its monthly cost, so it is not in the figures below" in text
+
+
+def test_an_implausible_lump_sum_is_used_as_given_and_said_so():
+    answers = {**people.LAID_OFF_AT_38, "lump_sum": 50_000_000}
+    text = plan_text(answers)
+    assert "more than 10 years of your monthly costs" in text
+
+
+def test_a_partner_who_covers_the_costs_means_the_savings_are_not_drawn_on():
+    answers = {**people.FAINTED_AND_READY, "partner_income": 20_000}
+    text = plan_text(answers)
+    assert "are covered by other income" in text
+    assert "Your money runs out soon" not in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=answer_sets(complete=True))
+def test_nobody_outside_the_mainland_gets_mainland_overtime_law(answers):
+    if answers["location"] == "mainland":
+        return
+    with translation.override("en"):
+        plan = content.build(answers=answers)
+    text = plan_text(answers, story=False)
+    assert "against the cap of 36" not in text
+    cited = {s["citation"] for sec in plan["sections"] for s in sec["sources"]}
+    if answers.get("return_home") not in ("open", "planning"):
+        assert not any("People's Republic of China" in c for c in cited)
+        for phrase in MAINLAND_HOURS_LAW:
+            assert phrase not in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=answer_sets(complete=True))
+def test_one_more_month_of_savings_moves_no_score_by_more_than_five(answers):
+    need = money.of(Answers.of(answers)).monthly_need
+    richer = {**answers, "savings": min(answers["savings"] + need, q.MONEY_LIMIT)}
+    before = {m.archetype.slug: m for m in matching.rank(answers).matches}
+    after = {m.archetype.slug: m for m in matching.rank(richer).matches}
+    for slug, match in before.items():
+        assert abs(after[slug].score - match.score) <= 5, slug
+        assert not (match.fit == "weak" and after[slug].fit == "strong")
