@@ -111,6 +111,8 @@ def start() -> int:
     manage("seed_demo")
     port = os.environ.get("PORT", "8000")
     url = f"http://127.0.0.1:{port}/"
+    # Links in the emails the worker sends (password resets, plans) lead here.
+    os.environ.setdefault("SITE_URL", url.rstrip("/"))
     commands = {
         "web": [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         "worker": [

@@ -41,6 +41,14 @@ class CodeForm(forms.Form):
     )
 
 
+class SetupCodeForm(CodeForm):
+    """Setting it up: there are no recovery codes yet, only the app."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = gettext_lazy("The 6-digit code the app shows now.")
+
+
 def welcome(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """What follows any log-in: the visitor's draft becomes the member's, and Leap speaks
     the member's own language, from any device."""
@@ -153,7 +161,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "registration/two_factor.html", context)
     device = two_factor.start_setup(user)
-    form = CodeForm(request.POST or None)
+    form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_setup(device, form.cleaned_data["code"])
         if codes == two_factor.Verdict.WAIT:
