@@ -201,6 +201,7 @@ AXES_RESET_ON_SUCCESS = False  # a log-in to one's own account must not clear an
 RESET_RATE_PER_ADDRESS = os.getenv("RESET_RATE_PER_ADDRESS", "20/h")
 RESET_RATE_PER_EMAIL = os.getenv("RESET_RATE_PER_EMAIL", "3/h")
 SIGNUP_RATE_PER_ADDRESS = os.getenv("SIGNUP_RATE_PER_ADDRESS", "10/h")
+SIGNUP_RATE_PER_EMAIL = os.getenv("SIGNUP_RATE_PER_EMAIL", "5/h")
 RATELIMIT_FAIL_OPEN = True
 # How many proxies in front of Django append to X-Forwarded-For (BEHIND_PROXY): the
 # client's address is the one the outermost of ours saw.

@@ -6,7 +6,7 @@ limits on password resets and sign-ups (django-ratelimit, counted in the cache).
   LOGIN_LOCKOUT_MINUTES pass without a failure. Resetting the password unlocks the
   account at once. Lockouts live in the database, so they hold while Redis is down.
 - Password reset: per client address and per email address asked for.
-- Sign-up: per client address.
+- Sign-up: per client address and per email address.
 
 Counters in the cache are not kept while Redis is down (the cache forgives, and
 RATELIMIT_FAIL_OPEN lets the request through): the limits lapse, nobody gets a 500.
@@ -96,8 +96,11 @@ def reset_over_limit(request: HttpRequest) -> bool:
 
 
 def signup_over_limit(request: HttpRequest) -> bool:
-    """Count a sign-up attempt; True when its address tried too often."""
-    return _over(request, "signup-ip", _ip_key, settings.SIGNUP_RATE_PER_ADDRESS)
+    """Count a sign-up attempt; True when its client address, or the email address it
+    names, was tried too often."""
+    by_ip = _over(request, "signup-ip", _ip_key, settings.SIGNUP_RATE_PER_ADDRESS)
+    by_email = _over(request, "signup-email", _email_key, settings.SIGNUP_RATE_PER_EMAIL)
+    return by_ip or by_email
 
 
 def too_many(request: HttpRequest) -> HttpResponse:

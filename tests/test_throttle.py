@@ -145,6 +145,11 @@ def test_sign_up_is_limited_per_client_address():
     assert signup("another@example.com", address="10.2.0.2").status_code == 302
 
 
+def test_sign_up_is_limited_per_email_address_tried(alice):
+    answers = [signup(alice.email, address=f"10.2.1.{n}").status_code for n in range(6)]
+    assert answers == [400] * 5 + [429]  # "already exists" five times, then no more asking
+
+
 def test_behind_the_proxy_the_client_is_the_address_the_proxy_saw(rf, settings):
     settings.PROXY_COUNT = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
