@@ -28,12 +28,12 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # One log format for gunicorn and Django: JSON lines in production (advisor/logs.py).
 # The access log carries the request id that Django's own lines for the request carry.
 _debug = os.getenv("DEBUG", "false").strip().lower() in ("1", "true", "yes", "on")
+_level = os.getenv("LOG_LEVEL", "INFO")
 logconfig_dict = logging_config(
-    level=os.getenv("LOG_LEVEL", "INFO"),
-    json_lines=os.getenv("LOG_FORMAT", "text" if _debug else "json") == "json",
+    level=_level, json_lines=os.getenv("LOG_FORMAT", "text" if _debug else "json") == "json"
 )
 logconfig_dict["loggers"]["gunicorn.access"] = {
-    "level": "INFO",
+    "level": _level,  # access lines are INFO: LOG_LEVEL=WARNING leaves them out
     "handlers": ["console"],
     "propagate": False,
 }
