@@ -12,7 +12,6 @@ import http.client
 import sys
 import time
 from collections import Counter
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -30,6 +29,7 @@ from bench.common import (  # noqa: E402
 )
 from bench.step_save import (  # noqa: E402
     HOST,
+    Client,
     free_port,
     server_env,
     start_server,
@@ -41,34 +41,17 @@ PASSWORD = "bench-fuzz-password-long"  # noqa: S105
 RELOG_EVERY = 200  # requests between fresh log-ins (the fuzz logs people out)
 
 
-class Session:
+class Session(Client):
     """One person's connection and cookies, as a browser would keep them."""
 
-    def __init__(self, port: int):
-        self.port = port
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
     def send(self, method: str, path: str, body: bytes = b"", headers=None, content_type=""):
-        headers = {"Host": f"{HOST}:{self.port}", **(headers or {})}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers = dict(headers or {})
         if method not in ("GET", "HEAD", "OPTIONS") and "csrftoken" in self.cookies:
-            headers["X-CSRFToken"] = self.cookies["csrftoken"]  # a real client's token
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]  # as htmx sends it
         if content_type:
             headers["Content-Type"] = content_type
-        try:
-            self.conn.request(method, path, body=body or None, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            raise
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(header)
-            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
-        return response.status, data
+        reply = self._send(method, path, body or None, headers)
+        return reply.status, reply.body
 
     def log_in(self, email: str, code: str | None) -> None:
         self.send("GET", "/accounts/login/")

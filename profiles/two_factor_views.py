@@ -98,6 +98,26 @@ def second_factor_required(view):
     return wrapped
 
 
+WRONG_AT_LOG_IN = gettext_lazy(
+    "That code is not right. Codes change every 30 seconds: try the one your app shows now."
+)
+WRONG_AT_SET_UP = gettext_lazy(
+    "That code is not right. Check that your phone's clock is set automatically, then type "
+    "the code the app shows now."
+)
+
+
+def _refused(form: CodeForm, outcome, *, wrong) -> bool:
+    """Put on the form why a code was not taken, if it was not (two_factor.Verdict)."""
+    if outcome == two_factor.Verdict.WAIT:
+        form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+    elif outcome == two_factor.Verdict.WRONG:
+        form.add_error("code", str(wrong))
+    else:
+        return False
+    return True
+
+
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -111,17 +131,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             device = two_factor.verify(held.user, form.cleaned_data["code"])
-            if device == two_factor.Verdict.WAIT:
-                form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
-            elif device == two_factor.Verdict.WRONG:
-                form.add_error(
-                    "code",
-                    _(
-                        "That code is not right. Codes change every 30 seconds: try the one "
-                        "your app shows now."
-                    ),
-                )
-            else:
+            if not _refused(form, device, wrong=WRONG_AT_LOG_IN):
                 two_factor.complete(request, held, device)
                 if isinstance(device, StaticDevice):
                     _tell_codes_left(request)
@@ -164,17 +174,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_setup(device, form.cleaned_data["code"])
-        if codes == two_factor.Verdict.WAIT:
-            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
-        elif codes == two_factor.Verdict.WRONG:
-            form.add_error(
-                "code",
-                _(
-                    "That code is not right. Check that your phone's clock is set "
-                    "automatically, then type the code the app shows now."
-                ),
-            )
-        else:
+        if not _refused(form, codes, wrong=WRONG_AT_SET_UP):
             two_factor.mark_verified(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
             return render(
