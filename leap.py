@@ -40,18 +40,28 @@ def run(*args: str | Path, **kwargs) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
 
 
+def lock_file(extras: str) -> Path:
+    """Every package, its version and its hashes: requirements.lock for running Leap,
+    requirements-test.lock for the tests too (docs/deployment.md says how to update them)."""
+    return ROOT / ("requirements-test.lock" if extras == "test" else "requirements.lock")
+
+
 def ensure_venv(extras: str) -> None:
     if not PYTHON.exists():
         say("creating the virtualenv in .venv")
         venv.create(VENV, with_pip=True)
-    # Reinstall only when the pinned requirements change.
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    # Reinstall only when the pins change.
+    lock = lock_file(extras)
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + lock.read_bytes() + extras.encode()
+    ).hexdigest()
     stamp = VENV / f".installed-{extras or 'base'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
-    say(f"installing the pinned packages{f' (with {extras})' if extras else ''}")
-    spec = f".[{extras}]" if extras else "."
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", spec)
+    say(f"installing the pinned packages from {lock.name}")
+    pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run(*pip, "--require-hashes", "-r", lock)
+    run(*pip, "--no-deps", "-e", ".")  # Leap itself; its dependencies are all in the lock
     stamp.write_text(digest)
 
 
@@ -101,6 +111,8 @@ def start() -> int:
     manage("seed_demo")
     port = os.environ.get("PORT", "8000")
     url = f"http://127.0.0.1:{port}/"
+    # Links in the emails the worker sends (password resets, plans) lead here.
+    os.environ.setdefault("SITE_URL", url.rstrip("/"))
     commands = {
         "web": [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         "worker": [

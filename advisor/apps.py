@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core.exceptions import ImproperlyConfigured
 
 from advisor.advice import catalogue, law
@@ -24,3 +25,10 @@ class AdvisorConfig(AppConfig):
             law.law()
         except law.LawError as exc:
             raise ImproperlyConfigured(f"The law files are broken: {exc}") from None
+
+
+class LeapAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on a site that asks for the second factor (advisor/admin.py)."""
+
+    default = False  # named in INSTALLED_APPS; AdvisorConfig is the advisor app's
+    default_site = "advisor.admin.LeapAdminSite"

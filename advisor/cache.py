@@ -2,7 +2,11 @@
 
 Sessions are read through the cache (`cached_db`), so a Redis outage must not take the
 site down with it: here a read that fails is a miss, and a write that fails is skipped,
-each with a warning. The database stays the truth for sessions.
+each with a warning. The database stays the truth for sessions. A counter that cannot be
+counted (`incr`, as django-ratelimit counts password resets and sign-ups) is None, which
+the rate limits take as "not limited" (RATELIMIT_FAIL_OPEN).
+
+Kept rather than django-redis with IGNORE_EXCEPTIONS: docs/architecture.md says why.
 """
 
 import logging
@@ -35,3 +39,5 @@ class ForgivingRedisCache(RedisCache):
     touch = _forgiving("touch", False)
     delete = _forgiving("delete", False)
     delete_many = _forgiving("delete_many", None)
+    incr = _forgiving("incr", None)
+    decr = _forgiving("decr", None)

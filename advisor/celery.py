@@ -3,6 +3,8 @@ import os
 from celery import Celery
 from celery.signals import task_postrun, task_prerun, worker_init
 
+from advisor.logs import request_id
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
 
 app = Celery("advisor")
@@ -22,6 +24,17 @@ def close_old_connections(task=None, **kwargs) -> None:
 
     if task is None or not task.request.is_eager:
         close_old_connections()
+
+
+@task_prerun.connect
+def log_with_the_task_id(task_id=None, **kwargs) -> None:
+    """A worker's log lines carry the id of the task they are about (advisor/logs.py)."""
+    request_id.set(task_id or "-")
+
+
+@task_postrun.connect
+def forget_the_task_id(**kwargs) -> None:
+    request_id.set("-")
 
 
 @worker_init.connect

@@ -1,10 +1,13 @@
-"""Health of the services Leap depends on, for /healthz and the operator."""
+"""Health of the services Leap depends on: /livez for the load balancer, /healthz for the
+operator (docs/deployment.md says which to use where)."""
 
+import json
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 
 from advisor.celery import app
 
@@ -56,3 +59,30 @@ def run_checks() -> list[Check]:
     # Without a broker a ping can only time out; say so rather than wait for it.
     workers = check_workers() if broker.ok else Check("workers", False, "broker is down")
     return [check_database(), broker, workers]
+
+
+class LivezMiddleware:
+    """GET /livez: is this process alive and does it reach its database? 200 or 503.
+
+    For the load balancer (and the image's HEALTHCHECK): a web process that answers here
+    can serve pages, whatever the state of Redis or the workers, so a broker outage does
+    not drain every web node at once. Answered before the host check and the HTTPS
+    redirect, because probes come by the node's address over plain HTTP.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info != "/livez":
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+        database = check_database()
+        body = {"status": "ok" if database.ok else "down", "database": database.detail}
+        return HttpResponse(
+            json.dumps(body),
+            status=200 if database.ok else 503,
+            content_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )

@@ -13,6 +13,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from advisor.errors import init_sentry
+from advisor.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A local .env (written by `python3 leap.py`, never committed) fills in what the
@@ -51,7 +54,8 @@ INSTALLED_APPS = [
     "advisor",
     "advisor.plans",
     "advisor.counsel",
-    "django.contrib.admin",
+    # The admin, behind the same two-factor sign-in as the counsellors' pages.
+    "advisor.apps.LeapAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,9 +66,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    # Before anything that checks the host or redirects to HTTPS: a load balancer asks
+    # each process by its address, over plain HTTP (docs/deployment.md).
+    "advisor.health.LivezMiddleware",
+    "advisor.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,10 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -157,6 +172,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before the password is
+# even checked (profiles/throttle.py, docs/architecture.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Throttling (profiles/throttle.py) --------------------------------------
+
+# Log-in: locked out per account and per address after this many failures, until this
+# many minutes pass without one (or, for an account, until its password is reset).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
+AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", "15") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "profiles.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "profiles.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "profiles.throttle.locked_out"
+AXES_CLIENT_STR_CALLABLE = "profiles.throttle.client_description"
+# Failures are kept (AccessAttempt, AccessFailureLog) for the lockout and for the member's
+# export; successful log-ins are not: Django records the last one on the account.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = False  # a log-in to one's own account must not clear an address
+# Password reset and sign-up, per client address and per email address asked for:
+# "count/period" as django-ratelimit reads it. Counted in the cache; with Redis down
+# they are not counted (RATELIMIT_FAIL_OPEN) rather than refusing everyone.
+RESET_RATE_PER_ADDRESS = os.getenv("RESET_RATE_PER_ADDRESS", "20/h")
+RESET_RATE_PER_EMAIL = os.getenv("RESET_RATE_PER_EMAIL", "3/h")
+SIGNUP_RATE_PER_ADDRESS = os.getenv("SIGNUP_RATE_PER_ADDRESS", "10/h")
+SIGNUP_RATE_PER_EMAIL = os.getenv("SIGNUP_RATE_PER_EMAIL", "5/h")
+RATELIMIT_FAIL_OPEN = True
+# How many proxies in front of Django append to X-Forwarded-For (BEHIND_PROXY): the
+# client's address is the one the outermost of ours saw.
+PROXY_COUNT = envint("PROXY_COUNT", "1") if envbool("BEHIND_PROXY", "false") else 0
+
+# --- Two-factor sign-in (profiles/two_factor.py) -----------------------------
+
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.getenv("OTP_ISSUER", "Leap")
+# Minutes between the password and the code, before the log-in starts again.
+TWO_FACTOR_PENDING_MINUTES = envint("TWO_FACTOR_PENDING_MINUTES", "5")
 
 # --- Redis, Celery and the cache ------------------------------------------
 
@@ -164,12 +220,14 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 BROKER_DIR = BASE_DIR / "var" / "broker"
 
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+    # One Redis for all, or two apart in production (docs/deployment.md): the broker's
+    # must keep every message, the cache's may evict.
+    CELERY_BROKER_URL = os.getenv("BROKER_REDIS_URL", REDIS_URL)
+    CELERY_RESULT_BACKEND = CELERY_BROKER_URL
     CACHES = {
         "default": {
             "BACKEND": "advisor.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": os.getenv("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "leap",
         }
     }
@@ -270,6 +328,11 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+# Seconds before a mail server that does not answer fails the send (in a worker: every
+# email is sent from Celery, never inside a web request).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+# The folder for django.core.mail.backends.filebased.EmailBackend: one file per email.
+EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Leap <noreply@leap.local>")
 
 # --- Internationalisation -------------------------------------------------
@@ -300,9 +363,19 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # --- Security -------------------------------------------------------------
 
+# HTTPS, all from the environment (docker-compose.yml turns each on; docs/deployment.md).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+# The load balancer's probes come over plain HTTP (LivezMiddleware answers /livez first).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # read by the server only
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "false") else None
 )
@@ -321,11 +394,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every step of every PDF at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
-}
+# Structured logs: time, level, logger and request id on every line; JSON lines in
+# production (LOG_FORMAT), readable text with DEBUG on (advisor/logs.py).
+LOGGING = logging_config(
+    level=os.getenv("LOG_LEVEL", "INFO"),
+    json_lines=os.getenv("LOG_FORMAT", "text" if DEBUG else "json") == "json",
+)
+
+# Error reporting, only when SENTRY_DSN is set; personal data is scrubbed (advisor/errors.py).
+SENTRY_DSN = os.getenv("SENTRY_DSN", "")
+if SENTRY_DSN:
+    init_sentry(SENTRY_DSN, environment=os.getenv("SENTRY_ENVIRONMENT", "production"))

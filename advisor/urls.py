@@ -4,6 +4,11 @@ from django.urls import include, path
 from advisor import views
 from profiles import views as profile_views
 
+handler400 = "advisor.views.bad_request"
+handler403 = "advisor.views.permission_denied"
+handler404 = "advisor.views.page_not_found"
+handler500 = "advisor.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

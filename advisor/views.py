@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,3 +22,35 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
     }
     return JsonResponse(body, status=503 if down else 200)
+
+
+# Error pages. Django's own handlers run the CSRF check again to offer a token to the
+# page, and that check reads the body again: a body that could not be read the first
+# time (a charset other than UTF-8, a multipart without a boundary, too many fields)
+# raised again inside the handler, ending in a 500 or, from the 500 handler itself,
+# gunicorn's bare 500 and hundreds of log lines. These render the same templates
+# without that check.
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return HttpResponse(loader.render_to_string(template, request=request), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Without the request: whatever broke (the database, say) must not break this too."""
+    try:
+        return HttpResponse(loader.render_to_string("500.html"), status=500)
+    except Exception:  # the page itself could not be made: say it plainly
+        return HttpResponse("Server error", content_type="text/plain", status=500)

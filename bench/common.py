@@ -101,3 +101,17 @@ def manage(env: dict[str, str], *args: str) -> None:
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def recovery_codes(user, count: int) -> list[str]:
+    """Two-factor sign-in set up for `user`, as every counsellor and admin must have it:
+    `count` recovery codes, one for each client that logs in (an app's code can be used
+    only once, so concurrent clients cannot share one)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [f"bench{n:06d}" for n in range(count)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes

@@ -16,7 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import count, database, in_scratch_dir, manage, setup_django  # noqa: E402
+from bench.common import (  # noqa: E402
+    count,
+    database,
+    in_scratch_dir,
+    manage,
+    recovery_codes,
+    setup_django,
+)
 from bench.step_save import (  # noqa: E402
     Client,
     Request,
@@ -30,6 +37,7 @@ from bench.step_save import (  # noqa: E402
 
 QUEUE_PATH = "/counsel/"
 COUNSELLOR = ("bench-counsellor@example.com", "bench-counsellor-password")
+CODES: list[str] = []  # one recovery code for each client's log-in (two-factor sign-in)
 BATCH = 1000
 
 
@@ -46,6 +54,7 @@ def seed(count: int) -> None:
 
     counsellor = User.objects.create_user(*COUNSELLOR)
     counsellor.make_counsellor()
+    CODES.extend(recovery_codes(counsellor, 100))
     people = [LI_JING, MEI_CHEN, LIU_CHEN, ZHANG_YIFEI]
     slugs = [a.slug for a in catalogue.archetypes()]
     statuses = list(Review.Status.values)
@@ -94,6 +103,8 @@ def queue_request(client: Client) -> Request:
         "csrfmiddlewaretoken": _csrf_token(client, page),
     }
     _expect(client.post("/accounts/login/", form), 302, "log in")
+    form = {"code": CODES.pop(), "csrfmiddlewaretoken": form["csrfmiddlewaretoken"]}
+    _expect(client.post("/accounts/login/code/", form), 302, "log in: the second factor")
 
     def run() -> str | None:
         reply = client.get(QUEUE_PATH)

@@ -76,12 +76,12 @@ class Client:
     def close(self) -> None:
         self.conn.close()
 
-    def _send(self, method: str, path: str, body: bytes | None) -> Reply:
-        headers = {"Host": f"{HOST}:{self.conn.port}"}
+    def _send(self, method: str, path: str, body: bytes | None, headers=None) -> Reply:
+        headers = {"Host": f"{HOST}:{self.conn.port}", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()

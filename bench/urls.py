@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from advisor.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from advisor.urls import urlpatterns as app_urlpatterns
 
 

@@ -1,10 +1,12 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from profiles import questionnaire
+from advisor.mail import send_now
+from profiles import questionnaire, tasks
 from profiles.models import User, normalise_email
 
 
@@ -22,6 +24,16 @@ class SignupForm(BaseUserCreationForm):
                 code="duplicate_email",
             )
         return email
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, but the email is written and sent by a worker (profiles/tasks.py)."""
+
+    def send_later(self, *, language: str) -> bool:
+        """Ask the workers to email each account with this address a reset link. False
+        when the broker is down; an unknown address sends nothing, and says nothing."""
+        users = self.get_users(self.cleaned_data["email"])
+        return all([send_now(tasks.send_password_reset, user.pk, language) for user in users])
 
 
 def _field_for(question: questionnaire.Question) -> forms.Field:

@@ -127,6 +127,12 @@ class Draft(models.Model):
     )
     answers = models.JSONField(default=dict, blank=True)
     schema_version = models.PositiveSmallIntegerField(default=questionnaire.SCHEMA_VERSION)
+    # A visitor's draft lives as long as their session: the key says which one
+    # (profiles.privacy.clear_expired_sessions). A default in the database too, so that
+    # processes of the release before this column keep making drafts during a rollout.
+    session_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", db_index=True, editable=False
+    )
     based_on = models.ForeignKey(
         "Submission",
         null=True,

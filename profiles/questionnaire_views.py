@@ -4,6 +4,8 @@ Every step is a plain POST form; with htmx the same views answer with the
 page's named partial and push the step's URL.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -34,10 +36,12 @@ def _get_draft(request: HttpRequest) -> Draft | None:
 
 
 def _create_draft(request: HttpRequest) -> Draft:
-    owner = request.user if request.user.is_authenticated else None
-    draft = Draft.objects.create(owner=owner)
-    if owner is None:
-        request.session[SESSION_DRAFT] = str(draft.pk)
+    if request.user.is_authenticated:
+        return Draft.objects.create(owner=request.user)
+    if request.session.session_key is None:
+        request.session.save()  # the draft is deleted with this session
+    draft = Draft.objects.create(session_key=request.session.session_key)
+    request.session[SESSION_DRAFT] = str(draft.pk)
     return draft
 
 
@@ -96,6 +100,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def step_view(request: HttpRequest, slug: str) -> HttpResponse:
     step = questionnaire.STEPS_BY_SLUG.get(slug)
     if step is None:
@@ -155,6 +160,7 @@ def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """htmx: check one answer as it is given, without saving anything.
 
@@ -202,6 +208,7 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def review(request: HttpRequest) -> HttpResponse:
     draft = _get_draft(request)
     if request.method == "GET":
@@ -214,7 +221,7 @@ def review(request: HttpRequest) -> HttpResponse:
     posted_id = request.POST.get("draft_id", "")
     if draft is None or posted_id != str(draft.pk):
         # A second click on Submit: the first one already made the submission.
-        done = Submission.objects.for_owner(request.user).filter(draft_token=posted_id or None)
+        done = Submission.objects.for_owner(request.user).filter(draft_token=_uuid(posted_id))
         if submission := done.first():
             return _go(request, reverse("submission", args=[submission.pk]))
         return _bad_request(request, _("This questionnaire was not found. Nothing was submitted."))
@@ -226,6 +233,14 @@ def review(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, _("Thank you. Your answers are submitted."))
     return _go(request, reverse("submission", args=[submission.pk]))
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    """A posted id as a UUID, or None for anything else (`not-a-uuid` was a 500)."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:

@@ -2,11 +2,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from profiles import questionnaire_views as q
-from profiles import views
+from profiles import two_factor_views, views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", two_factor_views.login_verify, name="login_verify"),
+    path("accounts/two-factor/", two_factor_views.two_factor_page, name="two_factor"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("accounts/two-factor/off/", two_factor_views.two_factor_off, name="two_factor_off"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -31,7 +39,13 @@ urlpatterns = [
     path("questionnaire/<str:slug>/check/", q.check, name="questionnaire_check"),
     path("submissions/<uuid:submission_id>/", q.submission_view, name="submission"),
     path("submissions/<uuid:submission_id>/edit/", q.edit_submission, name="submission_edit"),
+    path(
+        "submissions/<uuid:submission_id>/review-consent/",
+        views.review_consent,
+        name="review_consent",
+    ),
     path("account/", views.account_view, name="account"),
     path("account/export/", views.export_view, name="account_export"),
     path("account/delete/", views.delete_account, name="account_delete"),
+    path("account/review-consent/", views.review_consent_all, name="review_consent_all"),
 ]

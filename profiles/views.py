@@ -1,4 +1,4 @@
-"""Accounts, the language switcher, and a member's own data (export, deletion)."""
+"""Accounts, the language switcher, and a member's own data (export, deletion, consent)."""
 
 import json
 
@@ -7,55 +7,48 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from profiles import privacy
-from profiles.forms import DeleteAccountForm, SignupForm
+from profiles import privacy, throttle, two_factor
+from profiles.forms import DeleteAccountForm, PasswordResetForm, SignupForm
 from profiles.language import remember_language
-from profiles.questionnaire_views import adopt_session_draft
+from profiles.models import Submission
+from profiles.two_factor_views import ask_for_second_factor, safe_next, welcome
 
 
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
     """The language switcher (a plain POST form on every page)."""
     return remember_language(
-        request, redirect(_safe_next(request)), request.POST.get("language", "")
+        request, HttpResponseRedirect(safe_next(request)), request.POST.get("language", "")
     )
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
 
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
+@never_cache
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(safe_next(request))
     form = SignupForm(request.POST or None)
     if request.method == "POST":
+        if throttle.signup_over_limit(request):
+            return throttle.too_many(request)
         if form.is_valid():
             user = form.save(commit=False)
             user.language = request.LANGUAGE_CODE
             user.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            adopt_session_draft(request)
             messages.success(request, _("Welcome to Leap. Your account is ready."))
-            return redirect(_safe_next(request))
+            return welcome(request, HttpResponseRedirect(safe_next(request)))
         return render(request, "registration/signup.html", {"form": form}, status=400)
-    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "registration/signup.html", {"form": form, "next": safe_next(request)})
 
 
 class InvalidFormIsBadRequest:
@@ -68,32 +61,72 @@ class InvalidFormIsBadRequest:
 
 
 class LoginView(InvalidFormIsBadRequest, auth_views.LoginView):
+    """The password. An account with two-factor sign-in then waits for its code
+    (profiles/two_factor_views.py); one that must have it and has not goes to set it up.
+    Wrong passwords lock out the account and the address (profiles/throttle.py)."""
+
     redirect_authenticated_user = True
 
+    def get_redirect_url(self) -> str:
+        return safe_next(self.request, default="")
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        adopt_session_draft(self.request)
-        if self.request.user.language:  # the member's own choice, from any device
-            remember_language(self.request, response, self.request.user.language)
-        return response
+        user = form.get_user()
+        if two_factor.is_enabled(user):
+            two_factor.hold(self.request, user, next_url=self.get_success_url())
+            return redirect("login_verify")
+        super().form_valid(form)  # logs in
+        if two_factor.required_for(user):
+            response = ask_for_second_factor(self.request, self.get_success_url())
+        else:
+            response = HttpResponseRedirect(self.get_success_url())
+        return welcome(self.request, response)
 
 
 class PasswordResetView(InvalidFormIsBadRequest, auth_views.PasswordResetView):
-    pass
+    """The email with the link is sent by a worker; asking is limited per address and per
+    email address."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        if throttle.reset_over_limit(request):
+            return throttle.too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not form.send_later(language=self.request.LANGUAGE_CODE):
+            return render(self.request, "registration/password_reset_unsent.html", status=503)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(InvalidFormIsBadRequest, auth_views.PasswordResetConfirmView):
-    pass
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The way back from a lockout: whoever can reset the password owns the account.
+        throttle.unlock_account(form.user.email)
+        return response
 
 
 # --- My data --------------------------------------------------------------------
+
+
+def _render_account(request: HttpRequest, form: DeleteAccountForm, *, status: int = 200):
+    submissions = Submission.objects.for_owner(request.user)
+    context = {
+        "form": form,
+        "submissions": submissions.count(),
+        "reviewable": submissions.filter(consent_review=True).count(),
+        "two_factor": two_factor.is_enabled(request.user),
+    }
+    return render(request, "account.html", context, status=status)
 
 
 @login_required
 @require_GET
 @never_cache
 def account_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "account.html", {"form": DeleteAccountForm(request.user)})
+    return _render_account(request, DeleteAccountForm(request.user))
 
 
 @login_required
@@ -110,12 +143,61 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@never_cache
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST)
     if not form.is_valid():
-        return render(request, "account.html", {"form": form}, status=400)
+        return _render_account(request, form, status=400)
     user = request.user
     logout(request)
     privacy.delete_account(user)
     messages.success(request, _("Your account and everything in it are deleted."))
     return redirect("home")
+
+
+# --- Consent to counsellor review --------------------------------------------------
+
+
+def _consent_asked(request: HttpRequest) -> bool | None:
+    return {"give": True, "withdraw": False}.get(request.POST.get("review", ""))
+
+
+@login_required
+@require_POST
+def review_consent(request: HttpRequest, submission_id) -> HttpResponse:
+    """Give or withdraw consent to counsellor review for one submission: at once."""
+    submission = get_object_or_404(Submission.objects.for_owner(request.user), pk=submission_id)
+    consent = _consent_asked(request)
+    if consent is None:
+        return render(request, "400.html", status=400)
+    privacy.set_review_consent(
+        request.user, Submission.objects.filter(pk=submission.pk), consent=consent
+    )
+    messages.success(request, _CONSENT_DONE[consent])
+    return redirect("submission", submission.pk)
+
+
+@login_required
+@require_POST
+def review_consent_all(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw consent to counsellor review for every submission at once."""
+    consent = _consent_asked(request)
+    if consent is None:
+        return render(request, "400.html", status=400)
+    privacy.set_review_consent(
+        request.user, Submission.objects.for_owner(request.user), consent=consent
+    )
+    messages.success(request, _CONSENT_ALL_DONE[consent])
+    return redirect("account")
+
+
+_CONSENT_DONE = {
+    True: gettext_lazy("A counsellor may now review these answers."),
+    False: gettext_lazy("Consent withdrawn: no counsellor can see these answers any more."),
+}
+_CONSENT_ALL_DONE = {
+    True: gettext_lazy("A counsellor may now review all your submissions."),
+    False: gettext_lazy(
+        "Consent withdrawn: no counsellor can see any of your submissions any more."
+    ),
+}

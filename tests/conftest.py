@@ -6,6 +6,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import services
 
@@ -58,6 +61,24 @@ def pdfs(settings):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks sent to Celery run here and now, as a worker would run them: for tests of
+    what a task does (an email's text), not of delivery (the `worker` fixture's tests)."""
+    from advisor.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Each test counts its own password resets and sign-ups (the cache outlives tests)."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice@example.com", PASSWORD)
 
@@ -78,13 +99,47 @@ def bob(django_user_model):
 
 @pytest.fixture
 def carol_the_counsellor(django_user_model):
+    """A counsellor, with two-factor sign-in set up as every counsellor must."""
     carol = django_user_model.objects.create_user("carol@example.com", PASSWORD)
     carol.make_counsellor()
+    TOTPDevice.objects.create(user=carol, name="Authenticator app", confirmed=True)
     return carol
 
 
+def code_for(user) -> str:
+    """The code the user's authenticator app shows now."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def log_in_verified(client, user) -> None:
+    """Log `user` in with both factors, as the code step leaves the session
+    (tests/test_two_factor.py goes through the step itself)."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's, with the second factor every member of staff must use."""
+    from django.test import Client
+
+    TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=True)
+    client = Client()
+    log_in_verified(client, admin_user)
+    return client
+
+
 @pytest.fixture(scope="session")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def worker_outbox(tmp_path_factory) -> Path:
+    """Where the `worker` writes the emails it sends, one file each."""
+    return Path(tmp_path_factory.mktemp("worker-outbox"))
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox):
     """A real Celery worker in its own process, on the tests' database and broker.
 
     Tests that use it must commit their data (transactional_db), because the
@@ -93,7 +148,10 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
     with django_db_blocker.unblock():
-        env = services.child_env()
+        env = services.child_env(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(worker_outbox),
+        )
     proc = services.start(services.celery_worker(hostname), env, log)
     expanded = hostname.replace("%h", os.uname().nodename)
     try:

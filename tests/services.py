@@ -5,11 +5,13 @@ skipping it, so a green run always means the integration tests ran.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -229,3 +231,58 @@ class Server:
         answer = http_get(self.url + path, timeout=15)
         assert answer is not None, f"no answer from {self.url}{path}"
         return answer
+
+
+PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+
+
+class PrivatePgBouncer:
+    """A PgBouncer of the test's own in transaction mode, in front of the tests'
+    PostgreSQL. It resets each server connection after every transaction (DISCARD ALL),
+    as happens under load when the next transaction is another client's: anything left
+    on a connection between transactions (a cursor, a prepared statement) is gone."""
+
+    def __init__(self):
+        self.port = free_port()
+        # Readable by the unprivileged user PgBouncer runs as (it refuses to run as root).
+        self.folder = Path(tempfile.mkdtemp(prefix="leap-pgbouncer-"))
+        self.folder.chmod(0o755)
+        self.log = self.folder / "pgbouncer.log"
+        self.proc: subprocess.Popen | None = None
+
+    def url(self) -> str:
+        """The tests' database URL, through this PgBouncer."""
+        return re.sub(r"@[^/]+/", f"@127.0.0.1:{self.port}/", database_url())
+
+    def start(self) -> None:
+        db = connection.settings_dict
+        ini = self.folder / "pgbouncer.ini"
+        users = self.folder / "users.txt"
+        users.write_text(f'"{db["USER"]}" ""\n')
+        ini.write_text(
+            "[databases]\n"
+            f"* = host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {users}\n"
+            "pool_mode = transaction\ndefault_pool_size = 4\n"
+            "server_reset_query = DISCARD ALL\nserver_reset_query_always = 1\n"
+            "ignore_startup_parameters = extra_float_digits\n"
+        )
+        for path in (ini, users):
+            path.chmod(0o644)
+        user = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.proc = start([PGBOUNCER, *user, str(ini)], dict(os.environ), self.log)
+
+        def answers() -> bool:
+            with suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 1):
+                return True
+            return False
+
+        wait_until(answers, seconds=15, proc=self.proc, log=self.log, what="pgbouncer")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -95,7 +95,7 @@ def test_a_missing_csrf_token_gets_a_clear_403(alice):
     assert "This form has expired" in response.content.decode()
 
 
-def test_password_reset_emails_a_link_that_sets_a_new_password(client, alice):
+def test_password_reset_emails_a_link_that_sets_a_new_password(client, alice, eager_tasks):
     response = client.post(reverse("password_reset"), {"email": "alice@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -113,7 +113,7 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client, alice):
     assert alice.check_password(new_password)
 
 
-def test_password_reset_does_not_reveal_unknown_addresses(client):
+def test_password_reset_does_not_reveal_unknown_addresses(client, eager_tasks):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert mail.outbox == []

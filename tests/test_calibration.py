@@ -89,6 +89,14 @@ def test_the_result_page_says_no_path_fits_and_suggests_a_counsellor(client, ali
     assert "None of these paths fits you well." in html
     assert "A counsellor can look at your situation with you" in html
     assert "What would change your match" in html
+    # The suggestion is a button: one click and a counsellor may review.
+    notice = html.split("None of these paths fits you well.", 1)[1].split("</form>", 1)[0]
+    assert 'value="give"' in notice
+    client.post(reverse("review_consent", args=[submission.pk]), {"review": "give"})
+    submission.refresh_from_db()
+    assert submission.consent_review
+    html = client.get(reverse("submission", args=[submission.pk])).content.decode()
+    assert "You allowed a counsellor review" in html
 
 
 def test_a_clear_case_is_close_and_says_so():

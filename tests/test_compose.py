@@ -5,6 +5,7 @@ hosts `postgres` and `redis` replaced by this machine's services, and each
 service's own healthcheck is run against it.
 """
 
+import json
 import os
 import re
 import shlex
@@ -18,6 +19,14 @@ from tests import services
 
 COMPOSE = yaml.safe_load((services.ROOT / "docker-compose.yml").read_text())
 SECRET = "compose-test-secret"
+DOCKERFILE = (services.ROOT / "Dockerfile").read_text()
+
+
+def dockerfile_instruction(name: str) -> list[str]:
+    """The JSON (exec) form of the Dockerfile's CMD, or its HEALTHCHECK's CMD."""
+    text = DOCKERFILE.replace("\\\n", " ")
+    line = next(line for line in text.splitlines() if line.startswith(name + " "))
+    return json.loads(line[line.index("CMD") + 3 :] if name == "HEALTHCHECK" else line[4:])
 
 
 def interpolate(value: str) -> str:
@@ -35,20 +44,28 @@ def interpolate(value: str) -> str:
 
 
 def service(name: str, **overrides: str) -> tuple[str, dict[str, str], list[str]]:
+    """A service's command, environment and healthcheck: its own in the compose file, or
+    else the image's (the Dockerfile's CMD and HEALTHCHECK)."""
     spec = COMPOSE["services"][name]
     env = {key: interpolate(str(value)) for key, value in spec["environment"].items()}
     env.update(overrides)
-    test = spec["healthcheck"]["test"]
-    return interpolate(spec["command"]), env, [interpolate(part) for part in test]
+    command = spec.get("command") or shlex.join(dockerfile_instruction("CMD"))
+    test = (
+        spec["healthcheck"]["test"]
+        if "healthcheck" in spec
+        else ["CMD", *dockerfile_instruction("HEALTHCHECK")]
+    )
+    return interpolate(command), env, [interpolate(part) for part in test]
 
 
-def native_env(compose_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def native_env(compose_env: dict[str, str], tmp_path: Path, port: int) -> dict[str, str]:
     # The services' own environment, on this machine's PostgreSQL and Redis.
     env = services.child_env(**compose_env)
     env["DATABASE_URL"] = services.database_url()
     env["REDIS_URL"] = os.environ["REDIS_URL"]
     env["CELERY_BEAT_SCHEDULE"] = str(tmp_path / "celerybeat-schedule")
     env["HOSTNAME"] = os.uname().nodename
+    env["PORT"] = str(port)
     return env
 
 
@@ -83,7 +100,7 @@ def test_every_compose_service_starts_and_passes_its_healthcheck(
         port = services.free_port()
         for name in ("worker", "beat", "web"):
             command, compose_env, healthcheck = service(name)
-            env = native_env(compose_env, tmp_path)
+            env = native_env(compose_env, tmp_path, port)
             if name == "web":
                 # The image runs collectstatic at build time (Dockerfile).
                 subprocess.run(
@@ -109,6 +126,7 @@ def test_every_compose_service_starts_and_passes_its_healthcheck(
                 log=log,
                 what=f"compose service {name}",
             )
+        # Over plain HTTP, as the proxy's own probes come: the HTTPS redirect spares them.
         status, body = services.http_get(f"http://127.0.0.1:{port}/healthz", timeout=15)
         assert status == 200, body
     finally:
@@ -124,5 +142,7 @@ def test_services_wait_for_healthy_dependencies():
     assert (
         COMPOSE["services"]["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     )
-    for name in ("postgres", "redis", "web", "worker", "beat"):
+    for name in ("postgres", "redis", "worker", "beat"):
         assert COMPOSE["services"][name]["healthcheck"]["test"]
+    assert "healthcheck" not in COMPOSE["services"]["web"]  # the image's: /livez
+    assert "/livez" in " ".join(dockerfile_instruction("HEALTHCHECK"))

@@ -9,13 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisor.counsel.models import AuditEvent, Note, Review
 from advisor.plans.models import Plan
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 from profiles.submit import submit as submit_draft
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def submit(user, answers=LI_JING, *, consent_review=True) -> Submission:
 def dave_the_counsellor(django_user_model):
     dave = django_user_model.objects.create_user("dave@example.com", PASSWORD)
     dave.make_counsellor()
+    TOTPDevice.objects.create(user=dave, name="Authenticator app", confirmed=True)
     return dave
 
 
@@ -39,7 +41,7 @@ def alices(alice) -> Submission:
 
 @pytest.fixture
 def counsellor(client, carol_the_counsellor):
-    client.force_login(carol_the_counsellor)
+    log_in_verified(client, carol_the_counsellor)
     return client
 
 
@@ -162,7 +164,7 @@ def test_two_counsellors_claiming_one_wins_and_the_other_is_told(
     client, counsellor, carol_the_counsellor, dave_the_counsellor, alices
 ):
     assert counsellor.post(url("counsel_claim", alices)).status_code == 302
-    client.force_login(dave_the_counsellor)
+    log_in_verified(client, dave_the_counsellor)
     response = client.post(url("counsel_claim", alices))
     assert response.status_code == 409
     assert "carol@example.com has already claimed it." in response.content.decode()
@@ -209,7 +211,7 @@ def test_an_illegal_or_unknown_status_is_refused_and_changes_nothing(
 
 
 def test_reviewed_is_shown_to_the_member_and_emailed(
-    client, counsellor, alice, alices, mailoutbox, django_capture_on_commit_callbacks
+    client, counsellor, alice, alices, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         counsellor.post(url("counsel_status", alices), {"status": "in_review"})
@@ -223,7 +225,7 @@ def test_reviewed_is_shown_to_the_member_and_emailed(
 
 
 def test_a_shared_note_reaches_the_member_and_a_private_one_does_not(
-    client, counsellor, alice, alices, mailoutbox, django_capture_on_commit_callbacks
+    client, counsellor, alice, alices, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         counsellor.post(url("counsel_note", alices), {"text": "Only for us: check runway."})
@@ -284,13 +286,16 @@ def test_the_trail_is_in_the_admin_and_read_only(admin_client, counsellor, alice
     )
 
 
-def test_the_members_export_has_the_review_and_only_shared_notes(client, counsellor, alice, alices):
+def test_the_members_export_has_the_review_and_every_note_marked_shared_or_not(
+    client, counsellor, alice, alices
+):
     counsellor.post(url("counsel_note", alices), {"text": "Only for us."})
     counsellor.post(url("counsel_note", alices), {"text": "For you.", "shared": "on"})
     client.force_login(alice)
     [submission] = client.get(reverse("account_export")).json()["submissions"]
-    assert submission["review_status"] == "new"
-    assert [n["text"] for n in submission["counsellor_notes"]] == ["For you."]
+    assert submission["review"]["status"] == "new"
+    notes = [(n["text"], n["shared_with_you"]) for n in submission["counsellor_notes"]]
+    assert notes == [("Only for us.", False), ("For you.", True)]
 
 
 def test_a_new_plan_version_carries_the_shared_notes(counsellor, alices):

@@ -48,6 +48,10 @@ class NoteForm(forms.Form):
     )
     shared = forms.BooleanField(
         label=gettext_lazy("Share with the member (shown on their plan, and emailed)"),
+        help_text=gettext_lazy(
+            "A private note is not shown on the plan, but it is the member's data: it is in "
+            "the copy of their data they can download, and goes if they withdraw consent."
+        ),
         required=False,
     )
 

@@ -172,6 +172,8 @@ class AuditEvent(models.Model):
         OVERRIDE = "override", _("Changed the archetype")
         STATUS = "status", _("Changed the status")
         EXPORTED = "exported", _("Exported the queue")
+        CONSENT_GIVEN = "consent_given", _("The member allowed counsellor review")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("The member withdrew consent to review")
 
     id = models.BigAutoField(primary_key=True)
     submission = models.ForeignKey(
@@ -185,6 +187,16 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=20, choices=Action)
+    # The counsellor a review was assigned to. A link, not their email in `detail`, so
+    # that deleting an account leaves no row naming them.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Never an email address or other text naming a person: ids only (docs/privacy.md).
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

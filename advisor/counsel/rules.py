@@ -11,14 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from advisor.advice import catalogue, money
+from advisor.counsel import tasks
+from advisor.counsel.emails import NOTE, REVIEWED
 from advisor.counsel.models import AuditEvent, Note, Review
-from advisor.mail import email_member
+from advisor.mail import send_later
 from advisor.plans import lifecycle
 from advisor.plans.models import Plan
 from profiles.answers import Answers
@@ -39,8 +39,9 @@ def priority_of(answers: Mapping[str, Any]) -> tuple[int, bool]:
     return priority, person.strain_is_high
 
 
-def open_review(submission, *, archetype: str) -> Review | None:
-    """The review of a new submission, only if its member consented to one."""
+def open_review(submission, *, archetype: str, opened_at=None) -> Review | None:
+    """The review of a submission, only if its member consented to one: made at submit,
+    or when consent is given later (`opened_at`: now, so that it is not overdue at once)."""
     if not submission.consent_review:
         return None
     priority, high_strain = priority_of(submission.answers)
@@ -49,13 +50,21 @@ def open_review(submission, *, archetype: str) -> Review | None:
         archetype=archetype,
         priority=priority,
         high_strain=high_strain,
-        created_at=submission.created_at,
+        created_at=opened_at or submission.created_at,
     )
 
 
-def record(submission, *, actor, action: str, detail: str = "") -> AuditEvent:
+def close_review(submission) -> None:
+    """Consent withdrawn: no counsellor reaches the submission from now on. The review
+    and the counsellors' private notes, which existed only for it, are deleted; notes
+    shared with the member stay theirs (docs/privacy.md)."""
+    Review.objects.filter(submission=submission).delete()
+    Note.objects.filter(submission=submission, shared=False).delete()
+
+
+def record(submission, *, actor, action: str, detail: str = "", assignee=None) -> AuditEvent:
     return AuditEvent.objects.create(
-        submission=submission, actor=actor, action=action, detail=detail
+        submission=submission, actor=actor, action=action, detail=detail, assignee=assignee
     )
 
 
@@ -78,7 +87,7 @@ def assign(review: Review, *, by, to) -> None:
         raise Refused(_("Only a counsellor can be assigned a review."))
     Review.objects.filter(pk=review.pk).update(assignee=to, updated_at=timezone.now())
     review.assignee = to
-    record(review.submission, actor=by, action=Action.ASSIGNED, detail=to.email)
+    record(review.submission, actor=by, action=Action.ASSIGNED, assignee=to)
 
 
 @transaction.atomic
@@ -89,7 +98,7 @@ def add_note(review: Review, *, author, text: str, shared: bool) -> Note:
     visibility = "shared with the member" if shared else "private"
     record(review.submission, actor=author, action=Action.NOTE, detail=visibility)
     if shared:
-        transaction.on_commit(lambda: _tell_member(review.submission, NOTE_EMAIL))
+        send_later(tasks.tell_member, str(review.submission_id), NOTE)
     return note
 
 
@@ -127,21 +136,4 @@ def set_status(review: Review, *, by, status: str) -> None:
     review.status, review.reviewed_at = status, reviewed_at
     record(review.submission, actor=by, action=Action.STATUS, detail=f"{current.status} → {status}")
     if status == Review.Status.REVIEWED:
-        transaction.on_commit(lambda: _tell_member(review.submission, REVIEWED_EMAIL))
-
-
-NOTE_EMAIL = gettext_lazy("Your counsellor left you a note")
-REVIEWED_EMAIL = gettext_lazy("Your counsellor has reviewed your plan")
-
-
-def _tell_member(submission, subject) -> None:
-    """Email the member, in the language of their latest plan, with a link to it."""
-    plan = submission.plans.newest()
-    path = reverse("plan", args=[plan.pk]) if plan else reverse("plans")
-    email_member(
-        submission.owner,
-        language=plan.language if plan else settings.LANGUAGE_CODE,
-        subject=subject,
-        template="counsel/member_email.txt",
-        context={"subject": subject, "url": settings.SITE_URL + path},
-    )
+        send_later(tasks.tell_member, str(review.submission_id), REVIEWED)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,10 +21,12 @@ from advisor.advice import content, matching
 from advisor.counsel import rules
 from advisor.counsel.forms import AssignForm, NoteForm, OverrideForm, QueueFilter
 from advisor.counsel.models import AuditEvent, Note, Review
+from profiles.two_factor_views import second_factor_required
 
 
 def counsellor_required(view):
-    """Visitors go to log in; members get 403. Counsellor pages are never cached."""
+    """Visitors go to log in; members get 403; a counsellor signed in with a password
+    alone is asked for the second factor (or to set it up). Never cached."""
 
     @login_required
     @never_cache
@@ -31,7 +34,7 @@ def counsellor_required(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_counsellor:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return second_factor_required(view)(request, *args, **kwargs)
 
     return wrapped
 
@@ -57,6 +60,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "counsel/queue.html", context)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=cmd|'/c calc'!A0).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that no spreadsheet will run: a leading quote mark makes a
+    would-be formula plain text (OWASP's advice on CSV injection)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 @counsellor_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
@@ -69,16 +83,29 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["submission", "member", "submitted", "status", "archetype", "priority",
                      "high_strain", "assignee", "overdue"])  # fmt: skip
-    for review in reviews.iterator(chunk_size=500):
-        writer.writerow([
-            review.submission_id, review.submission.owner.email,
-            review.created_at.isoformat(), review.status, review.archetype, review.priority,
-            review.high_strain, review.assignee.email if review.assignee else "",
-            review.is_overdue,
-        ])  # fmt: skip
-    rules.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
-                   detail=request.GET.urlencode())  # fmt: skip
+    # In one transaction: a server-side cursor lives only as long as its transaction,
+    # which keeps it on one server connection behind PgBouncer in transaction mode.
+    with transaction.atomic():
+        for review in reviews.iterator(chunk_size=500):
+            writer.writerow([csv_cell(value) for value in (
+                review.submission_id, review.submission.owner.email,
+                review.created_at.isoformat(), review.status, review.archetype, review.priority,
+                review.high_strain, review.assignee.email if review.assignee else "",
+                review.is_overdue,
+            )])  # fmt: skip
+        rules.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
+                     detail=_export_detail(form.cleaned_data, reviews))  # fmt: skip
     return response
+
+
+def _export_detail(filters: dict, reviews) -> str:
+    """The export's filters for the audit trail. A search by member email is stored as the
+    ids of the members it matched, never as the text searched for (docs/privacy.md)."""
+    parts = [f"{name}={value}" for name, value in filters.items() if value and name != "q"]
+    if filters.get("q"):
+        members = sorted(set(reviews.values_list("submission__owner_id", flat=True)))
+        parts.append(f"members={','.join(map(str, members))}")
+    return "&".join(parts)
 
 
 # --- One submission -----------------------------------------------------------
@@ -99,7 +126,9 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
         "first_things": content.first_things(submission.answers),
         "plans": submission.plans.order_by("-version"),
         "notes": Note.objects.filter(submission=submission).select_related("author"),
-        "history": AuditEvent.objects.filter(submission=submission).select_related("actor"),
+        "history": AuditEvent.objects.filter(submission=submission).select_related(
+            "actor", "assignee"
+        ),
         "next_statuses": [s for s in Review.Status if review.can_move_to(s)],
         "note_form": forms_and_message.get("note_form") or NoteForm(),
         "override_form": forms_and_message.get("override_form")
