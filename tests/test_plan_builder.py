@@ -58,7 +58,7 @@ def test_the_stories_figures_are_theirs_and_never_a_persons_income_target():
     money = text(content.build(answers=LI_JING), "money")
     assert "216,000 yuan ÷ 12,000 yuan = 18 months" in money
     assert "must pay you at least 12,000 yuan a month" in money
-    assert "not a typical result, and not a forecast of yours" in money
+    assert "one success, not a typical result, and not a forecast of yours" in money
     assert "not what its founder takes home" in money
     assert "per client" not in money and "paying clients" not in money
 
@@ -154,3 +154,9 @@ def test_the_pace_follows_the_timeline():
     assert "keep the full pace" in said_now
     assert "spread over 270 days instead of 90" in said_exploring
     assert "spread over 180 days" in days("6_months")[1]
+
+
+def test_only_a_success_story_is_called_one_success():
+    money = text(content.build(answers=ZHANG_YIFEI), "money")
+    assert "not a typical result, and not a forecast of yours" in money
+    assert "one success" not in money  # his story is of overtime, not of a success

@@ -155,6 +155,9 @@ class Source:
     passage_zh: str
     publication: str = ""
     date: str = ""
+    # The story is one of success (a company built, a business grown): its figures are
+    # then said to be one success, not a typical result.
+    success: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +317,7 @@ FILE_SCHEMA = _record(
                 "person": _TEXT,
                 "passage": {"type": "string"},
                 "passage_zh": {"type": "string", "minLength": 1},
+                "success": {"type": "boolean"},
             },
             ["file", "title", "person", "passage", "passage_zh"],
         ),
@@ -569,6 +573,7 @@ def _archetype(slug: str, raw: dict) -> Archetype:
             passage_zh=_normalise(source["passage_zh"]),
             publication=source.get("publication", ""),
             date=source.get("date", ""),
+            success=source.get("success", False),
         ),
         signals=tuple(signals),
         benchmarks=tuple(

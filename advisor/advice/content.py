@@ -529,9 +529,16 @@ def _money_section(
     section.paragraphs += list(funds.assumptions)
     if story is not None and story.benchmarks:
         section.paragraphs.append(
-            _(
-                "The figures below come from one story, told in the article “%(title)s”: "
-                "not a typical result, and not a forecast of yours."
+            (
+                _(
+                    "The figures below come from one story, told in the article “%(title)s”: "
+                    "one success, not a typical result, and not a forecast of yours."
+                )
+                if story.source.success
+                else _(
+                    "The figures below come from one story, told in the article “%(title)s”: "
+                    "not a typical result, and not a forecast of yours."
+                )
             )
             % {"title": story.source.title}
         )
