@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+from kombu import Exchange, Queue
 
 from advisor.errors import init_sentry
 from advisor.logs import logging_config
@@ -218,17 +219,29 @@ TWO_FACTOR_PENDING_MINUTES = envint("TWO_FACTOR_PENDING_MINUTES", "5")
 
 REDIS_URL = os.getenv("REDIS_URL", "")
 BROKER_DIR = BASE_DIR / "var" / "broker"
+# Seconds any one Redis operation may take, connecting included, in every process: a
+# Redis that hangs (frozen, or a network that drops packets) costs a request this long
+# per operation instead of gunicorn's whole timeout. A healthy Redis answers in well
+# under a millisecond. docs/plans.md adds up what a submit may wait.
+REDIS_TIMEOUT = float(os.getenv("REDIS_TIMEOUT", "1.0"))
 
 if REDIS_URL:
     # One Redis for all, or two apart in production (docs/deployment.md): the broker's
     # must keep every message, the cache's may evict.
     CELERY_BROKER_URL = os.getenv("BROKER_REDIS_URL", REDIS_URL)
+    # kombu's Redis transport with a guard that keeps workers alive when Redis comes
+    # back after an outage (advisor/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "advisor.broker:Transport"
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
     CACHES = {
         "default": {
             "BACKEND": "advisor.cache.ForgivingRedisCache",
             "LOCATION": os.getenv("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "leap",
+            "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},
         }
     }
     # Sessions are read on nearly every request: from Redis, written through to the
@@ -244,6 +257,9 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Workers look for new messages this often (kombu's default is every second):
+        # a member waits for their plan about half of it.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{BROKER_DIR / 'results'}"
     # Neither kombu nor Celery's file backend makes these folders; web, worker
@@ -284,16 +300,39 @@ COUNSEL_PAGE_SIZE = envint("COUNSEL_PAGE_SIZE", "25")
 # one; both must end before the broker hands an unacknowledged message to another worker.
 PLAN_SOFT_TIME_LIMIT = envint("PLAN_SOFT_TIME_LIMIT", "60")
 PLAN_TIME_LIMIT = envint("PLAN_TIME_LIMIT", "90")
+# Celery's retries after a passing failure wait up to this long (with jitter).
+PLAN_RETRY_BACKOFF_MAX = envint("PLAN_RETRY_BACKOFF_MAX", "60")
 BROKER_VISIBILITY_TIMEOUT = envint("BROKER_VISIBILITY_TIMEOUT", "300")
-if not PLAN_SOFT_TIME_LIMIT < PLAN_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
+# Each worker process holds one message at a time (none waits behind a running task),
+# so the longest a message stays unacknowledged is a retry's wait, then its time behind
+# other held messages (multiplier - 1 runs), then its own run. Redis hands it to another
+# worker once the visibility timeout has passed since delivery: that must come later.
+CELERY_WORKER_PREFETCH_MULTIPLIER = envint("WORKER_PREFETCH_MULTIPLIER", "1")
+LONGEST_HOLD = PLAN_RETRY_BACKOFF_MAX + CELERY_WORKER_PREFETCH_MULTIPLIER * PLAN_TIME_LIMIT
+if not PLAN_SOFT_TIME_LIMIT < PLAN_TIME_LIMIT or not LONGEST_HOLD < BROKER_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(
-        "Need PLAN_SOFT_TIME_LIMIT < PLAN_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT, got "
-        f"{PLAN_SOFT_TIME_LIMIT}, {PLAN_TIME_LIMIT} and {BROKER_VISIBILITY_TIMEOUT}."
+        "Need PLAN_SOFT_TIME_LIMIT < PLAN_TIME_LIMIT and PLAN_RETRY_BACKOFF_MAX + "
+        "WORKER_PREFETCH_MULTIPLIER x PLAN_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT, got "
+        f"{PLAN_SOFT_TIME_LIMIT} < {PLAN_TIME_LIMIT} and {PLAN_RETRY_BACKOFF_MAX} + "
+        f"{CELERY_WORKER_PREFETCH_MULTIPLIER} x {PLAN_TIME_LIMIT} < {BROKER_VISIBILITY_TIMEOUT}."
     )
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
-# Seconds between sweeps for plans no worker is on, and the age that makes one stuck.
-PLAN_SWEEP_SECONDS = envint("PLAN_SWEEP_SECONDS", "60")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "socket_timeout": REDIS_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+    }
+# Recovery (docs/plans.md has the measured times these come from):
+# - a run holds a lease this long, renewed every third of it while it lives; a run
+#   whose lease lapsed is taken for dead;
+PLAN_LEASE_SECONDS = envint("PLAN_LEASE_SECONDS", "10")
+# - beat asks for a sweep this often, on a queue of its own;
+PLAN_SWEEP_SECONDS = envint("PLAN_SWEEP_SECONDS", "5")
+# - a queued plan whose message is neither in the queue nor just handed to a worker
+#   this long after it was sent is sent again;
+PLAN_SEND_GRACE_SECONDS = envint("PLAN_SEND_GRACE_SECONDS", "5")
+# - a ready plan whose PDF or email has not come this long after is followed up again.
+PLAN_DELIVERY_GRACE_SECONDS = envint("PLAN_DELIVERY_GRACE_SECONDS", "30")
 PLAN_MAX_ATTEMPTS = envint("PLAN_MAX_ATTEMPTS", "3")
 PLAN_PDF = envbool("PLAN_PDF", "true")
 # Fault-injection tests only: seconds a plan task waits once running, so that a test
@@ -306,6 +345,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# The sweeper's own queue, so that it never waits behind a backlog of plans. Its
+# schedule lives in beat's file, which a Redis wipe does not touch; a sweep lost with
+# Redis is followed by the next one.
+PLAN_SWEEP_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, PLAN_SWEEP_QUEUE)
+]
 
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -315,6 +362,8 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-plans": {
         "task": "advisor.tasks.requeue_stuck_plans",
         "schedule": PLAN_SWEEP_SECONDS,
+        # A sweep that could not run in time is dropped: the next one does its work.
+        "options": {"queue": PLAN_SWEEP_QUEUE, "expires": PLAN_SWEEP_SECONDS},
     },
 }
 # How long /healthz waits for a worker to answer a ping, in seconds.

@@ -265,11 +265,12 @@ def _get_submission_for_user(request: HttpRequest, submission_id) -> Submission:
 @never_cache
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _get_submission_for_user(request, submission_id)
-    context = {
-        "submission": submission,
-        "result": matching.rank(submission.answers),
-        "first_things": content.first_things(submission.answers),
-    }
+    context = {"submission": submission, "plan": submission.plans.first()}
+    if request.htmx:
+        # The poll: the plan's status only, which stops polling once the plan is finished.
+        return render(request, "questionnaire/submission.html#plan_status", context)
+    context["result"] = matching.rank(submission.answers)
+    context["first_things"] = content.first_things(submission.answers)
     context["changes"] = matching.what_would_change(submission.answers, context["result"])
     return render(request, "questionnaire/submission.html", context)
 

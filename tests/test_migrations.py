@@ -74,6 +74,8 @@ plan = Plan.objects.select_related("submission__owner", "pdf").get()
 review = Review.objects.select_related("assignee").get()
 print(json.dumps({
     "plan": [str(plan.pk), plan.version, plan.status, plan.language, plan.content],
+    "follow_up": [plan.pdf_status, plan.emailed_at == plan.finished_at],
+    "undelivered": Plan.objects.undelivered().count(),
     "owner": plan.submission.owner.email,
     "pdf": bytes(plan.pdf.data).decode(),
     "review": [review.status, review.assignee.email, review.priority, review.high_strain],
@@ -154,6 +156,9 @@ def test_a_database_from_before_the_recut_keeps_every_row(old_database):
     assert after["plan"] == [str(plan), 1, "ready", "zh-hans", {"sections": []}]
     assert after["owner"] == "ann@example.com"
     assert after["pdf"] == "%PDF-1.7 old"
+    # It was emailed and given its PDF then: the sweeper must not follow it up again.
+    assert after["follow_up"] == ["ready", True]
+    assert after["undelivered"] == 0
     assert after["review"] == ["in_review", "cat@example.com", 3, True]
     assert after["notes"] == [["Rest.", True, "cat@example.com"]]
     assert after["audit"] == [["claimed", "cat@example.com"]]

@@ -1,5 +1,6 @@
 """The plan task's own rules, run in-process through Celery's eager path."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,9 @@ def test_a_ready_plan_is_emailed_to_its_member_once(
     with django_capture_on_commit_callbacks(execute=True):
         tasks.generate_plan.apply([str(plan.pk)])
         tasks.generate_plan.apply([str(plan.pk)])
+    assert not mailoutbox  # the follow-up task emails, once the plan can be read
+    for _ in range(2):  # a follow-up sent twice, or sent again by the sweeper
+        tasks.deliver_plan.apply([str(plan.pk)])
     [mail] = mailoutbox
     assert mail.to == ["alice@example.com"]
     assert mail.subject == "Your Leap plan is ready"
@@ -47,24 +51,26 @@ def test_a_plan_that_was_deleted_is_nothing_to_do(plan):
     assert tasks.generate_plan.apply([plan_id]).get() == "nothing to do"
 
 
-def test_the_task_is_declared_safe_against_lost_workers_and_slow_runs(settings):
-    task = tasks.generate_plan
+@pytest.mark.parametrize("task", [tasks.generate_plan, tasks.deliver_plan])
+def test_the_tasks_are_declared_safe_against_lost_workers_and_slow_runs(task, settings):
     assert task.acks_late and task.reject_on_worker_lost
     assert task.soft_time_limit < task.time_limit < settings.BROKER_VISIBILITY_TIMEOUT
     assert task.max_retries == 5 and task.retry_backoff
+    # A retry waits, then runs: Redis must not hand its message on meanwhile.
+    assert task.retry_backoff_max + task.time_limit < settings.BROKER_VISIBILITY_TIMEOUT
 
 
-def test_stuck_plans_are_the_long_unsent_and_the_overdue(plan, settings):
+def test_stuck_plans_are_the_long_unsent_and_those_whose_lease_lapsed(plan, settings):
     now = timezone.now()
     assert not Plan.objects.stuck().exists()  # just sent (or tried)
-    unsent = now - timedelta(seconds=settings.PLAN_SWEEP_SECONDS + 1)
+    unsent = now - timedelta(seconds=settings.PLAN_SEND_GRACE_SECONDS + 1)
     Plan.objects.filter(pk=plan.pk).update(enqueued_at=unsent)
     assert list(Plan.objects.stuck()) == [plan]
-    overdue = now - timedelta(seconds=settings.PLAN_TIME_LIMIT + 1)
-    Plan.objects.filter(pk=plan.pk).update(status="running", started_at=overdue, enqueued_at=now)
+    lapsed = now - timedelta(seconds=1)
+    Plan.objects.filter(pk=plan.pk).update(status="running", lease_until=lapsed, enqueued_at=now)
     assert list(Plan.objects.stuck()) == [plan]
-    Plan.objects.filter(pk=plan.pk).update(started_at=now)
-    assert not Plan.objects.stuck().exists()  # running, and not for long
+    Plan.objects.filter(pk=plan.pk).update(lease_until=now + timedelta(seconds=5))
+    assert not Plan.objects.stuck().exists()  # running, and its run is alive
 
 
 def test_the_sweeper_gives_up_after_the_last_attempt(plan, settings):
@@ -100,29 +106,96 @@ def test_a_claim_marks_the_plan_running_and_loads_what_writing_it_needs(
     assert (plan.status, plan.started_at, plan.attempts) == ("running", now, 1)
 
 
-def test_a_plan_is_claimed_by_one_delivery_until_its_run_is_overdue(plan, settings):
+def test_a_claim_holds_a_lease_that_the_live_run_renews(plan, settings):
     started = timezone.now()
-    assert Plan.objects.claim(plan.pk, now=started) is not None
-    assert Plan.objects.claim(plan.pk, now=started) is None  # another delivery is on it
-    overdue = started + timedelta(seconds=settings.PLAN_TIME_LIMIT + 1)
-    assert Plan.objects.claim(plan.pk, now=overdue).attempts == 2  # its worker died
+    run = Plan.objects.claim(plan.pk, delivery=uuid.uuid4(), now=started)
+    lease = timedelta(seconds=settings.PLAN_LEASE_SECONDS)
+    assert run.lease_until == started + lease
+    later = started + lease / 2
+    assert Plan.objects.renew(run, now=later)
+    plan.refresh_from_db()
+    assert plan.lease_until == later + lease
+
+
+def test_a_live_run_keeps_its_plan_from_the_messages_of_other_sends(plan, settings):
+    started = timezone.now()
+    assert Plan.objects.claim(plan.pk, delivery=uuid.uuid4(), now=started) is not None
+    another_send = uuid.uuid4()  # the sweeper's, or a message restored by Redis
+    assert Plan.objects.claim(plan.pk, delivery=another_send, now=started) is None
+    assert Plan.objects.claim(plan.pk, now=started) is None  # a message of before sends had tokens
+    lapsed = started + timedelta(seconds=settings.PLAN_LEASE_SECONDS + 1)
+    assert Plan.objects.claim(plan.pk, delivery=another_send, now=lapsed).attempts == 2
+
+
+def test_the_same_send_delivered_again_takes_its_plan_over_at_once(plan, settings):
+    """Celery delivers a message again when the pool process running it died, and runs
+    a retry after the task raised: the run before is over either way."""
+    started, send = timezone.now(), uuid.uuid4()
+    assert Plan.objects.claim(plan.pk, delivery=send, now=started).attempts == 1
+    assert Plan.objects.claim(plan.pk, delivery=send, now=started).attempts == 2
+    # A plan that keeps killing its workers is left to the sweeper, which fails it.
+    settings.PLAN_MAX_ATTEMPTS = 2
+    assert Plan.objects.claim(plan.pk, delivery=send, now=started) is None
+
+
+def test_a_finished_or_deleted_plan_is_claimed_by_nobody(plan):
+    send = uuid.uuid4()
+    Plan.objects.claim(plan.pk, delivery=send)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.READY)
-    assert Plan.objects.claim(plan.pk, now=overdue + timedelta(days=1)) is None
+    assert Plan.objects.claim(plan.pk, delivery=send) is None
+    assert Plan.objects.claim(plan.pk, now=timezone.now() + timedelta(days=1)) is None
     plan.delete()
     assert Plan.objects.claim(plan.pk) is None
 
 
-def test_only_the_current_run_finishes_a_plan(plan, settings, django_assert_num_queries):
-    started = timezone.now()
-    first = Plan.objects.claim(plan.pk, now=started)
-    overdue = started + timedelta(seconds=settings.PLAN_TIME_LIMIT + 1)
-    second = Plan.objects.claim(plan.pk, now=overdue)  # the first one's worker was taken for dead
+def test_only_the_current_run_finishes_a_plan(plan, django_assert_num_queries):
+    started, send = timezone.now(), uuid.uuid4()
+    first = Plan.objects.claim(plan.pk, delivery=send, now=started)
+    second = Plan.objects.claim(plan.pk, delivery=send, now=started)  # its pool process died
     first.content = {"by": "the first run"}
-    assert not Plan.objects.finish(first)  # overtaken: changes nothing
+    assert not Plan.objects.finish(first, pdf=True)  # overtaken: changes nothing
+    assert not Plan.objects.renew(first)
     second.content = {"by": "the second run"}
     with django_assert_num_queries(1):
-        assert Plan.objects.finish(second, now=overdue)
-    assert not Plan.objects.finish(second)  # once only
+        assert Plan.objects.finish(second, pdf=True, now=started)
+    assert not Plan.objects.finish(second, pdf=True)  # once only
     plan.refresh_from_db()
-    assert (plan.status, plan.content, plan.finished_at) == ("ready", second.content, overdue)
-    assert (second.status, second.finished_at) == ("ready", overdue)
+    assert (plan.status, plan.content, plan.finished_at) == ("ready", second.content, started)
+    assert (plan.pdf_status, plan.lease_until) == ("pending", None)
+    assert (second.status, second.finished_at) == ("ready", started)
+
+
+def test_the_email_is_claimed_once_in_the_plans_row(plan):
+    assert not Plan.objects.claim_email(plan.pk)  # not ready: nothing to announce
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.READY)
+    assert Plan.objects.claim_email(plan.pk)
+    assert not Plan.objects.claim_email(plan.pk)
+
+
+def test_the_member_can_read_the_plan_before_its_pdf_is_rendered(plan, pdfs):
+    assert tasks.generate_plan.apply([str(plan.pk)]).get() == "ready"
+    plan.refresh_from_db()
+    assert (plan.status, plan.pdf_status, plan.has_pdf) == ("ready", "pending", False)
+    assert tasks.deliver_plan.apply([str(plan.pk)]).get() == "pdf ready"
+    plan.refresh_from_db()
+    assert plan.pdf_status == "ready" and bytes(plan.pdf.data).startswith(b"%PDF")
+    assert tasks.deliver_plan.apply([str(plan.pk)]).get() == "nothing to do"
+
+
+def test_a_pdf_that_cannot_be_made_leaves_the_plan_ready(plan, pdfs):
+    tasks.generate_plan.apply([str(plan.pk)])
+    # What Celery calls once the follow-up has failed for good (a render that crashed,
+    # or outlasted its time limit).
+    failure = OSError("no fonts")
+    tasks.deliver_plan.on_failure(failure, f"{plan.pk}.deliver", [str(plan.pk)], {}, None)
+    plan.refresh_from_db()
+    assert (plan.status, plan.pdf_status) == ("ready", "failed")
+
+
+def test_without_pdfs_a_ready_plan_waits_for_nothing_but_its_email(plan, mailoutbox):
+    tasks.generate_plan.apply([str(plan.pk)])
+    assert list(Plan.objects.undelivered()) == [plan]
+    assert tasks.deliver_plan.apply([str(plan.pk)]).get() == "emailed"
+    assert not Plan.objects.undelivered().exists()
+    plan.refresh_from_db()
+    assert plan.pdf_status == "" and len(mailoutbox) == 1

@@ -1,6 +1,7 @@
 """My plans: only the owner sees a plan; each bad request gets a clear 4xx."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
@@ -26,8 +27,10 @@ def submit(user, answers=LI_JING) -> Submission:
 
 @pytest.fixture
 def ready_plan(alice) -> Plan:
+    """A plan written, then followed up (emailed, and its PDF rendered with `pdfs`)."""
     plan = submit(alice).plans.get()
     assert worker.generate(plan.pk) == "ready"
+    worker.deliver(plan.pk)
     plan.refresh_from_db()
     return plan
 
@@ -47,6 +50,7 @@ def test_a_double_submit_still_makes_one_plan(alice):
 
 def test_generating_twice_makes_one_plan_and_one_pdf(pdfs, ready_plan):
     assert worker.generate(ready_plan.pk) == "nothing to do"
+    assert worker.deliver(ready_plan.pk) == "nothing to do"
     assert Plan.objects.count() == 1
     assert PlanPDF.objects.count() == 1
 
@@ -67,17 +71,68 @@ def test_a_ready_plan_shows_its_sections_and_is_never_cached(client, alice, read
     page = response.content.decode()
     for title in ("The match and why", "Rest and reflection first", "Money", "Your rights"):
         assert title in page
-    assert 'hx-trigger="every 2s"' not in page  # finished: no more polling
+    assert "hx-trigger" not in page  # finished, PDF and all: no more polling
 
 
 def test_a_queued_plan_polls_and_offers_a_refresh_link(client, alice):
     plan = submit(alice).plans.get()
     client.force_login(alice)
     page = client.get(reverse("plan", args=[plan.pk])).content.decode()
-    assert 'hx-trigger="every 2s"' in page
+    assert 'hx-trigger="every 500ms"' in page
     assert "Refresh to see if it is ready" in page
     partial = client.get(reverse("plan", args=[plan.pk]), headers={"HX-Request": "true"})
     assert partial.content.decode().lstrip().startswith('<div id="plan-body"')
+
+
+def test_a_long_wait_polls_less_often(client, alice):
+    plan = submit(alice).plans.get()
+    Plan.objects.filter(pk=plan.pk).update(enqueued_at=plan.enqueued_at - timedelta(minutes=5))
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[plan.pk])).content.decode()
+    assert 'hx-trigger="every 5s"' in page
+
+
+def test_the_plan_shows_before_its_pdf_which_follows_in_its_own_region(pdfs, client, alice):
+    plan = submit(alice).plans.get()
+    worker.generate(plan.pk)
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[plan.pk])).content.decode()
+    assert "The match and why" in page
+    assert "PDF being prepared" in page and "Refresh to get the PDF" in page
+    assert "Download PDF" not in page
+    poll = {"HX-Request": "true", "HX-Target": "plan-pdf"}
+    region = client.get(reverse("plan", args=[plan.pk]), headers=poll).content.decode()
+    assert region.lstrip().startswith('<span id="plan-pdf" hx-get=')
+    assert client.get(reverse("plan_pdf", args=[plan.pk])).status_code == 409
+
+    worker.deliver(plan.pk)
+    region = client.get(reverse("plan", args=[plan.pk]), headers=poll).content.decode()
+    assert "Download PDF" in region and "hx-get" not in region  # done: it stops asking
+    assert client.get(reverse("plan_pdf", args=[plan.pk])).status_code == 200
+
+
+def test_a_pdf_that_failed_says_so_under_a_ready_plan(client, alice, ready_plan):
+    Plan.objects.filter(pk=ready_plan.pk).update(pdf_status="failed")
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[ready_plan.pk])).content.decode()
+    assert "The PDF could not be made" in page
+    assert "The match and why" in page and "hx-trigger" not in page
+
+
+def test_the_result_page_polls_for_the_plan_until_it_is_ready(client, alice):
+    submission = submit(alice)
+    client.force_login(alice)
+    url = reverse("submission", args=[submission.pk])
+    page = client.get(url).content.decode()
+    assert "Your plan (version 1): Queued." in page
+    assert 'hx-trigger="every 500ms"' in page and "Refresh to see if it is ready" in page
+    poll = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert poll.lstrip().startswith('<p id="plan-status"') and "hx-get" in poll
+
+    worker.generate(submission.plans.get().pk)
+    poll = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Your plan (version 1): Ready." in poll
+    assert "hx-get" not in poll  # ready: it stops asking
 
 
 @pytest.mark.parametrize("name", ["plan", "plan_pdf", "plan_ics"])

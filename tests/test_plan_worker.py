@@ -20,12 +20,16 @@ from tests.browser import log_in
 
 pytestmark = pytest.mark.integration
 
-# Small limits, so that recovery from a dead worker takes seconds, not minutes.
+# Small limits, so that every recovery takes a second or two.
 FAST = {
     "PLAN_SOFT_TIME_LIMIT": "6",
     "PLAN_TIME_LIMIT": "8",
+    "PLAN_RETRY_BACKOFF_MAX": "1",
     "BROKER_VISIBILITY_TIMEOUT": "10",
+    "PLAN_LEASE_SECONDS": "3",
     "PLAN_SWEEP_SECONDS": "1",
+    "PLAN_SEND_GRACE_SECONDS": "1",
+    "PLAN_DELIVERY_GRACE_SECONDS": "2",
 }
 
 
@@ -42,6 +46,18 @@ def wait_for_status(plan: Plan, status: str, *, seconds: float, logs: list[Path]
         time.sleep(0.3)
     tails = "\n".join(f"--- {log.name}\n{log.read_text()[-2000:]}" for log in logs if log.exists())
     raise AssertionError(f"plan still {plan.status!r}, not {status!r}, after {seconds}s\n{tails}")
+
+
+def wait_for_pdf(plan: Plan, *, seconds: float, logs: list[Path]) -> Plan:
+    """The PDF follows a ready plan (the follow-up task renders it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        plan.refresh_from_db()
+        if plan.pdf_status != "pending":
+            return plan
+        time.sleep(0.3)
+    tails = "\n".join(f"--- {log.name}\n{log.read_text()[-2000:]}" for log in logs if log.exists())
+    raise AssertionError(f"PDF of plan {plan.pk} still pending after {seconds}s\n{tails}")
 
 
 class Fleet:
@@ -127,6 +143,7 @@ def test_a_submission_becomes_a_ready_plan_on_a_real_worker(
     assert response.status_code == 302
     plan = plan_of(Submission.objects.get())
     plan = wait_for_status(plan, "ready", seconds=60, logs=[])
+    plan = wait_for_pdf(plan, seconds=60, logs=[])
     assert plan.attempts == 1
     assert bytes(plan.pdf.data).startswith(b"%PDF")
     assert plan.content["sections"][0]["key"] == "triage"  # her health, before the path
@@ -155,6 +172,7 @@ def test_a_worker_killed_mid_task_leaves_exactly_one_plan(alice, fleet):
 
     crew.worker("rescuer")
     plan = wait_for_status(plan, "ready", seconds=90, logs=crew.logs)
+    plan = wait_for_pdf(plan, seconds=60, logs=crew.logs)
     assert Plan.objects.filter(submission=submission).count() == 1
     assert PlanPDF.objects.filter(plan=plan).count() == 1
     assert plan.attempts == 2  # the killed run, then the one that finished

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def _overdue(now):
-    """A run started before this has outlasted the hard time limit: its worker died."""
-    return now - timedelta(seconds=settings.PLAN_TIME_LIMIT)
+def _lease_end(now):
+    return now + timedelta(seconds=settings.PLAN_LEASE_SECONDS)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -28,23 +27,39 @@ class PlanQuerySet(models.QuerySet):
     def next_version(self) -> int:
         return (self.aggregate(v=Max("version"))["v"] or 0) + 1
 
-    def claimable(self, *, now) -> "PlanQuerySet":
-        """Plans a delivery of the task may take: queued, or running for longer than a
-        task may run (its worker died)."""
+    def claimable(self, *, now, delivery=None) -> "PlanQuerySet":
+        """Plans a delivery of the task may take: queued; running, but its run's lease has
+        lapsed (its worker died without a word); or running for an earlier delivery of this
+        same send (`delivery`), which means that run is over: Celery hands a message on
+        again when the pool process running it died, and retries after it raised. A
+        delivery of another send leaves a live run alone. Runs are bounded: a plan that
+        has killed its workers PLAN_MAX_ATTEMPTS times is left to the sweeper, which
+        fails it."""
+        taken_over = Q(lease_until__lt=now)
+        if delivery is not None:
+            taken_over |= Q(delivery=delivery)
         return self.filter(
             Q(status=Plan.Status.QUEUED)
-            | Q(status=Plan.Status.RUNNING, started_at__lt=_overdue(now))
+            | Q(taken_over, status=Plan.Status.RUNNING, attempts__lt=settings.PLAN_MAX_ATTEMPTS)
         )
 
-    def claim(self, plan_id, *, now=None) -> "Plan | None":
-        """Mark this plan running for one delivery of the task, if a delivery may take it,
-        and return it with its submission's answers and member's email loaded; None when
-        there is nothing to do: it is finished, gone, or another delivery is on it now."""
+    def claim(self, plan_id, *, delivery=None, now=None) -> "Plan | None":
+        """Mark this plan running for one delivery of the task, if a delivery may take it
+        (`claimable`), with a lease of PLAN_LEASE_SECONDS that the run renews while it
+        lasts (`renew`); return it with its submission's answers and member's email
+        loaded. None when there is nothing to do: it is finished, gone, or a live run
+        is on it."""
         now = now or timezone.now()
         taken = (
-            self.claimable(now=now)
+            self.claimable(now=now, delivery=delivery)
             .filter(pk=plan_id)
-            .update(status=Plan.Status.RUNNING, started_at=now, attempts=F("attempts") + 1)
+            .update(
+                status=Plan.Status.RUNNING,
+                started_at=now,
+                lease_until=_lease_end(now),
+                delivery=delivery,
+                attempts=F("attempts") + 1,
+            )
         )
         if not taken:
             return None
@@ -56,26 +71,61 @@ class PlanQuerySet(models.QuerySet):
         )
         return loaded.filter(pk=plan_id).first()
 
-    def finish(self, plan: "Plan", *, now=None) -> bool:
-        """Store `plan.content` and mark it ready, if the run that `claim` returned it for
-        is still the plan's current one; False when it is not: that delivery was taken
-        for dead and overtaken, and changes nothing."""
+    def _run_of(self, plan: "Plan") -> "PlanQuerySet":
+        """The plan, if the run that `claim` returned it for is still its current one:
+        each claim counts an attempt, so the count names the run."""
+        return self.filter(pk=plan.pk, status=Plan.Status.RUNNING, attempts=plan.attempts)
+
+    def renew(self, plan: "Plan", *, now=None) -> bool:
+        """Extend the lease of the run `plan` was claimed for; False if it was overtaken."""
         now = now or timezone.now()
-        current = self.filter(pk=plan.pk, status=Plan.Status.RUNNING, started_at=plan.started_at)
-        finished = current.update(content=plan.content, status=Plan.Status.READY, finished_at=now)
+        return self._run_of(plan).update(lease_until=_lease_end(now)) == 1
+
+    def finish(self, plan: "Plan", *, pdf: bool, now=None) -> bool:
+        """Store `plan.content` and mark it ready, with its PDF to come if `pdf`, if the run
+        that `claim` returned it for is still the plan's current one; False when it is
+        not: that run was taken for dead and overtaken, and changes nothing."""
+        now = now or timezone.now()
+        pdf_status = Plan.PDFStatus.PENDING if pdf else Plan.PDFStatus.NONE
+        finished = self._run_of(plan).update(
+            content=plan.content,
+            status=Plan.Status.READY,
+            finished_at=now,
+            lease_until=None,
+            pdf_status=pdf_status,
+        )
         if finished:
-            plan.status, plan.finished_at = Plan.Status.READY, now
+            plan.status, plan.finished_at, plan.pdf_status = Plan.Status.READY, now, pdf_status
         return finished == 1
 
     def stuck(self, *, now=None) -> "PlanQuerySet":
-        """Plans no worker is on: queued and not sent for a sweep's time (the broker was
-        down, or the message was lost), or running for too long (the worker died)."""
+        """Plans that may need sending again: queued for longer than a message takes to
+        reach the queue (PLAN_SEND_GRACE_SECONDS: the broker was down, or the message was
+        lost), or running with a lease that lapsed (the worker died). Some of them are
+        only waiting in the queue: the sweeper asks the broker before it sends any."""
         now = now or timezone.now()
-        unsent = now - timedelta(seconds=settings.PLAN_SWEEP_SECONDS)
+        grace = now - timedelta(seconds=settings.PLAN_SEND_GRACE_SECONDS)
         return self.filter(
-            Q(status=Plan.Status.QUEUED, enqueued_at__lt=unsent)
-            | Q(status=Plan.Status.RUNNING, started_at__lt=_overdue(now))
+            Q(status=Plan.Status.QUEUED, enqueued_at__lt=grace)
+            | Q(status=Plan.Status.RUNNING, lease_until__lt=now)
         )
+
+    def undelivered(self) -> "PlanQuerySet":
+        """Ready plans whose PDF or email is still to come."""
+        return self.filter(
+            Q(pdf_status=Plan.PDFStatus.PENDING) | Q(emailed_at__isnull=True),
+            status=Plan.Status.READY,
+        )
+
+    def claim_email(self, plan_id, *, now=None) -> bool:
+        """Note that the ready plan's email is being sent, if nobody has: True for the one
+        caller that may send it. The fact lives in the row, not in a run, so that a
+        second run, a follow-up sent twice or the sweeper never send a second email. It
+        is noted before sending: a worker that dies in between loses the email rather
+        than sends it twice."""
+        now = now or timezone.now()
+        unsent = self.filter(pk=plan_id, status=Plan.Status.READY, emailed_at__isnull=True)
+        return unsent.update(emailed_at=now) == 1
 
 
 class Plan(models.Model):
@@ -88,6 +138,14 @@ class Plan(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Being written")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class PDFStatus(models.TextChoices):
+        """A ready plan's PDF is rendered after it, by a follow-up task."""
+
+        NONE = "", _("No PDF")
+        PENDING = "pending", _("Being prepared")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
@@ -112,6 +170,15 @@ class Plan(models.Model):
     enqueued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The current run's lease: it renews it while it lives; once lapsed, the run is
+    # taken for dead (PlanQuerySet.claim).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # The send (lifecycle.enqueue) whose delivery holds the current run: a second
+    # delivery of the same send may take over at once (PlanQuerySet.claimable).
+    delivery = models.UUIDField(null=True, blank=True)
+    pdf_status = models.CharField(max_length=10, choices=PDFStatus, blank=True, default="")
+    # When the member was told the plan is ready: set once, before the email goes.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -131,7 +198,13 @@ class Plan(models.Model):
                 fields=["status", "enqueued_at"],
                 condition=Q(status__in=["queued", "running"]),
                 name="plan_unfinished",
-            )
+            ),
+            # For the sweeper too: ready plans whose PDF or email is still to come.
+            models.Index(
+                fields=["finished_at"],
+                condition=Q(status="ready") & (Q(pdf_status="pending") | Q(emailed_at=None)),
+                name="plan_undelivered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +217,20 @@ class Plan(models.Model):
     @property
     def has_pdf(self) -> bool:
         return hasattr(self, "pdf")
+
+    @property
+    def pdf_pending(self) -> bool:
+        return self.status == self.Status.READY and self.pdf_status == self.PDFStatus.PENDING
+
+    @property
+    def poll_interval(self) -> str:
+        """How soon a page waiting for this plan (or, once it is ready, for its PDF) asks
+        again, as htmx's `every` reads it: twice a second while the wait is usually
+        over, then less often, so that a long wait (a backlog, an outage) costs the
+        servers little."""
+        since = self.finished_at if self.status == self.Status.READY else self.enqueued_at
+        waited = (timezone.now() - since).total_seconds() if since else 0
+        return "500ms" if waited < 10 else "2s" if waited < 120 else "5s"
 
 
 class PlanPDF(models.Model):

@@ -34,27 +34,42 @@ class PlanTask(Task):
         worker.fail(args[0], message)
 
 
-@shared_task(
-    name=lifecycle.GENERATE_TASK,
-    base=PlanTask,
-    # The plan's status lives in the database: no result to store, and a submit never
-    # waits on the result store (with Redis down, Celery's waits out its retries).
-    ignore_result=True,
-    acks_late=True,  # a worker that dies mid-task leaves the message for another
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=settings.PLAN_SOFT_TIME_LIMIT,
-    time_limit=settings.PLAN_TIME_LIMIT,
-)
-def generate_plan(plan_id: str) -> str:
-    return worker.generate(plan_id)
+class DeliveryTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        """The plan is ready and stays so; only its PDF could not be made."""
+        logger.error("PDF of plan %s failed: %r", args[0] if args else "?", exc)
+        worker.fail_pdf(args[0])
 
 
-@shared_task(name=lifecycle.SWEEP_TASK)
+# Both tasks: the plan's status lives in the database, so no result to store, and a
+# submit never waits on the result store (with Redis down, Celery's waits out its
+# retries). A worker that dies mid-task leaves the message for another (acks_late).
+RELIABLY = {
+    "ignore_result": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": settings.PLAN_RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "soft_time_limit": settings.PLAN_SOFT_TIME_LIMIT,
+    "time_limit": settings.PLAN_TIME_LIMIT,
+}
+
+
+@shared_task(name=lifecycle.GENERATE_TASK, base=PlanTask, **RELIABLY)
+def generate_plan(plan_id: str, delivery: str | None = None) -> str:
+    # Messages sent before sends carried a token have none: they claim as any other send.
+    return lifecycle.write(plan_id, delivery=delivery)
+
+
+@shared_task(name=lifecycle.DELIVER_TASK, base=DeliveryTask, **RELIABLY)
+def deliver_plan(plan_id: str) -> str:
+    return worker.deliver(plan_id)
+
+
+@shared_task(name=lifecycle.SWEEP_TASK, ignore_result=True)
 def requeue_stuck_plans() -> int:
     """Beat runs this: send again the plans no worker is on."""
     return lifecycle.requeue_stuck()

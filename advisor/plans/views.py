@@ -50,14 +50,16 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
     context = {
         "plan": plan,
-        "has_pdf": plan.status == Plan.Status.READY and plan.has_pdf,
+        "has_pdf": plan.pdf_status == Plan.PDFStatus.READY and plan.has_pdf,
         # The counsellor's word, live: notes shared after the plan was written show too.
         "shared_notes": Note.objects.filter(submission=plan.submission_id).shared(),
         "review": Review.objects.filter(submission=plan.submission_id).first(),
     }
     if request.htmx:
-        # The poll: the status region only, which stops polling once the plan is finished.
-        return render(request, "plans/plan.html#body", context)
+        # A poll: the PDF's region once the plan is ready, else the plan's; each stops
+        # polling once it has nothing more to wait for.
+        region = "pdf" if request.htmx.target == "plan-pdf" else "body"
+        return render(request, f"plans/plan.html#{region}", context)
     return render(request, "plans/plan.html", context)
 
 
@@ -93,8 +95,9 @@ def plan_regenerate(request: HttpRequest, submission_id) -> HttpResponse:
 @never_cache
 def plan_pdf(request: HttpRequest, plan_id) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
-    if plan.status != Plan.Status.READY or not plan.has_pdf:
-        return _conflict(request, _("The PDF is not ready yet. It comes with the plan."))
+    if plan.pdf_status != Plan.PDFStatus.READY or not plan.has_pdf:
+        message = _("The PDF is not ready yet. It follows the plan within seconds.")
+        return _conflict(request, message)
     response = HttpResponse(bytes(plan.pdf.data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="leap-plan-v{plan.version}.pdf"'
     return response

@@ -1,13 +1,18 @@
-"""What a worker does with a plan: claim it, write it, render its PDF, store both and
-email the member. Safe to run twice for the same plan: only one run finishes it.
+"""What a worker does with a plan: claim it, write it and store it (`generate`); then
+email the member and render its PDF (`deliver`). Safe to run twice for the same plan:
+only one run finishes it, one email is sent, one PDF stored.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +24,10 @@ from advisor.counsel.models import Note
 from advisor.mail import email_member
 from advisor.plans.models import Plan, PlanPDF
 
+logger = logging.getLogger(__name__)
+
+READY = "ready"
+
 
 def render_pdf(plan: Plan) -> bytes:
     from weasyprint import HTML  # heavy, and needed only where PDFs are rendered
@@ -28,33 +37,80 @@ def render_pdf(plan: Plan) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def generate(plan_id) -> str:
-    """Build, render and store one plan; safe to run again for the same plan."""
-    plan = Plan.objects.claim(plan_id)
+def generate(plan_id, *, delivery: str | None = None) -> str:
+    """Claim, build and store one plan for one delivery of its task (`delivery`, the
+    send's token); safe to run again for the same plan. The PDF and the email follow
+    (`deliver`)."""
+    plan = Plan.objects.claim(plan_id, delivery=delivery)
     if plan is None:
         return "nothing to do"
-    if settings.PLAN_TEST_PAUSE:
-        time.sleep(settings.PLAN_TEST_PAUSE)  # fault-injection tests kill the worker here
-    notes = []
-    if plan.submission.consent_review:  # only a reviewed submission can have notes
-        shared = Note.objects.filter(submission_id=plan.submission_id).shared()
-        notes = list(shared.values_list("text", flat=True))
-    with translation.override(plan.language):
-        plan.content = content.build(
-            answers=plan.submission.answers, archetype=plan.archetype, notes=notes
-        )
-    pdf = render_pdf(plan) if settings.PLAN_PDF else None
-    if pdf is None:
-        finished = Plan.objects.finish(plan)
-    else:
-        with transaction.atomic():  # the plan is ready only with its PDF
-            finished = Plan.objects.finish(plan)
-            if finished:
-                PlanPDF.objects.create(plan=plan, data=pdf)
-    if not finished:
-        return "finished by another delivery"
-    _email_ready(plan)
-    return "ready"
+    with _leased(plan):
+        if settings.PLAN_TEST_PAUSE:
+            time.sleep(settings.PLAN_TEST_PAUSE)  # fault-injection tests kill the worker here
+        notes = []
+        if plan.submission.consent_review:  # only a reviewed submission can have notes
+            shared = Note.objects.filter(submission_id=plan.submission_id).shared()
+            notes = list(shared.values_list("text", flat=True))
+        with translation.override(plan.language):
+            plan.content = content.build(
+                answers=plan.submission.answers, archetype=plan.archetype, notes=notes
+            )
+        if not Plan.objects.finish(plan, pdf=settings.PLAN_PDF):
+            return "finished by another delivery"
+    return READY
+
+
+def deliver(plan_id) -> str:
+    """Email the member that their plan is ready, and render and store its PDF, each
+    once however often this runs: the email is claimed in the plan's row before it is
+    sent, and the PDF stored only by the run that marks it ready."""
+    emailed = Plan.objects.claim_email(plan_id)
+    if emailed:
+        _email_ready(Plan.objects.select_related("submission__owner").get(pk=plan_id))
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None or not plan.pdf_pending:
+        return "emailed" if emailed else "nothing to do"
+    pdf = render_pdf(plan)
+    with transaction.atomic():
+        pending = Plan.objects.filter(pk=plan_id, pdf_status=Plan.PDFStatus.PENDING)
+        if not pending.update(pdf_status=Plan.PDFStatus.READY):
+            return "rendered by another delivery"
+        PlanPDF.objects.create(plan=plan, data=pdf)
+    return "pdf ready"
+
+
+def fail_pdf(plan_id) -> None:
+    """The PDF could not be made; the plan itself is ready and stays so."""
+    pending = Plan.objects.filter(pk=plan_id, pdf_status=Plan.PDFStatus.PENDING)
+    pending.update(pdf_status=Plan.PDFStatus.FAILED)
+
+
+@contextmanager
+def _leased(plan: Plan) -> Iterator[None]:
+    """Renew the lease of the run `plan` was claimed for while the block runs, from a
+    thread of its own, so that a long run is never taken for dead; never beyond the
+    hard time limit, after which Celery has killed a live run anyway. Most runs end
+    before the first renewal is due."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        deadline = time.monotonic() + settings.PLAN_TIME_LIMIT
+        try:
+            while not stop.wait(settings.PLAN_LEASE_SECONDS / 3):
+                if time.monotonic() > deadline or not Plan.objects.renew(plan):
+                    return  # overdue, or overtaken: the run's finish will fail
+        except DatabaseError:
+            logger.warning("could not renew the lease of plan %s", plan.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own
+
+    renewer = threading.Thread(target=renew, name=f"lease-{plan.pk}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join(timeout=5)
 
 
 def fail(plan_id, message) -> None:
