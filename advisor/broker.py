@@ -10,7 +10,7 @@ pending BRPOP), the second one closes it again, and the channel tries to put its
 unacknowledged messages back: it builds a new connection pool from `transport.client`,
 which is now None. kombu 5.7.0 then raises `AttributeError: 'NoneType' object has no
 attribute 'hostname'`, which no teardown path expects, and the worker exits for good
-("Unrecoverable error"). Reproduced in tests/test_broker_outage.py.
+("Unrecoverable error"). Reproduced in tests/test_plan_worker.py.
 
 Here that case raises a Redis ConnectionError instead: every teardown path already
 ignores connection errors, so the consumer reconnects as it does after any other

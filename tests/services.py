@@ -16,8 +16,9 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import suppress
+from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
@@ -92,8 +93,26 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.proc is not None:
+            self.proc.send_signal(signal.SIGCONT)  # a frozen one cannot stop
             stop(self.proc)
             self.proc = None
+
+    def kill(self) -> None:
+        """As a crash would: at once, its data gone (it keeps none on disk)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def freeze(self) -> None:
+        """Hang without closing anything, as an overloaded or cut-off server does:
+        connections open, nothing answered."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
 
 
 def free_port() -> int:
@@ -182,12 +201,19 @@ def celery(*args: str) -> list[str]:
     return [str(BIN / "celery"), "-A", "advisor", *args]
 
 
-def celery_worker(hostname: str) -> list[str]:
-    """One pool process, no start-up chatter with other workers: quick to start and stop."""
+def celery_worker(hostname: str, concurrency: int = 1) -> list[str]:
+    """One pool process unless asked, no start-up chatter with other workers: quick to
+    start and stop."""
     return celery(
-        "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+        "worker", "--pool", "prefork", "--concurrency", str(concurrency), "--loglevel", "INFO",
         "--hostname", hostname, "--without-mingle", "--without-gossip",
     )  # fmt: skip
+
+
+def pool_children(pid: int) -> list[int]:
+    """The processes a worker's main process started: its pool (Linux's /proc)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
 
 
 def gunicorn(port: int) -> list[str]:
@@ -286,3 +312,35 @@ class PrivatePgBouncer:
             stop(self.proc)
             self.proc = None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Visitor:
+    """A browser without JavaScript, for a server in another process: it keeps cookies,
+    sends the CSRF token with every form and follows redirects."""
+
+    def __init__(self, base_url: str, *, timeout: float = 60):
+        self.base_url = base_url
+        self.timeout = timeout
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base_url + path))  # noqa: S310 (loopback)
+
+    def post(self, path: str, data: dict[str, str]) -> tuple[int, str]:
+        token = next((c.value for c in self.cookies if c.name == "csrftoken"), "")
+        body = urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(self.base_url + path, data=body)  # noqa: S310
+        return self._open(request)
+
+    def log_in(self, email: str, password: str) -> None:
+        self.get("/accounts/login/")  # the CSRF cookie
+        status, page = self.post("/accounts/login/", {"username": email, "password": password})
+        assert status == 200 and email in page, f"could not log in as {email}: {status}"
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")

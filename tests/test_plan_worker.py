@@ -2,13 +2,19 @@
 
 import os
 import signal
+import subprocess
+import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from advisor.plans.models import Plan, PlanPDF
@@ -17,6 +23,7 @@ from profiles.personas import LI_JING
 from profiles.submit import submit as submit_draft
 from tests import services
 from tests.browser import log_in
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.integration
 
@@ -76,9 +83,9 @@ class Fleet:
         self.logs.append(log)
         return proc, log
 
-    def worker(self, name: str, **env: str):
+    def worker(self, name: str, concurrency: int = 1, **env: str):
         hostname = f"{name}-{uuid.uuid4().hex[:6]}@%h"
-        proc, log = self._start(name, services.celery_worker(hostname), **env)
+        proc, log = self._start(name, services.celery_worker(hostname, concurrency), **env)
         services.wait_until(
             lambda: "ready." in log.read_text(), seconds=60, proc=proc, log=log, what=name
         )
@@ -88,6 +95,28 @@ class Fleet:
         schedule = str(self.folder / "celerybeat-schedule")
         command = services.celery("beat", "--loglevel", "INFO")
         self._start("beat", command, CELERY_BEAT_SCHEDULE=schedule)
+
+    def send(self, plan: Plan) -> None:
+        """Send the plan to this crew's queue on the tests' own broker, as
+        lifecycle.enqueue does: the plan's id, and a token for this send."""
+        from advisor.plans.tasks import generate_plan
+
+        args = [str(plan.pk), uuid.uuid4().hex]
+        generate_plan.apply_async(args, task_id=str(plan.pk), queue=self.env["CELERY_QUEUE"])
+
+    def sweep(self) -> int:
+        """One sweep, run as beat's task runs it, in a process on this crew's broker."""
+        script = "from advisor.plans import lifecycle; print(lifecycle.requeue_stuck())"
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+            cwd=services.ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return int(done.stdout.split()[-1])
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -100,7 +129,7 @@ def fleet(tmp_path, transactional_db):
 
     def make(**env: str) -> Fleet:
         queue = f"leap-test-{uuid.uuid4().hex[:8]}"
-        made = Fleet(tmp_path, CELERY_QUEUE=queue, **FAST, **env)
+        made = Fleet(tmp_path, **{"CELERY_QUEUE": queue, **FAST, **env})
         fleets.append(made)
         return made
 
@@ -243,4 +272,146 @@ def test_with_the_broker_down_at_submit_the_plan_is_ready_once_it_is_back(
         assert plan_of(Submission.objects.get()).attempts == 1
     finally:
         context.close()
+        broker.stop()
+
+
+def test_a_pool_process_killed_mid_task_hands_its_plan_on_at_once(alice, fleet):
+    """Celery delivers the message again as soon as the pool process running it dies,
+    and the claim knows that delivery for the same send: it takes the plan without
+    waiting for the lease to lapse (a minute here) or for a sweeper (none here)."""
+    services.need(services.redis_available(), "Redis (REDIS_URL)")
+    crew = fleet(PLAN_LEASE_SECONDS="60", PLAN_TEST_PAUSE="3")
+    main = crew.worker("worker")
+    submission = queued_but_not_sent(alice)
+    crew.send(plan_of(submission))
+    plan = wait_for_status(plan_of(submission), "running", seconds=30, logs=crew.logs)
+
+    [pool_process] = services.pool_children(main.pid)
+    os.kill(pool_process, signal.SIGKILL)  # as the OOM killer would
+
+    plan = wait_for_status(plan, "ready", seconds=30, logs=crew.logs)
+    assert plan.attempts == 2  # the killed run, then the one that finished
+    assert main.poll() is None
+    assert Plan.objects.filter(submission=submission).count() == 1
+
+
+def test_celerys_retry_after_a_claim_takes_the_plan_at_once(alice, fleet):
+    """A run that claimed its plan and then lost its database connection raises;
+    Celery's retry carries the same send's token, so it takes the plan over at once
+    instead of being refused for a live run (there is no sweeper here)."""
+    services.need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    name = f"leap-test-{uuid.uuid4().hex[:8]}"
+    crew = fleet(PGAPPNAME=name, PLAN_LEASE_SECONDS="60", PLAN_TEST_PAUSE="3")
+    crew.worker("worker")
+    submission = queued_but_not_sent(alice)
+    crew.send(plan_of(submission))
+    plan = wait_for_status(plan_of(submission), "running", seconds=30, logs=crew.logs)
+    with connection.cursor() as cursor:  # while the run pauses: its finish will fail
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [name],
+        )
+
+    plan = wait_for_status(plan, "ready", seconds=30, logs=crew.logs)
+    assert plan.attempts == 2
+    assert "Retry in" in crew.logs[0].read_text()
+
+
+def test_a_worker_outlives_redis_going_away_and_coming_back(alice, bob, fleet, tmp_path):
+    """kombu 5.7.0 made the worker exit for good here ("Unrecoverable error:
+    AttributeError: 'NoneType' object has no attribute 'hostname'", advisor/broker.py)."""
+    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
+    broker = services.PrivateRedis(tmp_path / "redis.log")
+    broker.start()
+    try:
+        crew = fleet(REDIS_URL=broker.url, PLAN_TEST_PAUSE="4")
+        # Two processes, as compose runs them: one busy, one waiting on Redis for more.
+        worker = crew.worker("worker", concurrency=2)
+        crew.beat()
+        first = queued_but_not_sent(alice)
+        wait_for_status(plan_of(first), "running", seconds=30, logs=crew.logs)
+
+        broker.kill()  # mid-task, with the run's message not yet acknowledged
+        time.sleep(2)
+        broker.start()  # empty: nothing it held survives
+        second = queued_but_not_sent(bob)
+
+        for submission in (first, second):
+            plan = wait_for_status(plan_of(submission), "ready", seconds=60, logs=crew.logs)
+            wait_for_pdf(plan, seconds=60, logs=crew.logs)
+        assert worker.poll() is None, crew.logs[0].read_text()[-3000:]
+        assert "Unrecoverable error" not in crew.logs[0].read_text()
+    finally:
+        broker.stop()
+
+
+def test_a_frozen_redis_slows_submits_but_fails_none_and_the_plans_follow(
+    fleet, tmp_path, django_user_model
+):
+    """Redis hangs (SIGSTOP: connections stay open, nothing answers) while members
+    submit through gunicorn. Every Redis operation gives up after REDIS_TIMEOUT, so
+    each submit answers, with its plan queued; once Redis answers again the sweeper
+    sends the plans."""
+    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
+    broker = services.PrivateRedis(tmp_path / "redis.log")
+    broker.start()
+    crew = fleet(REDIS_URL=broker.url)
+    crew.worker("worker")
+    crew.beat()
+    people = [
+        django_user_model.objects.create(
+            email=f"member{n}@example.com", password=make_password(PASSWORD, hasher="pbkdf2_sha256")
+        )
+        for n in range(3)
+    ]
+    try:
+        with services.Server(crew.env, tmp_path / "web.log") as web:
+            visitors = [services.Visitor(web.url) for _ in people]
+            for visitor, person in zip(visitors, people, strict=True):
+                visitor.log_in(person.email, PASSWORD)
+            drafts = [Draft.objects.create(owner=person, answers=LI_JING) for person in people]
+
+            broker.freeze()
+            for visitor, draft in zip(visitors, drafts, strict=True):
+                form = {"draft_id": str(draft.pk), "consent_processing": "on"}
+                status, page = visitor.post(reverse("questionnaire_review"), form)
+                assert status == 200, page[-2000:]
+                assert "Your plan (version 1): Queued." in page
+            assert set(Plan.objects.values_list("status", flat=True)) == {"queued"}
+            assert "broker unavailable" in (tmp_path / "web.log").read_text()
+
+            broker.thaw()
+            for plan in Plan.objects.all():
+                wait_for_status(plan, "ready", seconds=60, logs=crew.logs)
+        assert Plan.objects.count() == len(people) == Submission.objects.count()
+    finally:
+        broker.stop()
+
+
+def test_the_sweeper_resends_a_lost_message_but_not_one_waiting_in_the_queue(
+    alice, fleet, tmp_path
+):
+    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
+    broker = services.PrivateRedis(tmp_path / "redis.log")
+    broker.start()
+    try:
+        crew = fleet(REDIS_URL=broker.url)  # no worker: a message sent waits in the queue
+        queue = crew.env["CELERY_QUEUE"]
+        plans = Plan.objects.filter(submission=queued_but_not_sent(alice))
+        a_while_ago = timezone.now() - timedelta(minutes=1)
+
+        plans.update(enqueued_at=a_while_ago)  # the broker was down when it was submitted
+        assert crew.sweep() == 1
+        assert redis.Redis.from_url(broker.url).llen(queue) == 1
+
+        plans.update(enqueued_at=a_while_ago)  # its message waits behind a backlog
+        assert crew.sweep() == 0
+        assert redis.Redis.from_url(broker.url).llen(queue) == 1
+
+        broker.kill()  # and with it the message
+        broker.start()
+        assert crew.sweep() == 1
+        assert redis.Redis.from_url(broker.url).llen(queue) == 1
+        assert plans.get().status == "queued"
+    finally:
         broker.stop()

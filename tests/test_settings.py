@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.services import ROOT
 
 PRINT_SETTINGS = """
@@ -108,3 +110,54 @@ def test_allowed_hosts_come_from_the_environment():
         DEBUG="false", SECRET_KEY="x", ALLOWED_HOSTS="leap.example.com, www.leap.example.com"
     )
     assert json.loads(result.stdout)["hosts"] == ["leap.example.com", "www.leap.example.com"]
+
+
+PRINT_CELERY = """
+import json, django
+from django.conf import settings
+django.setup()
+from advisor.celery import app
+print(json.dumps({
+    "transport": app.conf.broker_transport,
+    "transport_options": app.conf.broker_transport_options,
+    "connect_timeout": app.conf.broker_connection_timeout,
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
+    "prefetch": app.conf.worker_prefetch_multiplier,
+    "queues": sorted(app.amqp.queues),
+    "sweep": app.conf.beat_schedule["requeue-stuck-plans"]["options"],
+}))
+"""
+
+
+def test_every_redis_operation_gives_up_in_time_and_workers_outlive_redis_restarts():
+    redis = {"DEBUG": "true", "SECRET_KEY": "x", "REDIS_URL": "redis://cache.internal:6379/1"}
+    values = json.loads(load(PRINT_CELERY, **redis, REDIS_TIMEOUT="2.5").stdout)
+    assert values["transport"] == "advisor.broker:Transport"
+    assert values["transport_options"] == {
+        "visibility_timeout": 300,
+        "socket_timeout": 2.5,
+        "socket_connect_timeout": 2.5,
+    }
+    assert values["connect_timeout"] == 2.5
+    assert values["cache_options"] == {"socket_timeout": 2.5, "socket_connect_timeout": 2.5}
+
+
+def test_the_sweeper_has_a_queue_of_its_own_and_each_worker_process_holds_one_message():
+    values = json.loads(load(PRINT_CELERY, DEBUG="true", SECRET_KEY="x", CELERY_QUEUE="q").stdout)
+    assert values["queues"] == ["q", "q.sweep"]
+    assert values["sweep"] == {"queue": "q.sweep", "expires": 5}
+    assert values["prefetch"] == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("WORKER_PREFETCH_MULTIPLIER", "3"),  # 60 + 3 x 90 s held, against 300
+        ("PLAN_RETRY_BACKOFF_MAX", "240"),  # a retry waits 240 s, then runs up to 90
+        ("BROKER_VISIBILITY_TIMEOUT", "120"),
+    ],
+)
+def test_settings_refuse_a_message_held_longer_than_the_visibility_timeout(setting, value):
+    result = load(DEBUG="true", SECRET_KEY="x", **{setting: value})
+    assert result.returncode != 0
+    assert "< BROKER_VISIBILITY_TIMEOUT" in result.stderr
