@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # every server a benchmark starts listens here, and only here
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 BENCH_SECRET = "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
@@ -115,3 +125,137 @@ def recovery_codes(user, count: int) -> list[str]:
     codes = [f"bench{n:06d}" for n in range(count)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return codes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Reply:
+    status: int
+    location: str
+    body: bytes
+
+
+class Client:
+    """One connection to a server on HOST (reopened when the server closes it) with its
+    own cookie jar."""
+
+    def __init__(self, port: int, *, timeout: float = 30.0) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> Reply:
+        return self._send("GET", path, None)
+
+    def post(self, path: str, form: dict[str, str]) -> Reply:
+        return self._send("POST", path, urlencode(form).encode())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _send(self, method: str, path: str, body: bytes | None, headers=None) -> Reply:
+        headers = {"Host": f"{HOST}:{self.conn.port}", **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+        return Reply(response.status, response.getheader("Location", ""), data)
+
+
+class Processes:
+    """Everything the bench starts: each in a process group of its own, stopped by PID."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.folder = folder
+        self.env = env
+        self.running: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, list[str]] = {}
+
+    def start(self, name: str, command: list[str]) -> subprocess.Popen:
+        self.commands[name] = command
+        with (self.folder / f"{name}.log").open("ab") as log:
+            proc = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.running[name] = proc
+        return proc
+
+    def restart(self, name: str) -> subprocess.Popen:
+        return self.start(name, self.commands[name])
+
+    def signal(self, name: str, signum: int) -> None:
+        """To the process and everything it started (its group), as a container's end."""
+        os.killpg(self.running[name].pid, signum)
+
+    def stop(self, name: str, *, timeout: float = 20) -> None:
+        proc = self.running.pop(name, None)
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGCONT)  # a frozen one could not stop
+            proc.terminate()
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=timeout)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever it left behind
+
+    def stop_all(self) -> None:
+        for name in list(self.running):
+            self.stop(name)
+
+    def log(self, name: str) -> str:
+        return (self.folder / f"{name}.log").read_text(errors="replace")
+
+
+def wait_for(what: str, ready: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        time.sleep(0.2)
+    raise BenchError(f"{what} not ready after {seconds:.0f}s")
+
+
+def start_redis(procs: Processes, port: int, folder: Path, *, appendonly: bool) -> None:
+    """A redis-server of the benchmark's own on HOST:port, its files in `folder`."""
+    if not Path(REDIS_SERVER).exists():
+        raise BenchError("redis-server is needed (apt-get install redis-server)")
+    procs.start(
+        "redis",
+        [
+            REDIS_SERVER, "--bind", HOST, "--port", str(port), "--dir", str(folder),
+            "--appendonly", "yes" if appendonly else "no", "--save", "",
+        ],
+    )  # fmt: skip
+    import redis
+
+    def answers() -> bool:
+        try:
+            return bool(redis.Redis(host=HOST, port=port, socket_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    wait_for("redis-server", answers, 30)

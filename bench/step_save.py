@@ -10,26 +10,32 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BenchError, count, database, django_env, in_scratch_dir, manage  # noqa: E402
+from bench.common import (  # noqa: E402
+    HOST,
+    BenchError,
+    Client,
+    Reply,
+    count,
+    database,
+    django_env,
+    free_port,
+    in_scratch_dir,
+    manage,
+)
 
 BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 TARGET_PERCENT = 25.0
-SOCKET_TIMEOUT = 30.0
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 BARE_PATH = "/bench/bare"
@@ -48,52 +54,6 @@ STEP_FIELDS = {
 DRAFT_RE = re.compile(r'<input[^>]*name="draft_id"[^>]*>')
 VALUE_RE = re.compile(r'value="([^"]*)"')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-# --- HTTP client ------------------------------------------------------------
-
-
-@dataclass
-class Reply:
-    status: int
-    location: str
-    body: bytes
-
-
-class Client:
-    """One connection (reopened when the server closes it) with its own cookie jar."""
-
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=SOCKET_TIMEOUT)
-        self.cookies: dict[str, str] = {}
-
-    def get(self, path: str) -> Reply:
-        return self._send("GET", path, None)
-
-    def post(self, path: str, form: dict[str, str]) -> Reply:
-        return self._send("POST", path, urlencode(form).encode())
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def _send(self, method: str, path: str, body: bytes | None, headers=None) -> Reply:
-        headers = {"Host": f"{HOST}:{self.conn.port}", **(headers or {})}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            raise
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(header)
-            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
-        return Reply(response.status, response.getheader("Location", ""), data)
 
 
 # --- Targets: what one client does, once set up ---------------------------------
@@ -253,12 +213,6 @@ def server_env(database_url: str, static_root: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_STATIC_ROOT=str(static_root),
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:

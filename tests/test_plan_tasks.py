@@ -176,7 +176,7 @@ def test_the_member_can_read_the_plan_before_its_pdf_is_rendered(plan, pdfs):
     assert tasks.generate_plan.apply([str(plan.pk)]).get() == "ready"
     plan.refresh_from_db()
     assert (plan.status, plan.pdf_status, plan.has_pdf) == ("ready", "pending", False)
-    assert tasks.deliver_plan.apply([str(plan.pk)]).get() == "pdf ready"
+    assert tasks.deliver_plan.apply([str(plan.pk)]).get() == "pdf ready, emailed"
     plan.refresh_from_db()
     assert plan.pdf_status == "ready" and bytes(plan.pdf.data).startswith(b"%PDF")
     assert tasks.deliver_plan.apply([str(plan.pk)]).get() == "nothing to do"

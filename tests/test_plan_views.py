@@ -78,18 +78,20 @@ def test_a_queued_plan_polls_and_offers_a_refresh_link(client, alice):
     plan = submit(alice).plans.get()
     client.force_login(alice)
     page = client.get(reverse("plan", args=[plan.pk])).content.decode()
-    assert 'hx-trigger="every 500ms"' in page
+    assert 'hx-trigger="every 250ms"' in page
     assert "Refresh to see if it is ready" in page
     partial = client.get(reverse("plan", args=[plan.pk]), headers={"HX-Request": "true"})
     assert partial.content.decode().lstrip().startswith('<div id="plan-body"')
 
 
-def test_a_long_wait_polls_less_often(client, alice):
+@pytest.mark.parametrize(("waited", "every"), [(5, "500ms"), (60, "2s"), (300, "5s")])
+def test_a_long_wait_polls_less_often(client, alice, waited, every):
     plan = submit(alice).plans.get()
-    Plan.objects.filter(pk=plan.pk).update(enqueued_at=plan.enqueued_at - timedelta(minutes=5))
+    earlier = plan.enqueued_at - timedelta(seconds=waited)
+    Plan.objects.filter(pk=plan.pk).update(enqueued_at=earlier)
     client.force_login(alice)
     page = client.get(reverse("plan", args=[plan.pk])).content.decode()
-    assert 'hx-trigger="every 5s"' in page
+    assert f'hx-trigger="every {every}"' in page
 
 
 def test_the_plan_shows_before_its_pdf_which_follows_in_its_own_region(pdfs, client, alice):
@@ -125,7 +127,7 @@ def test_the_result_page_polls_for_the_plan_until_it_is_ready(client, alice):
     url = reverse("submission", args=[submission.pk])
     page = client.get(url).content.decode()
     assert "Your plan (version 1): Queued." in page
-    assert 'hx-trigger="every 500ms"' in page and "Refresh to see if it is ready" in page
+    assert 'hx-trigger="every 250ms"' in page and "Refresh to see if it is ready" in page
     poll = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert poll.lstrip().startswith('<p id="plan-status"') and "hx-get" in poll
 

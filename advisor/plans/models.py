@@ -225,12 +225,15 @@ class Plan(models.Model):
     @property
     def poll_interval(self) -> str:
         """How soon a page waiting for this plan (or, once it is ready, for its PDF) asks
-        again, as htmx's `every` reads it: twice a second while the wait is usually
-        over, then less often, so that a long wait (a backlog, an outage) costs the
-        servers little."""
+        again, as htmx's `every` reads it: four times a second while the wait is
+        usually over, then less and less often, so that a long wait (a backlog, an
+        outage) costs the servers little (bench/visible.py measures the first)."""
         since = self.finished_at if self.status == self.Status.READY else self.enqueued_at
         waited = (timezone.now() - since).total_seconds() if since else 0
-        return "500ms" if waited < 10 else "2s" if waited < 120 else "5s"
+        for under, every in ((3, "250ms"), (10, "500ms"), (120, "2s")):
+            if waited < under:
+                return every
+        return "5s"
 
 
 class PlanPDF(models.Model):

@@ -36,8 +36,8 @@ class PlanTask(Task):
 
 class DeliveryTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        """The plan is ready and stays so; only its PDF could not be made."""
-        logger.error("PDF of plan %s failed: %r", args[0] if args else "?", exc)
+        """The plan is ready and stays so; its PDF, if still to come, failed."""
+        logger.error("follow-up of plan %s failed: %r", args[0] if args else "?", exc)
         worker.fail_pdf(args[0])
 
 

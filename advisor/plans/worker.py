@@ -61,22 +61,24 @@ def generate(plan_id, *, delivery: str | None = None) -> str:
 
 
 def deliver(plan_id) -> str:
-    """Email the member that their plan is ready, and render and store its PDF, each
-    once however often this runs: the email is claimed in the plan's row before it is
-    sent, and the PDF stored only by the run that marks it ready."""
-    emailed = Plan.objects.claim_email(plan_id)
-    if emailed:
-        _email_ready(Plan.objects.select_related("submission__owner").get(pk=plan_id))
+    """Render and store the PDF of a ready plan, then email the member that it is
+    ready; each once however often this runs: the PDF is stored only by the run that
+    marks it ready, and the email claimed in the plan's row before it is sent. If the
+    PDF cannot be made, the task fails before the email, and the sweeper sends the
+    follow-up again for the email alone."""
+    outcome = "nothing to do"
     plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is None or not plan.pdf_pending:
-        return "emailed" if emailed else "nothing to do"
-    pdf = render_pdf(plan)
-    with transaction.atomic():
-        pending = Plan.objects.filter(pk=plan_id, pdf_status=Plan.PDFStatus.PENDING)
-        if not pending.update(pdf_status=Plan.PDFStatus.READY):
-            return "rendered by another delivery"
-        PlanPDF.objects.create(plan=plan, data=pdf)
-    return "pdf ready"
+    if plan is not None and plan.pdf_pending:
+        pdf = render_pdf(plan)
+        with transaction.atomic():
+            pending = Plan.objects.filter(pk=plan_id, pdf_status=Plan.PDFStatus.PENDING)
+            if pending.update(pdf_status=Plan.PDFStatus.READY):
+                PlanPDF.objects.create(plan=plan, data=pdf)
+                outcome = "pdf ready"
+    if Plan.objects.claim_email(plan_id):
+        _email_ready(Plan.objects.select_related("submission__owner").get(pk=plan_id))
+        outcome = "emailed" if outcome == "nothing to do" else f"{outcome}, emailed"
+    return outcome
 
 
 def fail_pdf(plan_id) -> None:
