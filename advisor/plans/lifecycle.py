@@ -92,18 +92,18 @@ def enqueue(plan_id) -> bool:
 
 
 def write(plan_id, *, delivery: str | None = None) -> str:
-    """What the plan task does: write the plan and, once it is ready, send the task that
-    emails the member and renders the PDF, so that the member can read the plan at once
-    and its PDF follows."""
+    """What the plan task does: write the plan and email the member (worker.generate);
+    once it is ready, which the member sees at once, send the task that renders its
+    PDF."""
     outcome = worker.generate(plan_id, delivery=delivery)
-    if outcome == worker.READY:
+    if outcome == worker.READY and settings.PLAN_PDF:
         follow_up(plan_id)
     return outcome
 
 
 def follow_up(plan_id) -> bool:
-    """Send the task that emails the member and renders the PDF of a ready plan; the
-    sweeper sends it again if it is lost."""
+    """Send the task that renders the PDF of a ready plan and emails the member, if
+    either is still to do; the sweeper sends it again when they are late."""
     return _send(DELIVER_TASK, plan_id, _follow_up_id(plan_id))
 
 

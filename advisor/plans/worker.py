@@ -1,6 +1,6 @@
-"""What a worker does with a plan: claim it, write it and store it (`generate`); then
-email the member and render its PDF (`deliver`). Safe to run twice for the same plan:
-only one run finishes it, one email is sent, one PDF stored.
+"""What a worker does with a plan: claim it, write it, store it and email the member
+(`generate`), then render its PDF (`deliver`). Safe to run twice for the same
+plan: only one run finishes it, one email is sent, one PDF stored.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def render_pdf(plan: Plan) -> bytes:
 
 def generate(plan_id, *, delivery: str | None = None) -> str:
     """Claim, build and store one plan for one delivery of its task (`delivery`, the
-    send's token); safe to run again for the same plan. The PDF and the email follow
-    (`deliver`)."""
+    send's token), then email the member; safe to run again for the same plan. The
+    PDF follows (`deliver`)."""
     plan = Plan.objects.claim(plan_id, delivery=delivery)
     if plan is None:
         return "nothing to do"
@@ -57,28 +57,40 @@ def generate(plan_id, *, delivery: str | None = None) -> str:
             )
         if not Plan.objects.finish(plan, pdf=settings.PLAN_PDF):
             return "finished by another delivery"
+    email_once(plan)
     return READY
 
 
 def deliver(plan_id) -> str:
-    """Render and store the PDF of a ready plan, then email the member that it is
-    ready; each once however often this runs: the PDF is stored only by the run that
-    marks it ready, and the email claimed in the plan's row before it is sent. If the
-    PDF cannot be made, the task fails before the email, and the sweeper sends the
+    """Render and store the PDF of a ready plan, and email the member if the plan task
+    could not; each once however often this runs: the PDF is stored only by the run
+    that marks it ready, and the email claimed in the plan's row before it is sent. If
+    the PDF cannot be made, the task fails before the email, and the sweeper sends the
     follow-up again for the email alone."""
+    plan = Plan.objects.select_related("submission__owner").filter(pk=plan_id).first()
+    if plan is None:
+        return "nothing to do"
     outcome = "nothing to do"
-    plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is not None and plan.pdf_pending:
+    if plan.pdf_pending:
         pdf = render_pdf(plan)
         with transaction.atomic():
             pending = Plan.objects.filter(pk=plan_id, pdf_status=Plan.PDFStatus.PENDING)
             if pending.update(pdf_status=Plan.PDFStatus.READY):
                 PlanPDF.objects.create(plan=plan, data=pdf)
                 outcome = "pdf ready"
-    if Plan.objects.claim_email(plan_id):
-        _email_ready(Plan.objects.select_related("submission__owner").get(pk=plan_id))
+    if email_once(plan):
         outcome = "emailed" if outcome == "nothing to do" else f"{outcome}, emailed"
     return outcome
+
+
+def email_once(plan: Plan) -> bool:
+    """Tell the member their plan is ready, unless someone has: the plan task does as
+    soon as the plan is written, the follow-up if that run died first. `plan` comes
+    with its member loaded."""
+    if not Plan.objects.claim_email(plan.pk):
+        return False
+    _email_ready(plan)
+    return True
 
 
 def fail_pdf(plan_id) -> None:
