@@ -280,6 +280,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost its broker tries again for as long as it takes (Celery would give up
+# after 100 tries, some 50 minutes): recovery must not wait for someone to restart it.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fix-up closes the database connection before and after every task,
 # which made a plan task five times slower on PostgreSQL (bench/plans.py). With this

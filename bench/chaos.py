@@ -227,6 +227,7 @@ class Member:
     email: str
     client: Client
     sent: dict[str, float] = field(default_factory=dict)  # draft id -> time.time() of submit
+    answered: list[float] = field(default_factory=list)  # seconds: submit to result page
     errors: list[str] = field(default_factory=list)
 
     def log_in(self) -> None:
@@ -254,6 +255,7 @@ class Member:
                 "csrfmiddlewaretoken": self.client.cookies["csrftoken"],
             }
             self.sent[str(draft.pk)] = time.time()
+            began = time.monotonic()
             reply = self.client.post("/questionnaire/review/", form)
             if reply.status != 302:
                 self.errors.append(f"submit answered {reply.status}")
@@ -261,6 +263,7 @@ class Member:
             result = self.client.get(reply.location)
             if result.status != 200:
                 self.errors.append(f"result page answered {result.status}")
+            self.answered.append(time.monotonic() - began)
         except OSError as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
 
@@ -318,6 +321,7 @@ class Outcome:
     failed_plans: int
     not_emailed: int
     retaken: int
+    answered: list[float]
     waits: list[float]
     task_times: list[float]
     pdf_after: list[float]
@@ -383,6 +387,7 @@ def assess(name: str, members: list[Member], mail_dir: Path) -> Outcome:
         failed,
         not_emailed,
         retaken,
+        [seconds for member in members for seconds in member.answered],
         waits,
         task_times,
         pdf_after,
@@ -400,6 +405,7 @@ def run_phase(
 ) -> tuple[Outcome, list, bool]:
     for member in members:
         member.sent.clear()
+        member.answered.clear()
         member.errors.clear()
     length = args.submissions / args.rate
     injected: list = []
@@ -434,6 +440,14 @@ def report(outcomes: list[Outcome], injected: list, drained: bool) -> int:
         f"{chaos.failed_plans} plans failed under faults; {base.http_failures} and "
         f"{base.failed_plans} without. Plans written more than once because a run "
         f"died: {chaos.retaken} under faults, {base.retaken} without.)"
+    )
+    print(
+        "\nsubmit to result page, as the member's browser waits for it: "
+        + "; ".join(
+            f"{o.name} p50 {percentile(o.answered, 50):.2f} s, "
+            f"p95 {percentile(o.answered, 95):.2f} s, max {max(o.answered, default=0):.2f} s"
+            for o in outcomes
+        )
     )
     print("\nfaults, in seconds from the start of the phase:")
     for at, what in injected:
