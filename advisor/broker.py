@@ -52,8 +52,8 @@ class Transport(kombu_redis.Transport):
 
 def in_flight(task_ids: Iterable[str], *, grace: float) -> set[str] | None:
     """Those of `task_ids` whose message the broker still holds for a worker: waiting in
-    the default queue, or handed to a worker less than `grace` seconds ago (or due then,
-    for a retry that waits for its time). None when the broker cannot be asked.
+    the plans' queue or the PDFs', or handed to a worker less than `grace` seconds ago (or
+    due then, for a retry that waits for its time). None when the broker cannot be asked.
 
     A message handed to a worker longer ago than that is not counted: a live worker
     starts a message as it takes it (it prefetches one per process), so one that is
@@ -63,12 +63,12 @@ def in_flight(task_ids: Iterable[str], *, grace: float) -> set[str] | None:
     wanted = {str(task_id) for task_id in task_ids}
     if not wanted:
         return set()
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    queues = [settings.CELERY_TASK_DEFAULT_QUEUE, settings.PLAN_PDF_QUEUE]
     try:
         if settings.REDIS_URL:
-            found = _redis_in_flight(queue, time.time() - grace)
+            found = _redis_in_flight(queues, time.time() - grace)
         elif settings.CELERY_BROKER_URL == "filesystem://":
-            found = _folder_in_flight(queue)
+            found = set().union(*(_folder_in_flight(queue) for queue in queues))
         else:
             return None
     except (RedisError, OSError):
@@ -81,7 +81,7 @@ def _task_id(payload: dict) -> str:
     return payload.get("headers", {}).get("id", "")
 
 
-def _redis_in_flight(queue: str, since: float) -> set[str]:
+def _redis_in_flight(queues: list[str], since: float) -> set[str]:
     # kombu's Redis transport keeps a queue as a list of JSON messages, and messages
     # handed to workers in the hash `unacked` (by delivery tag, with the message) and
     # the sorted set `unacked_index` (by delivery tag, scored by the time of delivery).
@@ -92,9 +92,10 @@ def _redis_in_flight(queue: str, since: float) -> set[str]:
     )
     found: set[str] = set()
     with client:
-        for start in range(0, client.llen(queue), _PAGE):
-            page = client.lrange(queue, start, start + _PAGE - 1)
-            found.update(_task_id(json.loads(raw)) for raw in page)
+        for queue in queues:
+            for start in range(0, client.llen(queue), _PAGE):
+                page = client.lrange(queue, start, start + _PAGE - 1)
+                found.update(_task_id(json.loads(raw)) for raw in page)
         delivered = dict(client.zrange("unacked_index", 0, -1, withscores=True))
         for tag, raw in client.hgetall("unacked").items():
             payload = json.loads(raw)[0]

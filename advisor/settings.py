@@ -324,6 +324,7 @@ if REDIS_URL:
         "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
         "socket_timeout": REDIS_TIMEOUT,
         "socket_connect_timeout": REDIS_TIMEOUT,
+        "queue_order_strategy": "priority",  # the order of CELERY_TASK_QUEUES, below
     }
 # Recovery (docs/plans.md has the measured times these come from):
 # - a run holds a lease this long, renewed every third of it while it lives; a run
@@ -348,13 +349,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-# The sweeper's own queue, so that it never waits behind a backlog of plans. Its
-# schedule lives in beat's file, which a Redis wipe does not touch; a sweep lost with
-# Redis is followed by the next one.
+# Three queues, which a worker takes from in this order (on Redis; kombu's folder takes
+# turns): the sweeper's, so that it never waits behind a backlog (its schedule lives in
+# beat's file, which a Redis wipe does not touch; a sweep lost with Redis is followed by
+# the next one); the plans'; then the PDFs', so that under load members read their
+# plans first and the PDFs catch up.
 PLAN_SWEEP_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"
+PLAN_PDF_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.pdf"
 CELERY_TASK_QUEUES = [
     Queue(name, Exchange(name), routing_key=name)
-    for name in (CELERY_TASK_DEFAULT_QUEUE, PLAN_SWEEP_QUEUE)
+    for name in (PLAN_SWEEP_QUEUE, CELERY_TASK_DEFAULT_QUEUE, PLAN_PDF_QUEUE)
 ]
 
 CELERY_BEAT_SCHEDULE = {

@@ -11,18 +11,23 @@ from kombu import Connection, Exchange, Queue
 from advisor import broker
 from tests import services
 
-QUEUE = Queue("leap-in-flight", Exchange("leap-in-flight"), routing_key="leap-in-flight")
+
+def queue(name: str) -> Queue:
+    return Queue(name, Exchange(name), routing_key=name)
 
 
-def publish(connection: Connection, task_id: str, **headers: str) -> None:
+QUEUE, PDF_QUEUE = queue("leap-in-flight"), queue("leap-in-flight.pdf")
+
+
+def publish(connection: Connection, task_id: str, to: Queue = QUEUE, **headers: str) -> None:
     """A message as Celery sends a task: its id in the headers."""
     producer = connection.Producer()
     producer.publish(
         {"args": []},
         headers={"id": task_id, **headers},
-        exchange=QUEUE.exchange,
-        routing_key=QUEUE.routing_key,
-        declare=[QUEUE],
+        exchange=to.exchange,
+        routing_key=to.routing_key,
+        declare=[to],
     )
 
 
@@ -33,6 +38,7 @@ def redis_broker(settings, tmp_path):
     server.start()
     settings.REDIS_URL = server.url
     settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE.name
+    settings.PLAN_PDF_QUEUE = PDF_QUEUE.name
     try:
         with Connection(server.url) as connection:
             yield connection
@@ -42,7 +48,8 @@ def redis_broker(settings, tmp_path):
 
 def test_a_message_waiting_in_the_queue_is_on_its_way(redis_broker):
     publish(redis_broker, "waiting")
-    assert broker.in_flight({"waiting", "lost"}, grace=5) == {"waiting"}
+    publish(redis_broker, "a-pdf", to=PDF_QUEUE)
+    assert broker.in_flight({"waiting", "a-pdf", "lost"}, grace=5) == {"waiting", "a-pdf"}
 
 
 def test_a_message_a_worker_took_is_on_its_way_only_for_a_grace(redis_broker):
@@ -79,7 +86,10 @@ def test_the_embedded_brokers_queue_is_read_from_its_folder(settings, tmp_path):
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = folders
     settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE.name
+    settings.PLAN_PDF_QUEUE = PDF_QUEUE.name
     with Connection("filesystem://", transport_options=folders) as connection:
         publish(connection, "waiting")
+        publish(connection, "a-pdf", to=PDF_QUEUE)
     (tmp_path / f"1_x.{QUEUE.name}.sweep.msg").write_text('{"headers": {"id": "elsewhere"}}')
-    assert broker.in_flight({"waiting", "elsewhere", "lost"}, grace=5) == {"waiting"}
+    found = broker.in_flight({"waiting", "a-pdf", "elsewhere", "lost"}, grace=5)
+    assert found == {"waiting", "a-pdf"}

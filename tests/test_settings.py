@@ -123,7 +123,7 @@ print(json.dumps({
     "connect_timeout": app.conf.broker_connection_timeout,
     "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
     "prefetch": app.conf.worker_prefetch_multiplier,
-    "queues": sorted(app.amqp.queues),
+    "queues": list(app.amqp.queues),
     "sweep": app.conf.beat_schedule["requeue-stuck-plans"]["options"],
 }))
 """
@@ -137,14 +137,15 @@ def test_every_redis_operation_gives_up_in_time_and_workers_outlive_redis_restar
         "visibility_timeout": 300,
         "socket_timeout": 2.5,
         "socket_connect_timeout": 2.5,
+        "queue_order_strategy": "priority",
     }
     assert values["connect_timeout"] == 2.5
     assert values["cache_options"] == {"socket_timeout": 2.5, "socket_connect_timeout": 2.5}
 
 
-def test_the_sweeper_has_a_queue_of_its_own_and_each_worker_process_holds_one_message():
+def test_sweeps_come_first_pdfs_last_and_each_worker_process_holds_one_message():
     values = json.loads(load(PRINT_CELERY, DEBUG="true", SECRET_KEY="x", CELERY_QUEUE="q").stdout)
-    assert values["queues"] == ["q", "q.sweep"]
+    assert values["queues"] == ["q.sweep", "q", "q.pdf"]
     assert values["sweep"] == {"queue": "q.sweep", "expires": 5}
     assert values["prefetch"] == 1
 

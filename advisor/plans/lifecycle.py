@@ -104,17 +104,17 @@ def write(plan_id, *, delivery: str | None = None) -> str:
 def follow_up(plan_id) -> bool:
     """Send the task that renders the PDF of a ready plan and emails the member, if
     either is still to do; the sweeper sends it again when they are late."""
-    return _send(DELIVER_TASK, plan_id, _follow_up_id(plan_id))
+    return _send(DELIVER_TASK, plan_id, _follow_up_id(plan_id), queue=settings.PLAN_PDF_QUEUE)
 
 
 def _follow_up_id(plan_id) -> str:
     return f"{plan_id}.deliver"
 
 
-def _send(task: str, plan_id, task_id: str, *args: str) -> bool:
+def _send(task: str, plan_id, task_id: str, *args: str, queue: str | None = None) -> bool:
     try:
         # ignore_result as the tasks declare it: no web process waits on a result.
-        app.send_task(task, [str(plan_id), *args], task_id=task_id, ignore_result=True)
+        app.send_task(task, [str(plan_id), *args], task_id=task_id, queue=queue, ignore_result=True)
     except Exception:  # the broker is down, hangs or refused: whatever kombu raises
         logger.warning("broker unavailable; %s for plan %s not sent", task, plan_id, exc_info=True)
         return False
