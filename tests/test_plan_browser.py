@@ -1,15 +1,14 @@
 """In Chromium: submit, and watch the plan arrive without reloading the page."""
 
-import uuid
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from advisor.plans import worker as plan_worker
 from advisor.plans.models import Plan
-from profiles.models import Draft, Submission
+from profiles.models import Draft
 from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations, log_in
+from tests.test_plan_worker import queued_but_not_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -48,14 +47,8 @@ def test_the_plan_then_its_pdf_appear_on_the_open_pages_by_themselves(page: Page
     """Each step is run here, between looks at the pages, so that the member is seen
     waiting on each: the result page for the plan, then the plan page for its PDF. The
     plan is not sent to a worker: this test writes it."""
-    submission = Submission.objects.create(
-        owner=alice,
-        answers=LI_JING,
-        schema_version=1,
-        consent_processing=True,
-        draft_token=uuid.uuid4(),
-    )
-    plan = Plan.objects.create(submission=submission, version=1, archetype="influencer_founder")
+    submission = queued_but_not_sent(alice)
+    plan = submission.plans.get()
     log_in(page, alice.email)
     page.goto(f"/submissions/{submission.pk}/")
     expect(page.get_by_text("Your plan (version 1): Queued.")).to_be_visible()

@@ -124,6 +124,16 @@ class Fleet:
 
 
 @pytest.fixture
+def broker(tmp_path):
+    """A redis-server of the test's own, to kill, freeze and start again at will."""
+    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
+    server = services.PrivateRedis(tmp_path / "redis.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def fleet(tmp_path, transactional_db):
     fleets = []
 
@@ -317,44 +327,35 @@ def test_celerys_retry_after_a_claim_takes_the_plan_at_once(alice, fleet):
     assert "Retry in" in crew.logs[0].read_text()
 
 
-def test_a_worker_outlives_redis_going_away_and_coming_back(alice, bob, fleet, tmp_path):
+def test_a_worker_outlives_redis_going_away_and_coming_back(alice, bob, fleet, broker):
     """kombu 5.7.0 made the worker exit for good here ("Unrecoverable error:
     AttributeError: 'NoneType' object has no attribute 'hostname'", advisor/broker.py)."""
-    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
-    broker = services.PrivateRedis(tmp_path / "redis.log")
-    broker.start()
-    try:
-        crew = fleet(REDIS_URL=broker.url, PLAN_TEST_PAUSE="4")
-        # Two processes, as compose runs them: one busy, one waiting on Redis for more.
-        worker = crew.worker("worker", concurrency=2)
-        crew.beat()
-        first = queued_but_not_sent(alice)
-        wait_for_status(plan_of(first), "running", seconds=30, logs=crew.logs)
+    crew = fleet(REDIS_URL=broker.url, PLAN_TEST_PAUSE="4")
+    # Two processes, as compose runs them: one busy, one waiting on Redis for more.
+    worker = crew.worker("worker", concurrency=2)
+    crew.beat()
+    first = queued_but_not_sent(alice)
+    wait_for_status(plan_of(first), "running", seconds=30, logs=crew.logs)
 
-        broker.kill()  # mid-task, with the run's message not yet acknowledged
-        time.sleep(2)
-        broker.start()  # empty: nothing it held survives
-        second = queued_but_not_sent(bob)
+    broker.kill()  # mid-task, with the run's message not yet acknowledged
+    time.sleep(2)
+    broker.start()  # empty: nothing it held survives
+    second = queued_but_not_sent(bob)
 
-        for submission in (first, second):
-            plan = wait_for_status(plan_of(submission), "ready", seconds=60, logs=crew.logs)
-            wait_for_pdf(plan, seconds=60, logs=crew.logs)
-        assert worker.poll() is None, crew.logs[0].read_text()[-3000:]
-        assert "Unrecoverable error" not in crew.logs[0].read_text()
-    finally:
-        broker.stop()
+    for submission in (first, second):
+        plan = wait_for_status(plan_of(submission), "ready", seconds=60, logs=crew.logs)
+        wait_for_pdf(plan, seconds=60, logs=crew.logs)
+    assert worker.poll() is None, crew.logs[0].read_text()[-3000:]
+    assert "Unrecoverable error" not in crew.logs[0].read_text()
 
 
 def test_a_frozen_redis_slows_submits_but_fails_none_and_the_plans_follow(
-    fleet, tmp_path, django_user_model
+    fleet, broker, tmp_path, django_user_model
 ):
     """Redis hangs (SIGSTOP: connections stay open, nothing answers) while members
     submit through gunicorn. Every Redis operation gives up after REDIS_TIMEOUT, so
     each submit answers, with its plan queued; once Redis answers again the sweeper
     sends the plans."""
-    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
-    broker = services.PrivateRedis(tmp_path / "redis.log")
-    broker.start()
     crew = fleet(REDIS_URL=broker.url)
     crew.worker("worker")
     crew.beat()
@@ -364,54 +365,43 @@ def test_a_frozen_redis_slows_submits_but_fails_none_and_the_plans_follow(
         )
         for n in range(3)
     ]
-    try:
-        with services.Server(crew.env, tmp_path / "web.log") as web:
-            visitors = [services.Visitor(web.url) for _ in people]
-            for visitor, person in zip(visitors, people, strict=True):
-                visitor.log_in(person.email, PASSWORD)
-            drafts = [Draft.objects.create(owner=person, answers=LI_JING) for person in people]
+    with services.Server(crew.env, tmp_path / "web.log") as web:
+        visitors = [services.Visitor(web.url) for _ in people]
+        for visitor, person in zip(visitors, people, strict=True):
+            visitor.log_in(person.email, PASSWORD)
+        drafts = [Draft.objects.create(owner=person, answers=LI_JING) for person in people]
 
-            broker.freeze()
-            for visitor, draft in zip(visitors, drafts, strict=True):
-                form = {"draft_id": str(draft.pk), "consent_processing": "on"}
-                status, page = visitor.post(reverse("questionnaire_review"), form)
-                assert status == 200, page[-2000:]
-                assert "Your plan (version 1): Queued." in page
-            assert set(Plan.objects.values_list("status", flat=True)) == {"queued"}
-            assert "broker unavailable" in (tmp_path / "web.log").read_text()
+        broker.freeze()
+        for visitor, draft in zip(visitors, drafts, strict=True):
+            form = {"draft_id": str(draft.pk), "consent_processing": "on"}
+            status, page = visitor.post(reverse("questionnaire_review"), form)
+            assert status == 200, page[-2000:]
+            assert "Your plan (version 1): Queued." in page
+        assert set(Plan.objects.values_list("status", flat=True)) == {"queued"}
+        assert "broker unavailable" in (tmp_path / "web.log").read_text()
 
-            broker.thaw()
-            for plan in Plan.objects.all():
-                wait_for_status(plan, "ready", seconds=60, logs=crew.logs)
-        assert Plan.objects.count() == len(people) == Submission.objects.count()
-    finally:
-        broker.stop()
+        broker.thaw()
+        for plan in Plan.objects.all():
+            wait_for_status(plan, "ready", seconds=60, logs=crew.logs)
+    assert Plan.objects.count() == len(people) == Submission.objects.count()
 
 
-def test_the_sweeper_resends_a_lost_message_but_not_one_waiting_in_the_queue(
-    alice, fleet, tmp_path
-):
-    services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
-    broker = services.PrivateRedis(tmp_path / "redis.log")
+def test_the_sweeper_resends_a_lost_message_but_not_one_waiting_in_the_queue(alice, fleet, broker):
+    crew = fleet(REDIS_URL=broker.url)  # no worker: a message sent waits in the queue
+    queue = crew.env["CELERY_QUEUE"]
+    plans = Plan.objects.filter(submission=queued_but_not_sent(alice))
+    a_while_ago = timezone.now() - timedelta(minutes=1)
+
+    plans.update(enqueued_at=a_while_ago)  # the broker was down when it was submitted
+    assert crew.sweep() == 1
+    assert redis.Redis.from_url(broker.url).llen(queue) == 1
+
+    plans.update(enqueued_at=a_while_ago)  # its message waits behind a backlog
+    assert crew.sweep() == 0
+    assert redis.Redis.from_url(broker.url).llen(queue) == 1
+
+    broker.kill()  # and with it the message
     broker.start()
-    try:
-        crew = fleet(REDIS_URL=broker.url)  # no worker: a message sent waits in the queue
-        queue = crew.env["CELERY_QUEUE"]
-        plans = Plan.objects.filter(submission=queued_but_not_sent(alice))
-        a_while_ago = timezone.now() - timedelta(minutes=1)
-
-        plans.update(enqueued_at=a_while_ago)  # the broker was down when it was submitted
-        assert crew.sweep() == 1
-        assert redis.Redis.from_url(broker.url).llen(queue) == 1
-
-        plans.update(enqueued_at=a_while_ago)  # its message waits behind a backlog
-        assert crew.sweep() == 0
-        assert redis.Redis.from_url(broker.url).llen(queue) == 1
-
-        broker.kill()  # and with it the message
-        broker.start()
-        assert crew.sweep() == 1
-        assert redis.Redis.from_url(broker.url).llen(queue) == 1
-        assert plans.get().status == "queued"
-    finally:
-        broker.stop()
+    assert crew.sweep() == 1
+    assert redis.Redis.from_url(broker.url).llen(queue) == 1
+    assert plans.get().status == "queued"
