@@ -64,10 +64,11 @@ def in_flight(task_ids: Iterable[str], *, grace: float) -> set[str] | None:
     if not wanted:
         return set()
     queues = [settings.CELERY_TASK_DEFAULT_QUEUE, settings.PLAN_PDF_QUEUE]
+    broker_url = settings.CELERY_BROKER_URL
     try:
-        if settings.REDIS_URL:
-            found = _redis_in_flight(queues, time.time() - grace)
-        elif settings.CELERY_BROKER_URL == "filesystem://":
+        if broker_url.startswith(("redis://", "rediss://")):
+            found = _redis_in_flight(broker_url, queues, time.time() - grace)
+        elif broker_url == "filesystem://":
             found = set().union(*(_folder_in_flight(queue) for queue in queues))
         else:
             return None
@@ -81,12 +82,12 @@ def _task_id(payload: dict) -> str:
     return payload.get("headers", {}).get("id", "")
 
 
-def _redis_in_flight(queues: list[str], since: float) -> set[str]:
+def _redis_in_flight(url: str, queues: list[str], since: float) -> set[str]:
     # kombu's Redis transport keeps a queue as a list of JSON messages, and messages
     # handed to workers in the hash `unacked` (by delivery tag, with the message) and
     # the sorted set `unacked_index` (by delivery tag, scored by the time of delivery).
     client = redis.Redis.from_url(
-        settings.REDIS_URL,
+        url,
         socket_timeout=settings.REDIS_TIMEOUT,
         socket_connect_timeout=settings.REDIS_TIMEOUT,
     )

@@ -486,7 +486,9 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             REDIS_URL=f"redis://{HOST}:{free_port()}/0",
             CELERY_QUEUE=f"leap-chaos-{os.getpid()}",
             CELERY_BEAT_SCHEDULE=str(tmp / "celerybeat-schedule"),
-            BENCH_MAIL_DIR=str(mail_dir),
+            # One file an email, to count each plan's (emails_by_plan).
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_dir),
             PYTHONPATH=str(ROOT),
         )
         manage(env, "migrate", "--noinput")

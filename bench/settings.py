@@ -19,7 +19,3 @@ STORAGES = {
 # The runner collects static files into its temporary directory, not into var/.
 if os.getenv("BENCH_STATIC_ROOT"):
     STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
-# bench/chaos.py counts the emails of each plan in the files the file backend writes.
-if os.getenv("BENCH_MAIL_DIR"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = os.environ["BENCH_MAIL_DIR"]

@@ -36,7 +36,7 @@ def redis_broker(settings, tmp_path):
     services.need(os.path.exists(services.REDIS_SERVER), "redis-server")
     server = services.PrivateRedis(tmp_path / "redis.log")
     server.start()
-    settings.REDIS_URL = server.url
+    settings.CELERY_BROKER_URL = server.url
     settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE.name
     settings.PLAN_PDF_QUEUE = PDF_QUEUE.name
     try:
@@ -71,7 +71,7 @@ def test_a_retry_held_until_its_time_is_on_its_way_until_then(redis_broker):
 
 
 def test_a_broker_that_cannot_be_asked_says_so(settings):
-    settings.REDIS_URL = f"redis://127.0.0.1:{services.free_port()}/0"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{services.free_port()}/0"
     assert broker.in_flight({"any"}, grace=5) is None
 
 
@@ -82,7 +82,6 @@ def test_the_embedded_brokers_queue_is_read_from_its_folder(settings, tmp_path):
         "control_folder": str(tmp_path / "control"),
     }
     (tmp_path / "control").mkdir()
-    settings.REDIS_URL = ""
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = folders
     settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE.name
