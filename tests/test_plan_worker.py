@@ -305,6 +305,19 @@ def test_a_pool_process_killed_mid_task_hands_its_plan_on_at_once(alice, fleet):
     assert Plan.objects.filter(submission=submission).count() == 1
 
 
+def test_a_live_run_longer_than_its_lease_keeps_its_plan(alice, fleet):
+    """The run renews its lease while it lives: the sweeper (every second here) and a
+    free pool process never take its plan over, though the run lasts its lease twice over
+    (and less than the soft time limit, 6 s)."""
+    services.need(services.redis_available(), "Redis (REDIS_URL)")
+    crew = fleet(PLAN_LEASE_SECONDS="2", PLAN_TEST_PAUSE="5")
+    crew.worker("worker", concurrency=2)  # a second process, free to take it over
+    crew.beat()
+    submission = queued_but_not_sent(alice)
+    plan = wait_for_status(plan_of(submission), "ready", seconds=60, logs=crew.logs)
+    assert plan.attempts == 1
+
+
 def test_celerys_retry_after_a_claim_takes_the_plan_at_once(alice, fleet):
     """A run that claimed its plan and then lost its database connection raises;
     Celery's retry carries the same send's token, so it takes the plan over at once

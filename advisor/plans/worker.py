@@ -110,11 +110,13 @@ def _leased(plan: Plan) -> Iterator[None]:
     def renew() -> None:
         deadline = time.monotonic() + settings.PLAN_TIME_LIMIT
         try:
-            while not stop.wait(settings.PLAN_LEASE_SECONDS / 3):
-                if time.monotonic() > deadline or not Plan.objects.renew(plan):
-                    return  # overdue, or overtaken: the run's finish will fail
-        except DatabaseError:
-            logger.warning("could not renew the lease of plan %s", plan.pk, exc_info=True)
+            while not stop.wait(settings.PLAN_LEASE_SECONDS / 3) and time.monotonic() < deadline:
+                try:
+                    if not Plan.objects.renew(plan):
+                        return  # overtaken: the run's finish will fail
+                except DatabaseError:  # a blip: the next third of the lease tries again
+                    logger.warning("could not renew the lease of plan %s", plan.pk)
+                    connection.close()
         finally:
             connection.close()  # this thread's own
 
