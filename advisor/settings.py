@@ -6,6 +6,7 @@ transport for the Celery broker.
 """
 
 import os
+import ssl
 from pathlib import Path
 
 import dj_database_url
@@ -232,6 +233,10 @@ if REDIS_URL:
     # kombu's Redis transport with a guard that keeps workers alive when Redis comes
     # back after an outage (advisor/broker.py says why).
     CELERY_BROKER_TRANSPORT = "advisor.broker:Transport"
+    if CELERY_BROKER_URL.startswith("rediss://"):
+        # Named by its class, the transport no longer gets kombu's TLS default for
+        # rediss:// (which checks no certificate): TLS it is, the certificate checked.
+        CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
     CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
     CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT

@@ -119,6 +119,7 @@ django.setup()
 from advisor.celery import app
 print(json.dumps({
     "transport": app.conf.broker_transport,
+    "ssl": app.conf.broker_use_ssl,
     "transport_options": app.conf.broker_transport_options,
     "connect_timeout": app.conf.broker_connection_timeout,
     "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
@@ -141,6 +142,14 @@ def test_every_redis_operation_gives_up_in_time_and_workers_outlive_redis_restar
     }
     assert values["connect_timeout"] == 2.5
     assert values["cache_options"] == {"socket_timeout": 2.5, "socket_connect_timeout": 2.5}
+    assert values["ssl"] is False  # plain redis://
+
+
+def test_a_broker_over_tls_checks_its_certificate():
+    tls = {"DEBUG": "true", "SECRET_KEY": "x", "REDIS_URL": "rediss://cache.internal:6380/1"}
+    values = json.loads(load(PRINT_CELERY, **tls).stdout)
+    assert values["transport"] == "advisor.broker:Transport"
+    assert values["ssl"] == {"ssl_cert_reqs": 2}  # ssl.CERT_REQUIRED
 
 
 def test_sweeps_come_first_pdfs_last_and_each_worker_process_holds_one_message():
