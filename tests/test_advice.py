@@ -291,6 +291,19 @@ def test_rest_is_sized_by_need_not_savings_alone():
     assert "dips into your reserve" in plan_text(jobless)
 
 
+def test_no_months_of_rest_says_why_the_money_or_the_person():
+    # A short break wanted, nine months of money, but no time off possible now: the
+    # money is not what stands in the way, and the plan must not say it is.
+    wants_a_break = people.person(need_break="short", months_off=0, savings=200_000)
+    text, text_zh = plan_text(wants_a_break), plan_text(wants_a_break, "zh-hans")
+    assert "Until you can take time off, rest has to fit around work." in text
+    assert "Your money does not allow" not in text
+    assert "在你能停下来之前" in text_zh and "你的钱还不够" not in text_zh
+    # Three weeks of money: then it is the money.
+    short_of_money = people.person(need_break="short", months_off=3, savings=10_000)
+    assert "Your money does not allow months off yet." in plan_text(short_of_money)
+
+
 def test_a_company_s_revenue_is_never_a_persons_income_target():
     # With a year and a half of savings the founder's path is close, and its story's
     # figures are shown; with three months it is not, and they are not.

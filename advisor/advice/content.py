@@ -224,11 +224,19 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
             _("Last weeks: write down what you want your next working week to look like."),
         ]
     else:
+        # No months off: say whether the money or the person's own answer rules them out.
+        reason = (
+            _("Your money does not allow months off yet.")
+            if affordable < 1 and not funds.covered
+            else _("Until you can take time off, rest has to fit around work.")
+        )
         section.paragraphs.append(
-            _(
-                "Your money does not allow months off yet. Take the leave you are owed in one "
-                "block, keep evenings and one full day a week free of work, and see the steps "
-                "at the top of this plan first."
+            sentences(
+                reason,
+                _(
+                    "Take the leave you are owed in one block, keep evenings and one full day "
+                    "a week free of work, and see the steps at the top of this plan first."
+                ),
             )
         )
     return section
