@@ -169,9 +169,14 @@ CASES = [
     ),
     pytest.param(
         people.FREELANCE_DESIGNER,
-        ["As your own employer, these limits protect the people you hire, not you."],
-        ["hours of overtime a month", "run one free session"],
-        ["这些上限保护的是你雇的人"],
+        ["Working for yourself, they do not cover you; they do cover anyone you hire."],
+        [
+            "hours of overtime a month",
+            "run one free session",
+            "Overtime pay is at least",
+            "labour arbitration",
+        ],
+        ["你为自己工作，这些规定管不到你"],
         id="freelance designer already earning",
     ),
     pytest.param(
@@ -405,3 +410,12 @@ def test_resources_are_the_ones_for_where_the_person_works():
     assert any("gov.hk" in url for url in hong_kong)
     assert not any("eeoc.gov" in url for url in urls(people.NEW_GRADUATE_ABROAD, None))
     assert any("eeoc.gov" in url for url in urls(people.SEATTLE_RETURNEE, "grow_abroad"))
+
+
+def test_a_job_that_ended_this_month_is_not_said_to_have_ended_0_months_ago():
+    just_laid_off = people.person(
+        employment_status="laid_off", severance_status="none", months_since_left=0
+    )
+    assert "Your last job ended less than a month ago." in plan_text(just_laid_off)
+    assert "0 months ago" not in plan_text(just_laid_off)
+    assert "结束还不到一个月" in plan_text(just_laid_off, "zh-hans")

@@ -73,6 +73,19 @@ def _mainland(person: Answers, rights: Rights) -> None:
     pay = law.fact("cn.overtime.pay_rates")
     week = standard["hours_per_week"]
     cap = limits["max_extension_hours_per_month"]
+    if person.employment_status == "self_employed":
+        # Hours and overtime law protects employees: for someone who works for themselves
+        # the rules are worth one sentence, for the day they hire.
+        rights.paragraphs.append(
+            _(
+                "Mainland law's limits on working hours (%(day)d hours a day, %(week)d a "
+                "week) and its overtime pay protect employees. Working for yourself, they do "
+                "not cover you; they do cover anyone you hire."
+            )
+            % {"day": standard["hours_per_day"], "week": week}
+        )
+        rights.cite("cn.hours.standard_40h", "cn.overtime.pay_rates")
+        return
     rights.paragraphs.append(
         _(
             "Mainland law sets the working week at %(day)d hours a day and %(week)d a week "
@@ -135,16 +148,11 @@ def _mainland(person: Answers, rights: Rights) -> None:
             )
         )
         rights.cite("cn.hours.special_systems_basis", "cn.overtime.pay_special_hours_systems")
-    if person.employment_status == "self_employed":
-        rights.paragraphs.append(
-            _("As your own employer, these limits protect the people you hire, not you.")
-        )
-    elif person.employment_status == "student":
+    if person.employment_status == "student":
         rights.paragraphs.append(_("These are the rules that will protect you in your first job."))
     elif person.hours_per_week and system in ("standard", "not_sure", ""):
         _mainland_hours(person, rights, week=week, cap=cap, daily=limits)
-    if person.employment_status != "self_employed":
-        _mainland_cases(person, rights)
+    _mainland_cases(person, rights)
     rights.items.append(
         _(
             "Questions about your rights: call %(number)s, the labour and social security "

@@ -209,7 +209,9 @@ def _leaving(person: Answers) -> Flag | None:
     flag.reasons.append(
         _("You told us: %(status)s.") % {"status": person.quote("employment_status")}
     )
-    if person.months_since_left is not None:
+    if person.months_since_left == 0:
+        flag.reasons.append(_("Your last job ended less than a month ago."))
+    elif person.months_since_left is not None:
         flag.reasons.append(
             _("Your last job ended %(months)s ago.") % {"months": person.quote("months_since_left")}
         )
