@@ -419,3 +419,12 @@ def test_a_job_that_ended_this_month_is_not_said_to_have_ended_0_months_ago():
     assert "Your last job ended less than a month ago." in plan_text(just_laid_off)
     assert "0 months ago" not in plan_text(just_laid_off)
     assert "结束还不到一个月" in plan_text(just_laid_off, "zh-hans")
+
+
+def test_what_comes_before_a_break_is_not_dated_after_it():
+    # The milestones count from the end of the rest, so a step for the day before the
+    # break sits with the rest, not among them.
+    plan = content.build(answers=people.FAINTED_AND_READY)
+    sections = {s["key"]: s for s in plan["sections"]}
+    assert any(i.startswith("Before the break begins") for i in sections["rest"]["items"])
+    assert not any("break begins" in m["text"] for m in sections["milestones"]["milestones"])

@@ -218,7 +218,23 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
         story = catalogue.rest_story()
         if story is not None:
             section.paragraphs.append(str(story))
+        # What must happen before the break: the milestones only start after it.
+        before = {
+            "employed": _(
+                "Before the break begins: agree your last day or your leave dates in writing, "
+                "hand over your work, and switch off work messages on the first day."
+            ),
+            "notice": _(
+                "Before the break begins: agree your last day in writing, hand over your work, "
+                "and switch off work messages on the first day."
+            ),
+            "laid_off": _(
+                "In the first week, deal with the first steps at the top of your plan "
+                "(severance, the papers from your employer, the deadlines), then stop."
+            ),
+        }
         section.items = [
+            *([before[person.employment_status]] if person.employment_status in before else []),
             _("First weeks: stop. No plans, no job boards, no work messages."),
             _("Then: one conversation a week with someone whose work you envy."),
             _("Last weeks: write down what you want your next working week to look like."),
