@@ -428,3 +428,19 @@ def test_what_comes_before_a_break_is_not_dated_after_it():
     sections = {s["key"]: s for s in plan["sections"]}
     assert any(i.startswith("Before the break begins") for i in sections["rest"]["items"])
     assert not any("break begins" in m["text"] for m in sections["milestones"]["milestones"])
+
+
+def test_a_side_project_on_top_of_sixty_hours_is_named_as_a_risk():
+    founder = {
+        "skills": ["traffic_growth"],
+        "pulls": ["build_own"],
+        "direction": "found",
+        "risk_tolerance": "high",
+        "savings": 300_000,
+    }
+    long_hours = people.person(**founder, hours_per_week=70, weekend_days_worked="1")
+    assert content.build(answers=long_hours)["archetype"] == "influencer_founder"
+    warning = "there is no real time outside work for this"
+    assert warning in plan_text(long_hours)
+    assert "工作之外其实已经没有时间做这件事" in plan_text(long_hours, "zh-hans")
+    assert warning not in plan_text(people.person(**founder, hours_per_week=45))
