@@ -129,7 +129,7 @@ CASES = [
             "overtime may not exceed 46 hours a month",
             "about 52 hours of overtime a month (52 weeks over 12 months), against the usual cap "
             "of 46",
-            "After you move to the mainland, mainland law will apply",
+            "If you move to the mainland, mainland law will apply",
         ],
         ["against the cap of 36", "12333"],
         ["《勞動基準法》", "每月加班不得超过46小时"],
@@ -184,7 +184,7 @@ CASES = [
         [
             "covered employee who is not exempt must be paid overtime at 1½ times",
             "Wage and Hour Division",
-            "After you move to the mainland, mainland law will apply",
+            "Once you move to the mainland, mainland law will apply",
             "US$150,000",
         ],
         ["against the cap of 36", "hours of overtime a month"],

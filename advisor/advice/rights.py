@@ -360,7 +360,11 @@ def rights(person: Answers) -> Rights:
         _elsewhere(person, found)
         _authority(COUNTRY_AUTHORITY.get(person.country, ""), found)
     if where != "cn" and person.return_home in ("open", "planning"):
-        found.paragraphs.append(_("After you move to the mainland, mainland law will apply:"))
+        found.paragraphs.append(
+            _("Once you move to the mainland, mainland law will apply:")
+            if person.return_home == "planning"
+            else _("If you move to the mainland, mainland law will apply:")
+        )
         after = Rights(found.title)
         _mainland(Answers.of({}), after)
         found.paragraphs += after.paragraphs
