@@ -444,3 +444,13 @@ def test_a_side_project_on_top_of_sixty_hours_is_named_as_a_risk():
     assert warning in plan_text(long_hours)
     assert "工作之外其实已经没有时间做这件事" in plan_text(long_hours, "zh-hans")
     assert warning not in plan_text(people.person(**founder, hours_per_week=45))
+
+
+def test_outside_the_mainland_the_training_path_does_not_send_people_to_douyin():
+    teacher = {"skills": ["teaching", "product_management"], "pulls": ["purpose_control"]}
+    teacher |= {"direction": "leave_tech", "years_experience": 16}
+    taipei = people.person(**teacher, location="taiwan", currency="TWD", return_home="no")
+    assert content.build(answers=taipei)["archetype"] == "training_pivot"
+    assert "a week on Douyin or Xiaohongshu" not in plan_text(taipei)
+    assert "where the people you want to teach already spend their time" in plan_text(taipei)
+    assert "a week on Douyin or Xiaohongshu" in plan_text(people.person(**teacher))
