@@ -454,3 +454,36 @@ def test_outside_the_mainland_the_training_path_does_not_send_people_to_douyin()
     assert "a week on Douyin or Xiaohongshu" not in plan_text(taipei)
     assert "where the people you want to teach already spend their time" in plan_text(taipei)
     assert "a week on Douyin or Xiaohongshu" in plan_text(people.person(**teacher))
+
+
+def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_leave():
+    # Eight months out of work, two months of money, sleepless and numb: no leave to
+    # take, no rest the money allows, a reserve already gone, and a doctor for the strain.
+    person = people.person(
+        employment_status="between_jobs",
+        months_since_left=8,
+        savings=20_000,
+        monthly_expenses=9_000,
+        dependants=1,
+        strain_signals=["sleep", "dread", "numb"],
+        need_break="short",
+        months_off=0,
+        direction="unsure",
+    )
+    text = plan_text(person)
+    for said in [
+        "1 person depends on your income.",
+        "see a doctor and say what your work has been like",
+        "This is not a diagnosis, but what you told us is a reason to rest.",
+        "Keep evenings and one full day a week free of the search for work",
+        "Your savings are already below that reserve",
+    ]:
+        assert said in text
+    for unsaid in [
+        "depend on your income.\n",
+        "Take the leave you are owed",
+        "the path below waits until you have rested",
+        "build it before any gap in pay",
+    ]:
+        assert unsaid not in text
+    assert "有1人靠你的收入生活。" in plan_text(person, "zh-hans")

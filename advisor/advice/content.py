@@ -167,14 +167,22 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
     if not person.wants_rest:
         return None
     section = Section("rest", _("Rest and reflection first"))
-    section.paragraphs.append(
-        _(
-            "This is not a diagnosis. It is a reason to stop before you start: the path below "
-            "waits until you have rested."
+    if rest.months or rest.sick_leave:
+        opening = (
+            _(
+                "This is not a diagnosis. It is a reason to stop before you start: the path "
+                "below waits until you have rested."
+            )
+            if person.strain_is_high
+            else _("You asked for a break before anything new: the plan makes room for it first.")
         )
-        if person.strain_is_high
-        else _("You asked for a break before anything new: the plan makes room for it first.")
-    )
+    else:
+        opening = (
+            _("This is not a diagnosis, but what you told us is a reason to rest.")
+            if person.strain_is_high
+            else _("You asked for a break before anything new.")
+        )
+    section.paragraphs.append(opening)
     if rest.sick_leave:
         section.paragraphs.append(
             _(
@@ -252,6 +260,11 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
                 _(
                     "Take the leave you are owed in one block, keep evenings and one full day "
                     "a week free of work, and see the steps at the top of this plan first."
+                )
+                if person.employed
+                else _(
+                    "Keep evenings and one full day a week free of the search for work, keep "
+                    "regular hours of sleep, and see the steps at the top of this plan first."
                 ),
             )
         )
@@ -511,7 +524,7 @@ def _money_section(
     if funds.monthly_need and person.version == 2 and not funds.covered:
         section.paragraphs.append(_income_needed(funds, amount, after_rest=bool(rest.months)))
         if not rest.months:
-            section.paragraphs.append(_before_the_reserve(funds, amount))
+            section.paragraphs.append(_before_the_reserve(person, funds, amount))
     if person.severance_status and person.severance_status != "none" and not funds.lump_sum:
         if person.severance_status == "agreed":
             unpaid = _(
@@ -607,11 +620,16 @@ def _income_needed(funds: Money, amount, *, after_rest: bool) -> str:
     )
 
 
-def _before_the_reserve(funds: Money, amount) -> str:
+def _before_the_reserve(person: Answers, funds: Money, amount) -> str:
     """What can be spent before the reserve: the figure a job search runs against."""
     spendable = (funds.savings or 0) + funds.lump_sum - (funds.reserve or 0)
     if spendable <= 0:
-        return _("Your savings do not yet reach that reserve: build it before any gap in pay.")
+        if person.employed:
+            return _("Your savings do not yet reach that reserve: build it before any gap in pay.")
+        return _(
+            "Your savings are already below that reserve: an income, even a bridge job, comes "
+            "before anything else."
+        )
     months = round(spendable / funds.monthly_need, 1)
     return ngettext(
         "That leaves %(spendable)s to spend before you touch it: about %(months)s month at "

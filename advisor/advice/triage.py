@@ -114,6 +114,16 @@ def _health(person: Answers) -> Flag | None:
                     )
                 )
             )
+    elif set(person.strain_signals) & {"sleep", "dread", "numb"}:
+        flag.steps.append(
+            Step(
+                _(
+                    "If sleep trouble, dread or numbness has lasted for weeks, see a doctor and "
+                    "say what your work has been like: a doctor can tell what it is, and how "
+                    "much rest you need."
+                )
+            )
+        )
     flag.steps += _sick_leave(person)
     if where in SUPPORT_LINE:
         key = SUPPORT_LINE[where]
@@ -333,7 +343,8 @@ def _leaving_cn(person: Answers) -> list[Step]:
     steps.append(
         Step(
             _(
-                "Ask for pay for the annual leave you have not taken this year: on leaving, "
+                "Ask for pay for the annual leave you have not taken in the year you leave: "
+                "on leaving, "
                 "the employer must pay for the untaken days, in proportion to the part of the "
                 "year you worked. A year-end bonus is a matter of your contract and the "
                 "company's rules, not of law: ask in writing how yours is worked out."
@@ -628,7 +639,12 @@ def _money(person: Answers, money: Money) -> Flag | None:
     )
     if person.dependants:
         flag.reasons.append(
-            _("%(people)s depend on your income.") % {"people": person.quote("dependants")}
+            ngettext(
+                "%(count)d person depends on your income.",
+                "%(count)d people depend on your income.",
+                person.dependants,
+            )
+            % {"count": person.dependants}
         )
     flag.steps.append(
         Step(
