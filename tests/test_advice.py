@@ -487,3 +487,13 @@ def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_le
     ]:
         assert unsaid not in text
     assert "有1人靠你的收入生活。" in plan_text(person, "zh-hans")
+
+
+def test_a_layoff_abroad_puts_the_visa_clock_first():
+    laid_off_in_seattle = q.prune(
+        {**people.SEATTLE_RETURNEE, "employment_status": "laid_off", "severance_status": "none"}
+    )
+    laid_off_in_seattle["months_since_left"] = 0
+    steps = first_steps(laid_off_in_seattle)
+    assert any("work visa or permit tied to this job" in step for step in steps)
+    assert not any("work visa" in step for step in first_steps(people.LAID_OFF_AT_38))

@@ -237,6 +237,17 @@ def _leaving(person: Answers) -> Flag | None:
                 )
             )
         )
+        # Leap does not ask about visas: the step says what to check, not the rules.
+        flag.steps.append(
+            Step(
+                _(
+                    "If your right to stay depends on a work visa or permit tied to this job, "
+                    "the end of the job can start a deadline. Check the rules of your status "
+                    "this week, on the immigration authority's own pages or with an "
+                    "immigration lawyer, before you plan anything else."
+                )
+            )
+        )
     else:
         flag.steps += build(person)
     if person.over_35 and person.direction not in ("found", "freelance"):
