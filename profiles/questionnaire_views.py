@@ -75,15 +75,18 @@ def _step_url(step: questionnaire.Step) -> str:
 
 
 def _render_step(request, step, form, draft, *, status=200):
+    return_to_review = (
+        request.GET.get("return") == "review" or request.POST.get("return") == "review"
+    )
     context = {
         "step": step,
         "steps": questionnaire.STEPS,
         "form": form,
         "draft": draft,
-        "return_to_review": request.GET.get("return") == "review"
-        or request.POST.get("return") == "review",
+        "return_to_review": return_to_review,
         # The language switcher posts this step's answers along, so none is lost.
         "switch_with_form": "step-form",
+        "here": _step_url(step) + ("?return=review" if return_to_review else ""),
     }
     template = (
         "questionnaire/step.html#questionnaire" if request.htmx else "questionnaire/step.html"
@@ -127,7 +130,7 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         # The language switcher: keep what is valid so far, and come back to this step.
         form.is_valid()
         draft.save_step(step, _valid_part(form))
-        url = _step_url(step)
+        url = _step_url(step) + ("?return=review" if request.POST.get("return") == "review" else "")
         response = HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         return remember_language(request, response, request.POST["language"])
     going_back = request.POST.get("nav") == "back"
@@ -200,6 +203,8 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
         "problems": questionnaire.validate(answers),
         "form": form or SubmitForm(),
         "steps": questionnaire.STEPS,
+        # After an htmx step the request's own path is the step's, not this page's.
+        "here": reverse("questionnaire_review"),
     }
     template = (
         "questionnaire/review.html#questionnaire" if request.htmx else "questionnaire/review.html"
