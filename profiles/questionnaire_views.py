@@ -22,9 +22,12 @@ from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
 from profiles.language import remember_language
 from profiles.models import Draft, Submission
+from profiles.redirects import safe_next
 from profiles.submit import submit
 
 SESSION_DRAFT = "draft_id"
+# A visitor's draft, after logging in to an account with other answers: which to keep?
+SESSION_DRAFT_TO_CHOOSE = "draft_to_choose"
 
 
 def _get_draft(request: HttpRequest) -> Draft | None:
@@ -45,12 +48,74 @@ def _create_draft(request: HttpRequest) -> Draft:
     return draft
 
 
-def adopt_session_draft(request: HttpRequest) -> None:
-    """After sign-up or log-in, the visitor's draft becomes the member's."""
+def adopt_session_draft(request: HttpRequest) -> bool:
+    """After sign-up or log-in, the visitor's draft becomes the member's.
+
+    When the account already holds other answers, neither silently replaces the other:
+    the visitor's draft waits in the session for the member to choose (`choose_draft`).
+    Answers whether that choice is to be made.
+    """
     draft_id = request.session.pop(SESSION_DRAFT, None)
-    draft = Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
-    if draft is not None:
-        draft.adopt(request.user)
+    visitor = Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+    if visitor is None:
+        return False
+    saved = Draft.objects.filter(owner=request.user).first()
+    if saved is not None and saved.answers and not visitor.answers:
+        visitor.delete()  # an empty draft is nothing to choose
+        return False
+    if saved is None or not saved.answers or saved.answers == visitor.answers:
+        visitor.adopt(request.user)
+        return False
+    # Logging in gave the session a new key: the draft lives with that one until chosen.
+    visitor.session_key = request.session.session_key
+    visitor.save(update_fields=["session_key", "updated_at"])
+    request.session[SESSION_DRAFT_TO_CHOOSE] = str(visitor.pk)
+    return True
+
+
+def _draft_to_choose(request: HttpRequest) -> Draft | None:
+    draft_id = request.session.get(SESSION_DRAFT_TO_CHOOSE)
+    return Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def choose_draft(request: HttpRequest) -> HttpResponse:
+    """Which answers to keep: those given before logging in, or those on the account."""
+    visitor, saved = _draft_to_choose(request), _get_draft(request)
+    next_url = safe_next(request)
+    if visitor is None or saved is None:
+        request.session.pop(SESSION_DRAFT_TO_CHOOSE, None)
+        return redirect(next_url)
+    if request.method == "GET":
+        choices = [
+            ("new", _("The answers you just gave"), _summary(visitor)),
+            ("saved", _("The answers saved on your account"), _summary(saved)),
+        ]
+        context = {"choices": choices, "next": next_url}
+        return render(request, "questionnaire/choose_draft.html", context)
+    keep = request.POST.get("keep")
+    if keep not in ("new", "saved"):
+        return _bad_request(request, _("Please choose which answers to keep."))
+    if keep == "new":
+        visitor.adopt(request.user)
+        messages.success(request, _("You kept the answers you just gave."))
+    else:
+        visitor.delete()
+        messages.success(request, _("You kept the answers saved on your account."))
+    del request.session[SESSION_DRAFT_TO_CHOOSE]
+    return redirect(next_url)
+
+
+def _summary(draft: Draft) -> dict:
+    rows = questionnaire.answer_rows(draft.answers)
+    return {
+        "updated_at": draft.updated_at,
+        "rows": [(step, answers) for step, answers in rows if answers],
+        "answered": sum(1 for _step, answers in rows if answers),
+        "total": len(questionnaire.STEPS),
+    }
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -252,9 +317,13 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def restart(request: HttpRequest) -> HttpResponse:
+    """Start over: the page asks first (without JavaScript too), its form clears the answers."""
     draft = _get_draft(request)
+    if request.method == "GET":
+        return render(request, "questionnaire/restart.html", {"draft": draft})
     if draft is not None:
         draft.start_over()
     messages.info(request, _("Your answers were cleared. Start again whenever you like."))

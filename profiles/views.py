@@ -19,7 +19,8 @@ from profiles import privacy, throttle, two_factor
 from profiles.forms import DeleteAccountForm, PasswordResetForm, SignupForm
 from profiles.language import remember_language
 from profiles.models import Submission
-from profiles.two_factor_views import ask_for_second_factor, safe_next, welcome
+from profiles.redirects import safe_next
+from profiles.two_factor_views import ask_for_second_factor, welcome
 
 
 @require_POST

@@ -345,3 +345,16 @@ def test_after_htmx_steps_the_switcher_works_on_the_review(page: Page, alice):
     page.get_by_role("button", name="简体中文").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("确认你的回答")
     assert page.url.endswith("/questionnaire/review/")
+
+
+def test_logging_in_with_answers_asks_which_to_keep(page: Page, alice):
+    Draft.objects.create(owner=alice, answers={"role": "design"})
+    page.goto("/questionnaire/work/")
+    fill_step(page, "work", LI_JING, before={})
+    save_and_expect(page, "Strain")
+    log_in(page, alice.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which answers to keep?")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Keep the answers saved on my account").click()
+    expect(page.get_by_text("You kept the answers saved on your account.")).to_be_visible()
+    assert Draft.objects.get().answers == {"role": "design"}
