@@ -30,7 +30,7 @@ SESSION_DRAFT = "draft_id"
 SESSION_DRAFT_TO_CHOOSE = "draft_to_choose"
 
 
-def _get_draft(request: HttpRequest) -> Draft | None:
+def current_draft(request: HttpRequest) -> Draft | None:
     """The draft of this member, or of this visitor's session."""
     if request.user.is_authenticated:
         return Draft.objects.filter(owner=request.user).first()
@@ -83,7 +83,7 @@ def _draft_to_choose(request: HttpRequest) -> Draft | None:
 @never_cache
 def choose_draft(request: HttpRequest) -> HttpResponse:
     """Which answers to keep: those given before logging in, or those on the account."""
-    visitor, saved = _draft_to_choose(request), _get_draft(request)
+    visitor, saved = _draft_to_choose(request), current_draft(request)
     next_url = safe_next(request)
     if visitor is None or saved is None:
         request.session.pop(SESSION_DRAFT_TO_CHOOSE, None)
@@ -162,7 +162,7 @@ def _render_step(request, step, form, draft, *, status=200):
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     """Resume at the first unanswered step, or at the review when all are answered."""
-    draft = _get_draft(request)
+    draft = current_draft(request)
     step = questionnaire.first_unanswered_step(draft.answers if draft else {})
     return redirect(_step_url(step) if step else reverse("questionnaire_review"))
 
@@ -175,11 +175,11 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         return _bad_request(request, _("There is no questionnaire step called “%s”.") % slug[:40])
 
     if request.method == "GET":
-        draft = _get_draft(request)
+        draft = current_draft(request)
         form = StepForm(step, answers=draft.answers if draft else {})
         return _render_step(request, step, form, draft)
 
-    draft = _get_draft(request)
+    draft = current_draft(request)
     posted_id = request.POST.get("draft_id", "")
     if posted_id and (draft is None or posted_id != str(draft.pk)):
         return _bad_request(
@@ -242,7 +242,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     changed = request.htmx.trigger_name if request.htmx else None
     if step is None or changed not in step.keys:
         return _bad_request(request, _("There is no such question on this step."))
-    draft = _get_draft(request)
+    draft = current_draft(request)
     form = StepForm(step, request.POST, answers=draft.answers if draft else {})
     form.is_valid()
     for name in list(form.errors):
@@ -280,7 +280,7 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
 @require_http_methods(["GET", "POST"])
 @never_cache
 def review(request: HttpRequest) -> HttpResponse:
-    draft = _get_draft(request)
+    draft = current_draft(request)
     if request.method == "GET":
         return _render_review(request, draft)
 
@@ -321,7 +321,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 @never_cache
 def restart(request: HttpRequest) -> HttpResponse:
     """Start over: the page asks first (without JavaScript too), its form clears the answers."""
-    draft = _get_draft(request)
+    draft = current_draft(request)
     if request.method == "GET":
         return render(request, "questionnaire/restart.html", {"draft": draft})
     if draft is not None:

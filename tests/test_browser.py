@@ -66,3 +66,11 @@ def test_secondary_and_danger_buttons_do_not_look_primary(page, alice):
     danger = background(page.get_by_role("button", name="Delete my account for good"))
     assert danger == "rgb(179, 38, 30)"  # --danger
     assert primary == "rgb(11, 110, 95)"  # --accent
+
+
+def test_a_story_card_opens_its_story(page):
+    page.goto("/")
+    page.get_by_role("link", name="Training pivot").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Training pivot")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("The story: Mei Chen (PMMei)")
+    assert_no_axe_violations(page)
