@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from profiles.two_factor_views import ask_for_second_factor, safe_next
+from profiles.redirects import safe_next
+from profiles.two_factor_views import ask_for_second_factor
 
 
 class LeapAdminSite(AdminSite):

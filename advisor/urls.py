@@ -12,6 +12,7 @@ handler500 = "advisor.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("stories/<slug:slug>/", views.story, name="story"),
     path("", include("profiles.urls")),
     path("", include("advisor.plans.urls")),
     path("counsel/", include("advisor.counsel.urls")),

@@ -1,14 +1,41 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advisor.advice import catalogue
 from advisor.health import run_checks
+from advisor.plans.models import Plan
+from profiles import questionnaire
+from profiles.questionnaire_views import current_draft
 
 
+@never_cache  # it may show a person's draft and plan
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The front page, which knows where you left off: a draft to continue, the latest plan."""
+    draft = current_draft(request)
+    context = {
+        "archetypes": catalogue.archetypes(),
+        "draft": draft if draft and draft.answers else None,
+    }
+    if context["draft"]:
+        context["resume_step"] = questionnaire.first_unanswered_step(draft.answers)
+    if request.user.is_authenticated:
+        plan = Plan.objects.for_owner(request.user).select_related("submission").first()
+        context["plan"] = plan
+        context["plan_path"] = catalogue.by_slug(plan.archetype) if plan else None
+    return render(request, "home.html", context)
+
+
+@require_GET
+def story(request: HttpRequest, slug: str) -> HttpResponse:
+    """A path's story, told only from its archetype file and the article it quotes."""
+    archetype = catalogue.by_slug(slug)
+    if archetype is None:
+        raise Http404
+    return render(request, "advice/story.html", {"archetype": archetype})
 
 
 @never_cache

@@ -170,7 +170,8 @@ class Draft(models.Model):
     def adopt(self, user: User) -> None:
         """Give a visitor's draft to the member who just signed up or logged in.
 
-        It is what they were working on a moment ago, so it replaces any older draft.
+        Any other draft of theirs goes: the member chose this one, or had no other
+        answers (profiles.questionnaire_views.adopt_session_draft).
         """
         Draft.objects.filter(owner=user).exclude(pk=self.pk).delete()
         self.owner = user

@@ -22,12 +22,15 @@ from profiles import questionnaire
 from profiles.forms import StepForm, SubmitForm
 from profiles.language import remember_language
 from profiles.models import Draft, Submission
+from profiles.redirects import safe_next
 from profiles.submit import submit
 
 SESSION_DRAFT = "draft_id"
+# A visitor's draft, after logging in to an account with other answers: which to keep?
+SESSION_DRAFT_TO_CHOOSE = "draft_to_choose"
 
 
-def _get_draft(request: HttpRequest) -> Draft | None:
+def current_draft(request: HttpRequest) -> Draft | None:
     """The draft of this member, or of this visitor's session."""
     if request.user.is_authenticated:
         return Draft.objects.filter(owner=request.user).first()
@@ -45,12 +48,74 @@ def _create_draft(request: HttpRequest) -> Draft:
     return draft
 
 
-def adopt_session_draft(request: HttpRequest) -> None:
-    """After sign-up or log-in, the visitor's draft becomes the member's."""
+def adopt_session_draft(request: HttpRequest) -> bool:
+    """After sign-up or log-in, the visitor's draft becomes the member's.
+
+    When the account already holds other answers, neither silently replaces the other:
+    the visitor's draft waits in the session for the member to choose (`choose_draft`).
+    Answers whether that choice is to be made.
+    """
     draft_id = request.session.pop(SESSION_DRAFT, None)
-    draft = Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
-    if draft is not None:
-        draft.adopt(request.user)
+    visitor = Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+    if visitor is None:
+        return False
+    saved = Draft.objects.filter(owner=request.user).first()
+    if saved is not None and saved.answers and not visitor.answers:
+        visitor.delete()  # an empty draft is nothing to choose
+        return False
+    if saved is None or not saved.answers or saved.answers == visitor.answers:
+        visitor.adopt(request.user)
+        return False
+    # Logging in gave the session a new key: the draft lives with that one until chosen.
+    visitor.session_key = request.session.session_key
+    visitor.save(update_fields=["session_key", "updated_at"])
+    request.session[SESSION_DRAFT_TO_CHOOSE] = str(visitor.pk)
+    return True
+
+
+def _draft_to_choose(request: HttpRequest) -> Draft | None:
+    draft_id = request.session.get(SESSION_DRAFT_TO_CHOOSE)
+    return Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def choose_draft(request: HttpRequest) -> HttpResponse:
+    """Which answers to keep: those given before logging in, or those on the account."""
+    visitor, saved = _draft_to_choose(request), current_draft(request)
+    next_url = safe_next(request)
+    if visitor is None or saved is None:
+        request.session.pop(SESSION_DRAFT_TO_CHOOSE, None)
+        return redirect(next_url)
+    if request.method == "GET":
+        choices = [
+            ("new", _("The answers you just gave"), _summary(visitor)),
+            ("saved", _("The answers saved on your account"), _summary(saved)),
+        ]
+        context = {"choices": choices, "next": next_url}
+        return render(request, "questionnaire/choose_draft.html", context)
+    keep = request.POST.get("keep")
+    if keep not in ("new", "saved"):
+        return _bad_request(request, _("Please choose which answers to keep."))
+    if keep == "new":
+        visitor.adopt(request.user)
+        messages.success(request, _("You kept the answers you just gave."))
+    else:
+        visitor.delete()
+        messages.success(request, _("You kept the answers saved on your account."))
+    del request.session[SESSION_DRAFT_TO_CHOOSE]
+    return redirect(next_url)
+
+
+def _summary(draft: Draft) -> dict:
+    rows = questionnaire.answer_rows(draft.answers)
+    return {
+        "updated_at": draft.updated_at,
+        "rows": [(step, answers) for step, answers in rows if answers],
+        "answered": sum(1 for _step, answers in rows if answers),
+        "total": len(questionnaire.STEPS),
+    }
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -75,15 +140,18 @@ def _step_url(step: questionnaire.Step) -> str:
 
 
 def _render_step(request, step, form, draft, *, status=200):
+    return_to_review = (
+        request.GET.get("return") == "review" or request.POST.get("return") == "review"
+    )
     context = {
         "step": step,
         "steps": questionnaire.STEPS,
         "form": form,
         "draft": draft,
-        "return_to_review": request.GET.get("return") == "review"
-        or request.POST.get("return") == "review",
+        "return_to_review": return_to_review,
         # The language switcher posts this step's answers along, so none is lost.
         "switch_with_form": "step-form",
+        "here": _step_url(step) + ("?return=review" if return_to_review else ""),
     }
     template = (
         "questionnaire/step.html#questionnaire" if request.htmx else "questionnaire/step.html"
@@ -94,7 +162,7 @@ def _render_step(request, step, form, draft, *, status=200):
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     """Resume at the first unanswered step, or at the review when all are answered."""
-    draft = _get_draft(request)
+    draft = current_draft(request)
     step = questionnaire.first_unanswered_step(draft.answers if draft else {})
     return redirect(_step_url(step) if step else reverse("questionnaire_review"))
 
@@ -107,11 +175,11 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         return _bad_request(request, _("There is no questionnaire step called “%s”.") % slug[:40])
 
     if request.method == "GET":
-        draft = _get_draft(request)
+        draft = current_draft(request)
         form = StepForm(step, answers=draft.answers if draft else {})
         return _render_step(request, step, form, draft)
 
-    draft = _get_draft(request)
+    draft = current_draft(request)
     posted_id = request.POST.get("draft_id", "")
     if posted_id and (draft is None or posted_id != str(draft.pk)):
         return _bad_request(
@@ -127,7 +195,7 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         # The language switcher: keep what is valid so far, and come back to this step.
         form.is_valid()
         draft.save_step(step, _valid_part(form))
-        url = _step_url(step)
+        url = _step_url(step) + ("?return=review" if request.POST.get("return") == "review" else "")
         response = HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         return remember_language(request, response, request.POST["language"])
     going_back = request.POST.get("nav") == "back"
@@ -174,7 +242,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     changed = request.htmx.trigger_name if request.htmx else None
     if step is None or changed not in step.keys:
         return _bad_request(request, _("There is no such question on this step."))
-    draft = _get_draft(request)
+    draft = current_draft(request)
     form = StepForm(step, request.POST, answers=draft.answers if draft else {})
     form.is_valid()
     for name in list(form.errors):
@@ -200,6 +268,8 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
         "problems": questionnaire.validate(answers),
         "form": form or SubmitForm(),
         "steps": questionnaire.STEPS,
+        # After an htmx step the request's own path is the step's, not this page's.
+        "here": reverse("questionnaire_review"),
     }
     template = (
         "questionnaire/review.html#questionnaire" if request.htmx else "questionnaire/review.html"
@@ -210,7 +280,7 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
 @require_http_methods(["GET", "POST"])
 @never_cache
 def review(request: HttpRequest) -> HttpResponse:
-    draft = _get_draft(request)
+    draft = current_draft(request)
     if request.method == "GET":
         return _render_review(request, draft)
 
@@ -247,9 +317,13 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def restart(request: HttpRequest) -> HttpResponse:
-    draft = _get_draft(request)
+    """Start over: the page asks first (without JavaScript too), its form clears the answers."""
+    draft = current_draft(request)
+    if request.method == "GET":
+        return render(request, "questionnaire/restart.html", {"draft": draft})
     if draft is not None:
         draft.start_over()
     messages.info(request, _("Your answers were cleared. Start again whenever you like."))

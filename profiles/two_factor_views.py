@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -28,6 +28,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from profiles import two_factor
 from profiles.language import remember_language
 from profiles.questionnaire_views import adopt_session_draft
+from profiles.redirects import safe_next
 
 
 class CodeForm(forms.Form):
@@ -52,21 +53,12 @@ class SetupCodeForm(CodeForm):
 def welcome(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """What follows any log-in: the visitor's draft becomes the member's, and Leap speaks
     the member's own language, from any device."""
-    adopt_session_draft(request)
+    if adopt_session_draft(request) and isinstance(response, HttpResponseRedirect):
+        # The account holds other answers: which to keep is the member's choice.
+        response = redirect(f"{reverse('choose_draft')}?{urlencode({'next': response.url})}")
     if request.user.language:
         remember_language(request, response, request.user.language)
     return response
-
-
-def safe_next(request: HttpRequest, default: str | None = None) -> str:
-    """The `next` asked for, if it is a path on this site; else `default` (or home).
-    Only a path: `next=abc` was once taken for a view's name, and answered 500."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home") if default is None else default
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:

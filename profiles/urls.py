@@ -35,6 +35,7 @@ urlpatterns = [
     path("questionnaire/", q.start, name="questionnaire_start"),
     path("questionnaire/review/", q.review, name="questionnaire_review"),
     path("questionnaire/restart/", q.restart, name="questionnaire_restart"),
+    path("questionnaire/choose/", q.choose_draft, name="choose_draft"),
     path("questionnaire/<str:slug>/", q.step_view, name="questionnaire_step"),
     path("questionnaire/<str:slug>/check/", q.check, name="questionnaire_check"),
     path("submissions/<uuid:submission_id>/", q.submission_view, name="submission"),

@@ -19,7 +19,8 @@ from profiles import privacy, throttle, two_factor
 from profiles.forms import DeleteAccountForm, PasswordResetForm, SignupForm
 from profiles.language import remember_language
 from profiles.models import Submission
-from profiles.two_factor_views import ask_for_second_factor, safe_next, welcome
+from profiles.redirects import safe_next
+from profiles.two_factor_views import ask_for_second_factor, welcome
 
 
 @require_POST
@@ -47,8 +48,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Leap. Your account is ready."))
             return welcome(request, HttpResponseRedirect(safe_next(request)))
-        return render(request, "registration/signup.html", {"form": form}, status=400)
-    return render(request, "registration/signup.html", {"form": form, "next": safe_next(request)})
+    # `next` survives a rejected form too, so the way back (to the review, say) is not lost.
+    context = {"form": form, "next": safe_next(request)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", context, status=status)
 
 
 class InvalidFormIsBadRequest:

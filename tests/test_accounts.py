@@ -50,6 +50,15 @@ def test_it_rejects_mismatched_passwords(client):
     assert not User.objects.exists()
 
 
+def test_a_rejected_sign_up_keeps_the_way_back_to_the_review(client):
+    review = reverse("questionnaire_review")
+    data = {"email": "not-an-email", "password1": PASSWORD, "password2": PASSWORD, "next": review}
+    body = client.post(reverse("signup"), data).content.decode()
+    assert f'name="next" value="{review}"' in body
+    data["email"] = "dana@example.com"
+    assert client.post(reverse("signup"), {**data, "next": review})["Location"] == review
+
+
 def test_the_error_summary_links_to_the_field(client):
     body = signup(client, email="not-an-email").content.decode()
     assert 'role="alert"' in body

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_no_axe_violations
+from tests.browser import assert_no_axe_violations, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -51,3 +51,26 @@ def test_the_home_page_fits_a_phone(browser, live_server, transactional_db):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert scroll_width <= 375
+
+
+def background(locator) -> str:
+    return locator.evaluate("element => getComputedStyle(element).backgroundColor")
+
+
+def test_secondary_and_danger_buttons_do_not_look_primary(page, alice):
+    log_in(page, alice.email)
+    page.goto("/questionnaire/work/")
+    primary = background(page.get_by_role("button", name="Save and continue"))
+    assert background(page.get_by_role("button", name="Back")) == "rgba(0, 0, 0, 0)"
+    page.goto("/account/")
+    danger = background(page.get_by_role("button", name="Delete my account for good"))
+    assert danger == "rgb(179, 38, 30)"  # --danger
+    assert primary == "rgb(11, 110, 95)"  # --accent
+
+
+def test_a_story_card_opens_its_story(page):
+    page.goto("/")
+    page.get_by_role("link", name="Training pivot").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Training pivot")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("The story: Mei Chen (PMMei)")
+    assert_no_axe_violations(page)

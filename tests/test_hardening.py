@@ -151,7 +151,7 @@ def test_plain_http_is_sent_to_https_but_the_health_checks_are_not(client, setti
 # --- Nothing personal in a cache ---------------------------------------------------------
 
 # Pages that show no one's answers, plans or notes.
-PUBLIC = {"home", "login", "signup", "password_reset", "password_reset_done",
+PUBLIC = {"story", "login", "signup", "password_reset", "password_reset_done",
           "password_reset_complete", "password_reset_confirm", "healthz", "set_language",
           "logout", "questionnaire_start", "questionnaire_restart", "bench_bare"}  # fmt: skip
 
@@ -200,7 +200,7 @@ def test_every_page_with_a_persons_data_says_no_store(
             continue
         walked.append(pattern.name)
         assert "no-store" in response.get("Cache-Control", ""), url
-    assert {"questionnaire_step", "questionnaire_review", "submission", "plan", "plans",
+    assert {"home", "questionnaire_step", "questionnaire_review", "submission", "plan", "plans",
             "counsel_submission", "counsel_export", "account_export"} <= set(walked)  # fmt: skip
 
 

@@ -1,13 +1,14 @@
 import contextlib
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from profiles import questionnaire as q
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING
-from tests.browser import assert_no_axe_violations
+from tests.browser import assert_no_axe_violations, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -294,3 +295,66 @@ def test_switching_language_mid_step_keeps_the_answers_given(page: Page):
     expect(page.get_by_role("heading", level=1)).to_have_text("当前工作")
     expect(page.locator("#id_years_experience")).to_have_value("8")
     expect(page.locator("#id_hours_per_week")).to_have_value("72")
+
+
+# --- Enter and the language switcher (issue 16) ------------------------------------------
+
+HEADINGS = {
+    "en": ["Your situation", "Work now", "Strain"],
+    "zh-hans": ["你的现状", "当前工作", "工作压力"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_enter_saves_the_step_and_moves_on_in_either_language(page: Page, language):
+    page.goto("/")
+    if language == "zh-hans":
+        page.get_by_role("button", name="简体中文").click()
+    page.goto("/questionnaire/situation/")
+    headings = HEADINGS[language]
+    with translation.override(language):
+        fill_step(page, "situation", LI_JING)
+        page.locator("#id_tenure_years").press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(headings[1])
+        # Step 2 came by htmx: Enter there goes on too, in the same language.
+        fill_step(page, "work", LI_JING)
+        page.locator("#id_hours_per_week").press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(headings[2])
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    answers = Draft.objects.get().answers
+    assert answers["tenure_years"] == 4
+    assert answers["hours_per_week"] == 72
+
+
+def test_after_htmx_steps_the_switcher_keeps_the_step_shown_and_its_answers(page: Page):
+    page.goto("/questionnaire/situation/")
+    fill_step(page, "situation", LI_JING)
+    save_and_expect(page, "Work now")
+    page.get_by_label("Years of experience in tech").fill("8")  # not saved yet
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("当前工作")
+    expect(page.locator("#id_years_experience")).to_have_value("8")
+    assert page.url.endswith("/questionnaire/work/")
+
+
+def test_after_htmx_steps_the_switcher_works_on_the_review(page: Page, alice):
+    Draft.objects.create(owner=alice, answers=LI_JING)
+    log_in(page, alice.email)
+    page.goto("/questionnaire/horizon/")
+    save_and_expect(page, "Review your answers")
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("确认你的回答")
+    assert page.url.endswith("/questionnaire/review/")
+
+
+def test_logging_in_with_answers_asks_which_to_keep(page: Page, alice):
+    Draft.objects.create(owner=alice, answers={"role": "design"})
+    page.goto("/questionnaire/work/")
+    fill_step(page, "work", LI_JING, before={})
+    save_and_expect(page, "Strain")
+    log_in(page, alice.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which answers to keep?")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Keep the answers saved on my account").click()
+    expect(page.get_by_text("You kept the answers saved on your account.")).to_be_visible()
+    assert Draft.objects.get().answers == {"role": "design"}

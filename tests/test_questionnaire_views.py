@@ -260,12 +260,65 @@ def test_a_visitors_draft_goes_with_them_when_they_sign_up(client):
     assert visitor_draft.owner.email == "luna@example.com"
 
 
-def test_a_visitors_draft_replaces_an_older_one_when_they_log_in(client, alice):
+def log_in_to_review(client, user):
+    return client.post(
+        reverse("login") + "?next=" + reverse("questionnaire_review"),
+        {"username": user.email, "password": PASSWORD},
+    )
+
+
+def test_logging_in_with_a_visitors_draft_asks_which_answers_to_keep(client, alice):
     Draft.objects.create(owner=alice, answers={"role": "design"})
     answer(client, "work")
-    client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
-    assert Draft.objects.get(owner=alice).answers["role"] == "data"
-    assert Draft.objects.count() == 1
+    response = log_in_to_review(client, alice)
+    assert response["Location"] == reverse("choose_draft") + "?next=%2Fquestionnaire%2Freview%2F"
+    assert Draft.objects.get(owner=alice).answers == {"role": "design"}  # nothing replaced yet
+    page = client.get(response["Location"]).content.decode()
+    assert "Keep the answers I just gave" in page
+    assert "<dd>Design</dd>" in page and "<dd>Data or analytics</dd>" in page  # both, to compare
+
+
+def test_a_member_keeps_the_answers_saved_on_their_account(client, alice):
+    Draft.objects.create(owner=alice, answers={"role": "design"})
+    answer(client, "work")
+    log_in_to_review(client, alice)
+    response = client.post(
+        reverse("choose_draft"), {"keep": "saved", "next": "/questionnaire/review/"}
+    )
+    assert response["Location"] == reverse("questionnaire_review")
+    assert Draft.objects.get().answers == {"role": "design"}
+
+
+def test_a_member_keeps_the_answers_they_just_gave(client, alice):
+    Draft.objects.create(owner=alice, answers={"role": "design"})
+    answer(client, "work")
+    log_in_to_review(client, alice)
+    client.post(reverse("choose_draft"), {"keep": "new"})
+    assert Draft.objects.get().answers["role"] == "data"
+    assert Draft.objects.get().owner == alice
+
+
+def test_with_nothing_on_the_account_the_visitors_draft_simply_comes_along(client, alice):
+    Draft.objects.create(owner=alice, answers={})
+    answer(client, "work")
+    response = log_in_to_review(client, alice)
+    assert response["Location"] == reverse("questionnaire_review")
+    assert Draft.objects.get().answers["role"] == "data"
+
+
+def test_an_empty_visitors_draft_never_replaces_the_accounts_answers(client, alice):
+    Draft.objects.create(owner=alice, answers={"role": "design"})
+    client.post(reverse("questionnaire_restart"))  # a visitor's draft, empty
+    client.post(url("work"), {"nav": "back", "draft_id": ""})  # saves nothing valid
+    log_in_to_review(client, alice)
+    assert Draft.objects.get(owner=alice).answers == {"role": "design"}
+    assert not Draft.objects.filter(owner=None).exists()
+
+
+def test_the_choice_page_without_a_choice_to_make_goes_on(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("choose_draft") + "?next=/plans/")
+    assert response["Location"] == "/plans/"
 
 
 def test_a_member_resumes_on_another_device(client, alice):
@@ -283,6 +336,15 @@ def test_start_over_clears_the_answers(client):
     client.post(reverse("questionnaire_restart"))
     assert draft_of(client).answers == {}
     assert client.get(reverse("questionnaire_start"))["Location"] == url("situation")
+
+
+def test_start_over_asks_first_and_the_asking_clears_nothing(client):
+    answer(client, "work")
+    review = client.get(reverse("questionnaire_review")).content.decode()
+    assert f'href="{reverse("questionnaire_restart")}"' in review  # a link: no JS needed
+    page = client.get(reverse("questionnaire_restart")).content.decode()
+    assert "Clear my answers" in page and "Keep my answers" in page
+    assert draft_of(client).answers["role"] == "data"
 
 
 def submit(client, **consents):
