@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from advisor.advice import charts
 from advisor.advice.content import compare_sections
 from advisor.counsel.models import Note, Review
 from advisor.plans import lifecycle
@@ -54,6 +56,7 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
         # The counsellor's word, live: notes shared after the plan was written show too.
         "shared_notes": Note.objects.filter(submission=plan.submission_id).shared(),
         "review": Review.objects.filter(submission=plan.submission_id).first(),
+        "charts": _charts(plan),
     }
     if request.htmx:
         # A poll: the PDF's region once the plan is ready, else the plan's; each stops
@@ -61,6 +64,14 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
         region = "pdf" if request.htmx.target == "plan-pdf" else "body"
         return render(request, f"plans/plan.html#{region}", context)
     return render(request, "plans/plan.html", context)
+
+
+def _charts(plan: Plan) -> dict[str, charts.Chart]:
+    """A ready plan's pictures, in the plan's language, like its text."""
+    if plan.status != Plan.Status.READY or not plan.content:
+        return {}
+    with translation.override(plan.language):
+        return charts.of(plan.content)
 
 
 @login_required

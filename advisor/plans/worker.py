@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from advisor.advice import content
+from advisor.advice import charts, content
 from advisor.counsel.models import Note
 from advisor.mail import email_member
 from advisor.plans.models import Plan, PlanPDF
@@ -33,7 +33,8 @@ def render_pdf(plan: Plan) -> bytes:
     from weasyprint import HTML  # heavy, and needed only where PDFs are rendered
 
     with translation.override(plan.language):
-        html = render_to_string("plans/plan_pdf.html", {"plan": plan, "content": plan.content})
+        context = {"plan": plan, "content": plan.content, "charts": charts.of(plan.content)}
+        html = render_to_string("plans/plan_pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
