@@ -228,7 +228,7 @@ def timeline(content: Mapping[str, Any]) -> Chart | None:
         # Labels alternate above and below the line, so that days drawn close (after a
         # long rest) do not overlap.
         chart.labels.append(
-            Label(x, 56 if place % 2 else 16, _("Day %(day)d") % {"day": day}, "middle")
+            Label(x, 56 if place % 2 else 16, _("Day %(day)s") % {"day": day}, "middle")
         )
         count = sum(1 for step in steps if step["day"] == day)
         chart.figures.append(
