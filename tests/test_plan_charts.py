@@ -47,7 +47,7 @@ def test_the_runway_draws_rest_months_to_earn_and_the_reserve_in_proportion():
 def test_the_runway_has_a_text_alternative_and_its_figures_in_words():
     svg = svg_of(charts_for(people.RESIGNED)["money"])
     assert 'role="img"' in svg
-    assert 'aria-labelledby="chart-runway-title chart-runway-desc"' in svg
+    assert 'aria-labelledby="chart-runway-title" aria-describedby="chart-runway-desc"' in svg
     assert '<title id="chart-runway-title">Your runway: 8 months</title>' in svg
     assert (
         '<desc id="chart-runway-desc">Savings and lump sums: 120,000 yuan, about 8 months '
