@@ -4,6 +4,8 @@ languages, what the plan must say and what it must never say.
 The people are in tests/people.py: made up, none from the seed stories.
 """
 
+import json
+
 import pytest
 from django.utils import translation
 from hypothesis import given, settings
@@ -497,3 +499,40 @@ def test_a_layoff_abroad_puts_the_visa_clock_first():
     steps = first_steps(laid_off_in_seattle)
     assert any("work visa or permit tied to this job" in step for step in steps)
     assert not any("work visa" in step for step in first_steps(people.LAID_OFF_AT_38))
+
+
+def all_text(plan: dict) -> str:
+    return json.dumps(plan["sections"], ensure_ascii=False)
+
+
+# Laid off in Hong Kong, severance in dispute: the plan gives the law's caps on it.
+LAID_OFF_IN_HONG_KONG = people.person(
+    location="hong_kong",
+    return_home="no",
+    currency="HKD",
+    employment_status="laid_off",
+    severance_status="disputed",
+    months_since_left=1,
+    monthly_pay=40_000,
+)
+
+
+def test_large_figures_read_as_people_read_them_in_english():
+    hong_kong = LAID_OFF_IN_HONG_KONG
+    with translation.override("en"):
+        returnee = all_text(content.build(answers=people.SEATTLE_RETURNEE))
+        severance = all_text(content.build(answers=hong_kong))
+    assert "US$75 billion for China's domestic AI market" in returnee
+    assert "1.2 billion WeChat users" in returnee
+    assert "75,000,000,000" not in returnee and "1,200,000,000" not in returnee
+    assert "counted at HK$22,500 at most and HK$390,000 in all" in severance
+
+
+def test_large_figures_read_as_people_read_them_in_chinese():
+    hong_kong = LAID_OFF_IN_HONG_KONG
+    with translation.override("zh-hans"):
+        returnee = all_text(content.build(answers=people.SEATTLE_RETURNEE))
+        severance = all_text(content.build(answers=hong_kong))
+    assert "：750亿美元" in returnee and "：12亿" in returnee
+    assert "月工资最多按2.25万港元计，总额最高39万港元" in severance
+    assert "HK$" not in severance

@@ -93,3 +93,11 @@ def test_asking_for_a_fact_or_figure_that_is_not_there_says_which():
         law.fact("cn.hours.nothing")
     with pytest.raises(law.LawError, match="has no value"):
         law.fact("cn.overtime.limits")["nothing"]
+
+
+def test_what_leap_says_in_chinese_writes_large_amounts_in_wan():
+    """Amounts of ten thousand or more read in 万 (2.4万元), never as digits (24000元) or
+    grouped as in English (HK$15,000)."""
+    raw = re.compile(r"\d{5,}\s*(?:元|港元|美元|新加坡元|新台币)|[$]\d{1,3},\d{3}")
+    for key, fact in law.law().facts.items():
+        assert not raw.search(fact.says.zh), (key, fact.says.zh)

@@ -17,6 +17,7 @@ from profiles.personas import (
     ZHANG_YIFEI,
     ZHANG_YIFEI_V1,
 )
+from tests import people
 
 
 @pytest.mark.parametrize(
@@ -195,3 +196,38 @@ def test_moving_a_key_signal_moves_its_archetype_the_right_way(answers, case):
     down = _score(q.prune({**answers, **away}), slug)
     assert up[1] > down[1]  # the points always move
     assert up[0] >= down[0]  # the score never moves against them (a cap may hold both)
+
+
+# Two paths on the same score, one point apart: the runner-up has more points *for* it,
+# and more against.
+TIED_ON_SCORE = people.person(
+    hours_per_week=45,
+    strain_signals=["fainted_or_ill", "nonstop", "sleep"],
+    need_break="long",
+    pulls=["build_own", "purpose_control"],
+    skills=["data_analysis", "traffic_growth"],
+    savings=270_000,
+    risk_tolerance="low",
+    direction="unsure",
+)
+
+
+def shown_total(match: matching.Match) -> int:
+    """The points the result page shows beside a path, added up."""
+    return round(sum(f.points for f in match.factors if f.cap is None))
+
+
+def test_a_tie_on_score_names_the_points_that_put_the_runner_up_second():
+    result = matching.rank(TIED_ON_SCORE)
+    runner_up = result.runner_up
+    assert runner_up.gap == 0 and runner_up.match.points < runner_up.winner.points
+    second, first = shown_total(runner_up.match), shown_total(runner_up.winner)
+    assert second < first
+    assert (
+        f"scores {runner_up.match.score}, the same as {runner_up.winner.archetype.name}, and "
+        f"comes second on points: {second} against {first}"
+    ) in runner_up.sentence
+    with translation.override("zh-hans"):
+        chinese = runner_up.sentence
+    assert f"同为{runner_up.match.score}分" in chinese
+    assert f"它合计{second}，" in chinese and f"合计{first}，所以排在第二。" in chinese

@@ -64,3 +64,69 @@ def test_the_plan_then_its_pdf_appear_on_the_open_pages_by_themselves(page: Page
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
     assert page.evaluate("window.stillThisPage") is True  # never reloaded
     assert_no_axe_violations(page)
+
+
+def test_the_plan_page_shows_the_plan_by_itself_with_its_pictures_on_a_phone(
+    page: Page, alice, pdfs
+):
+    """Opened while the plan is still queued: the plan appears without a reload, with
+    its three pictures and their figures, and fits a 375 px phone; the PDF follows."""
+    submission = queued_but_not_sent(alice)
+    plan = submission.plans.get()
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, alice.email)
+    page.goto(f"/plans/{plan.pk}/")
+    expect(page.get_by_text("Queued: your plan is waiting for a worker.")).to_be_visible()
+    page.evaluate("window.stillThisPage = true")
+    assert plan_worker.generate(plan.pk) == "ready"
+
+    runway = page.get_by_role("img", name="Your runway: 18 months", exact=True)
+    expect(runway).to_be_visible()
+    expect(page.get_by_role("img", name="Overtime against the legal limit")).to_be_visible()
+    expect(page.get_by_role("img", name="The steps, day by day")).to_be_visible()
+    expect(
+        page.get_by_text("Reserve kept untouched: 3 months, 36,000 yuan", exact=True)
+    ).to_be_visible()
+    expect(page.get_by_text("103 hours over the limit, 3.9 times it", exact=True)).to_be_visible()
+    box = runway.bounding_box()
+    assert box["width"] > 300 and box["x"] + box["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(page.get_by_text("PDF being prepared…")).to_be_visible()  # the plan first
+    assert page.evaluate("window.stillThisPage") is True  # never reloaded
+    assert_no_axe_violations(page)
+
+    plan_worker.deliver(plan.pk)
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+
+
+def test_the_pictures_speak_chinese_in_a_chinese_plan(page: Page, alice):
+    submission = queued_but_not_sent(alice)
+    plan = submission.plans.get()
+    Plan.objects.filter(pk=plan.pk).update(language="zh-hans")
+    assert plan_worker.generate(plan.pk) == "ready"
+    log_in(page, alice.email)
+    page.goto(f"/plans/{plan.pk}/")
+    expect(page.get_by_role("img", name="存款能撑多久：18个月")).to_be_visible()
+    expect(page.get_by_text("留着不动的备用金：3个月，3.6万元", exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="加班时长与法定上限")).to_be_visible()
+
+
+def test_deleting_a_version_asks_first_without_javascript(browser, live_server, alice):
+    submission = queued_but_not_sent(alice)
+    plan = submission.plans.get()
+    assert plan_worker.generate(plan.pk) == "ready"
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, alice.email)
+    page.goto("/plans/")
+    page.get_by_role("link", name="Delete version 1").click()
+    expect(page.get_by_role("heading", name="Delete this plan version?")).to_be_visible()
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_role("heading", name="My plans")).to_be_visible()
+    assert Plan.objects.filter(pk=plan.pk).exists()
+
+    page.get_by_role("link", name="Delete version 1").click()
+    page.get_by_role("button", name="Delete version 1").click()
+    expect(page.get_by_text("The plan is deleted.")).to_be_visible()
+    assert not Plan.objects.filter(pk=plan.pk).exists()
+    context.close()

@@ -9,12 +9,17 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
-from advisor.plans import worker
+from advisor.advice import catalogue
+from advisor.plans import lifecycle, worker
 from advisor.plans.models import Plan, PlanPDF
 from profiles.models import Draft, Submission, User
 from profiles.personas import LI_JING, ZHANG_YIFEI
 from profiles.submit import submit as submit_draft
+from tests import people
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +347,91 @@ def test_plan_ids_compare_whatever_their_case(client, alice, ready_plan):
     client.force_login(alice)
     picks = [str(ready_plan.pk).upper(), str(second.pk)]
     assert client.get(reverse("plan_compare"), {"pick": picks}).status_code == 200
+
+
+def test_deleting_a_version_asks_first_on_a_page_of_its_own(client, alice, ready_plan):
+    client.force_login(alice)
+    listing = client.get(reverse("plans")).content.decode()
+    confirm_url = reverse("plan_delete", args=[ready_plan.pk])
+    assert f'href="{confirm_url}"' in listing  # a link: it works without a script
+    page = client.get(confirm_url).content.decode()
+    assert "Delete this plan version?" in page
+    assert "cannot be undone" in page
+    assert f'<form method="post" action="{confirm_url}">' in page
+    assert Plan.objects.filter(pk=ready_plan.pk).exists()  # asking deletes nothing
+    assert client.post(confirm_url).status_code == 302
+    assert not Plan.objects.filter(pk=ready_plan.pk).exists()
+
+
+def test_another_member_cannot_see_the_question_either(client, bob, ready_plan):
+    client.force_login(bob)
+    assert client.get(reverse("plan_delete", args=[ready_plan.pk])).status_code == 404
+
+
+def test_my_plans_names_each_versions_path_language_and_who_made_it(client, alice, ready_plan):
+    by_counsellor = lifecycle.start(
+        ready_plan.submission, language="zh-hans", archetype="rest_first", by_counsellor=True
+    )
+    worker.generate(by_counsellor.pk)
+    client.force_login(alice)
+    page = client.get(reverse("plans")).content.decode()
+    assert "Influencer-services founder · English</span>" in page
+    assert "Rest first, then decide · Simplified Chinese · by your counsellor</span>" in page
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(reverse("plans")).content.decode()
+    with translation.override("zh-hans"):
+        founder = str(catalogue.by_slug("influencer_founder").name)
+        rest = str(catalogue.by_slug("rest_first").name)
+    assert f"{founder} · 英语</span>" in page
+    assert f"{rest} · 简体中文 · 由你的顾问生成</span>" in page
+
+
+def test_a_plan_that_follows_no_story_is_named_so(client, alice):
+    plan = submit(alice, people.STUDENT_NOT_WORKING).plans.get()
+    worker.generate(plan.pk)
+    plan.refresh_from_db()
+    assert plan.content["close"] is False
+    client.force_login(alice)
+    assert "No close path yet · English" in client.get(reverse("plans")).content.decode()
+
+
+def test_comparing_across_submissions_names_each_by_its_date_and_path(client, alice, ready_plan):
+    other = submit(alice, {**LI_JING, "hours_per_week": 45}).plans.get()
+    worker.generate(other.pk)
+    Submission.objects.filter(pk=other.submission_id).update(
+        created_at=ready_plan.submission.created_at + timedelta(days=2)
+    )
+    client.force_login(alice)
+    page = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, other.pk]})
+    page = page.content.decode()
+    assert "Version 1 and version 1" not in page
+    assert "<h1>Two plans, section by section</h1>" in page
+    first = date_format(localtime(ready_plan.submission.created_at), "SHORT_DATETIME_FORMAT")
+    second = date_format(
+        localtime(ready_plan.submission.created_at + timedelta(days=2)), "SHORT_DATETIME_FORMAT"
+    )
+    assert first != second
+    assert f"<li>Version 1 of the answers of {first}: Influencer-services founder" in page
+    assert f"<li>Version 1 of the answers of {second}: Influencer-services founder" in page
+    assert f"<h3>Version 1 of the answers of {second}</h3>" in page
+
+
+def test_a_day_with_several_milestones_is_named_once(client, alice):
+    plan = submit(alice, people.FAINTED_AND_READY).plans.get()
+    worker.generate(plan.pk)
+    plan.refresh_from_db()
+    days = [m["day"] for m in plan.content["sections"][3]["milestones"]]
+    assert days.count(60) == 2  # two steps on day 60 ...
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[plan.pk])).content.decode()
+    milestones = page[page.index('<ol class="milestones">') :]
+    milestones = milestones[: milestones.index("</ol>")]
+    assert milestones.count("<strong>Day 60</strong>") == 1  # ... under one "Day 60"
+
+
+def test_the_plan_page_shows_its_charts(client, alice, ready_plan):
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[ready_plan.pk])).content.decode()
+    assert page.count('role="img"') == 3
+    assert '<title id="chart-runway-title">' in page
+    assert "style=" not in page

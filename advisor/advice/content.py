@@ -75,7 +75,7 @@ def rest_of(person: Answers, funds: Money) -> Rest:
     return Rest(months, sick_leave)
 
 
-def _months(count: float) -> str:
+def month_count(count: float) -> str:
     whole = math.floor(count)
     return ngettext("%(count)d month", "%(count)d months", whole) % {"count": whole}
 
@@ -197,22 +197,22 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
         sizing = _(
             "Your money lasts about %(runway)s without a salary: no more than the %(reserve)s "
             "Leap keeps untouched as a reserve, so rest cannot come from savings."
-        ) % {"runway": _months(funds.runway_months), "reserve": _months(RESERVE_MONTHS)}
+        ) % {"runway": month_count(funds.runway_months), "reserve": month_count(RESERVE_MONTHS)}
     else:
         sizing = _(
             "Your money lasts about %(runway)s without a salary; %(reserve)s of it stays "
             "untouched as a reserve, which leaves %(affordable)s for rest."
         ) % {
-            "runway": _months(funds.runway_months),
-            "reserve": _months(RESERVE_MONTHS),
-            "affordable": _months(affordable),
+            "runway": month_count(funds.runway_months),
+            "reserve": month_count(RESERVE_MONTHS),
+            "affordable": month_count(affordable),
         }
     if not person.months_off:
         said = _("You said you could not take time off now.")
     else:
         said = _("You said you could take %(off)s off. Rest from savings: %(rest)s.") % {
-            "off": _months(person.months_off),
-            "rest": _months(rest.months),
+            "off": month_count(person.months_off),
+            "rest": month_count(rest.months),
         }
     section.paragraphs.append(sentences(sizing, said))
     if rest.dips_into_reserve:
@@ -316,7 +316,7 @@ def _milestones_section(
     elif rest.months:
         section.paragraphs.append(
             _("The days count from the end of your rest, %(rest)s from now.")
-            % {"rest": _months(rest.months)}
+            % {"rest": month_count(rest.months)}
         )
     if archetype is None:
         steps = _general_steps(person)
@@ -495,7 +495,7 @@ def _money_section(
     if person.version == 1:
         section.paragraphs.append(
             _("Runway: your savings cover %(savings)s of expenses.")
-            % {"savings": _months(funds.runway_months)}
+            % {"savings": month_count(funds.runway_months)}
         )
         if funds.monthly_need:
             section.paragraphs.append(
@@ -519,7 +519,10 @@ def _money_section(
     if not funds.covered and rest.months:
         section.paragraphs.append(
             _("After %(rest)s of rest, %(left)s remain before the new path must pay you.")
-            % {"rest": _months(rest.months), "left": _months(funds.months_after(rest.months))}
+            % {
+                "rest": month_count(rest.months),
+                "left": month_count(funds.months_after(rest.months)),
+            }
         )
     if funds.monthly_need and person.version == 2 and not funds.covered:
         section.paragraphs.append(_income_needed(funds, amount, after_rest=bool(rest.months)))
@@ -662,7 +665,7 @@ def _runway_sum(funds: Money, amount) -> str:
         "costs": costs,
         "need": amount(funds.monthly_need or 0),
         "total": amount((funds.savings or 0) + funds.lump_sum),
-        "runway": _months(funds.runway_months),
+        "runway": month_count(funds.runway_months),
     }
 
 
@@ -819,7 +822,7 @@ def _uncertainties_section(
             "Come back to this plan in %(months)s, or as soon as your job, health, money or "
             "family changes: edit your answers, and a new version is written."
         )
-        % {"months": _months(revisit)}
+        % {"months": month_count(revisit)}
     )
     return section
 
@@ -877,6 +880,10 @@ def build(
             "sick_leave": rest.sick_leave,
             "reserve_months": RESERVE_MONTHS,
             "overtime": list(rights_found.overtime) if rights_found.overtime else None,
+            # Amounts for the runway's picture: None where the answers give none.
+            "currency": funds.currency,
+            "money": (funds.savings or 0) + funds.lump_sum if funds.savings is not None else None,
+            "reserve": funds.reserve if funds.savings is not None else None,
         },
         "sections": [vars(s) for s in sections if s is not None],
     }

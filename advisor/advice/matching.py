@@ -179,12 +179,23 @@ class RunnerUp:
             "second": self.match.archetype.name,
             "first": self.winner.archetype.name,
             "gap": self.gap,
+            "score": self.match.score,
+            "second_points": self.match.points,
+            "first_points": self.winner.points,
         }
         if self.gap == 0 and self.match.points == self.winner.points:
             return _("%(second)s tied with %(first)s: the two fit you equally well.") % values
         if self.gap == 0:
+            # The points shown beside each path add up to these totals: the sentence
+            # names them, so that a runner-up with more points *for* it (and more
+            # against) does not read as a contradiction.
             return (
-                _("%(second)s tied with %(first)s on score; fewer points counted for it.") % values
+                _(
+                    "%(second)s scores %(score)d, the same as %(first)s, and comes second on "
+                    "points: %(second_points)d against %(first_points)d, once what points "
+                    "away is taken from what points to each."
+                )
+                % values
             )
         return (
             ngettext(

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from advisor.advice import law
 from advisor.advice.money import RESERVE_MONTHS, Money
+from profiles import formats
 from profiles.answers import Answers
 from profiles.formats import sentences
 
@@ -450,15 +451,15 @@ def _leaving_hk(person: Answers) -> list[Step]:
                 "layoff earns severance payment; with %(years)d years or more, most other "
                 "dismissals earn long service payment instead (never both). Each is "
                 "two-thirds of a month's wages for each year of service, with the month "
-                "counted at HK$%(wage_cap)s at most and HK$%(total_cap)s in all. For service "
+                "counted at %(wage_cap)s at most and %(total_cap)s in all. For service "
                 "since 1 May 2025, your employer can no longer reduce it with its MPF "
                 "contributions."
             )
             % {
                 "months": severance["min_service_months"],
                 "years": long_service["min_service_years"],
-                "wage_cap": f"{amount['monthly_wage_cap_hkd']:,}",
-                "total_cap": f"{amount['total_cap_hkd']:,}",
+                "wage_cap": formats.money(amount["monthly_wage_cap_hkd"], "HKD"),
+                "total_cap": formats.money(amount["total_cap_hkd"], "HKD"),
             },
             (
                 "hk.termination.severance_eligibility",

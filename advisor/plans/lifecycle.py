@@ -63,6 +63,7 @@ def start(
             version=plans.next_version(),
             archetype=archetype,
             language=language,
+            by_counsellor=by_counsellor,
         )
     transaction.on_commit(lambda: enqueue(plan.pk))
     return plan

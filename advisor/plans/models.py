@@ -161,6 +161,8 @@ class Plan(models.Model):
     # The archetype the plan is written for: the best match, unless a counsellor chose.
     archetype = models.CharField(max_length=64)
     language = models.CharField(max_length=10, default="en")
+    # Started by a counsellor (for the path they chose), not by the member.
+    by_counsellor = models.BooleanField(default=False)
     content = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -7,12 +7,15 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from advisor.advice import catalogue, charts
 from advisor.advice.content import compare_sections
 from advisor.counsel.models import Note, Review
 from advisor.plans import lifecycle
@@ -37,10 +40,29 @@ def _conflict(request: HttpRequest, message: str) -> HttpResponse:
 @require_GET
 @never_cache
 def plans_view(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.order_by("-version").defer("content").annotate(close=KT("content__close"))
     submissions = Submission.objects.for_owner(request.user).prefetch_related(
-        Prefetch("plans", queryset=Plan.objects.order_by("-version").defer("content"))
+        Prefetch("plans", queryset=plans)
     )
+    for submission in submissions:
+        _name_paths(submission.plans.all())
     return render(request, "plans/plans.html", {"submissions": submissions})
+
+
+def _name_paths(plans) -> None:
+    """Give each plan `path_name`, its path as the page's language names it, and
+    `language_name`, the language it is written in. Plans read with `close` annotated
+    (KT("content__close")) need not load their content."""
+    for plan in plans:
+        close = getattr(plan, "close", None)
+        if close is None and plan.content:
+            close = plan.content.get("close")
+        archetype = catalogue.by_slug(plan.archetype)
+        if archetype is None or close in (False, "false"):
+            plan.path_name = _("No close path yet")
+        else:
+            plan.path_name = str(archetype.name)
+        plan.language_name = translation.get_language_info(plan.language)["name_translated"]
 
 
 @login_required
@@ -54,6 +76,7 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
         # The counsellor's word, live: notes shared after the plan was written show too.
         "shared_notes": Note.objects.filter(submission=plan.submission_id).shared(),
         "review": Review.objects.filter(submission=plan.submission_id).first(),
+        "charts": _charts(plan),
     }
     if request.htmx:
         # A poll: the PDF's region once the plan is ready, else the plan's; each stops
@@ -61,6 +84,14 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
         region = "pdf" if request.htmx.target == "plan-pdf" else "body"
         return render(request, f"plans/plan.html#{region}", context)
     return render(request, "plans/plan.html", context)
+
+
+def _charts(plan: Plan) -> dict[str, charts.Chart]:
+    """A ready plan's pictures, in the plan's language, like its text."""
+    if plan.status != Plan.Status.READY or not plan.content:
+        return {}
+    with translation.override(plan.language):
+        return charts.of(plan.content)
 
 
 @login_required
@@ -116,9 +147,14 @@ def plan_ics(request: HttpRequest, plan_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def plan_delete(request: HttpRequest, plan_id) -> HttpResponse:
+    """GET asks first, on a page of its own (no script needed); POST deletes."""
     plan = _get_plan_for_user(request, plan_id)
+    if request.method == "GET":
+        _name_paths((plan,))
+        return render(request, "plans/delete.html", {"plan": plan})
     lifecycle.delete(Plan.objects.filter(pk=plan.pk))
     messages.success(request, _("The plan is deleted."))
     return redirect("plans")
@@ -136,16 +172,19 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
             {"message": _("Choose two different plans to compare.")},
             status=400,
         )
-    found = {p.pk: p for p in Plan.objects.for_owner(request.user).filter(pk__in=ids)}
+    plans = Plan.objects.for_owner(request.user).select_related("submission")
+    found = {p.pk: p for p in plans.filter(pk__in=ids)}
     if len(found) != 2:
         raise Http404
     first, second = (found[i] for i in ids)
     if first.status != Plan.Status.READY or second.status != Plan.Status.READY:
         return _conflict(request, _("Only plans that are ready can be compared."))
+    _name_paths((first, second))
     rows = compare_sections(first.content["sections"], second.content["sections"])
     for row in rows:
         row["sides"] = list(zip((first, second), row["sides"], strict=True))
-    return render(request, "plans/compare.html", {"first": first, "second": second, "rows": rows})
+    context = {"sides": (first, second), "rows": rows}
+    return render(request, "plans/compare.html", context)
 
 
 def _uuids(values: list[str]) -> list[uuid.UUID] | None:

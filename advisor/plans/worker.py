@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from advisor.advice import content
+from advisor.advice import charts, content
 from advisor.counsel.models import Note
 from advisor.mail import email_member
 from advisor.plans.models import Plan, PlanPDF
@@ -29,12 +29,17 @@ logger = logging.getLogger(__name__)
 READY = "ready"
 
 
+def pdf_html(plan: Plan) -> str:
+    """The PDF's HTML, charts included, in the plan's language."""
+    with translation.override(plan.language):
+        context = {"plan": plan, "content": plan.content, "charts": charts.of(plan.content)}
+        return render_to_string("plans/plan_pdf.html", context)
+
+
 def render_pdf(plan: Plan) -> bytes:
     from weasyprint import HTML  # heavy, and needed only where PDFs are rendered
 
-    with translation.override(plan.language):
-        html = render_to_string("plans/plan_pdf.html", {"plan": plan, "content": plan.content})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=pdf_html(plan), base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def generate(plan_id, *, delivery: str | None = None) -> str:
