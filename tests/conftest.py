@@ -140,11 +140,12 @@ def worker_outbox(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox):
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox, live_server):
     """A real Celery worker in its own process, on the tests' database and broker.
 
     Tests that use it must commit their data (transactional_db), because the
-    worker reads it over its own connection.
+    worker reads it over its own connection. The links in the emails it sends lead to
+    the `live_server` (SITE_URL), an address other than the default.
     """
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
@@ -152,6 +153,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox):
         env = services.child_env(
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(worker_outbox),
+            SITE_URL=live_server.url,
         )
     proc = services.start(services.celery_worker(hostname), env, log)
     expanded = hostname.replace("%h", os.uname().nodename)
