@@ -13,6 +13,7 @@ A page that this version of Leap does not have is skipped with a note.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import urllib.request
@@ -70,6 +71,7 @@ def seed() -> Demo:
     from profiles.questionnaire import STEPS
 
     app.conf.broker_url, app.conf.broker_transport_options = "memory://", {}
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # memory:// has no host
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     for plan_id in Plan.objects.filter(status=Plan.Status.QUEUED).values_list("pk", flat=True):
         lifecycle.write(plan_id)
@@ -82,6 +84,9 @@ def seed() -> Demo:
 
     submission = Submission.objects.for_owner(member).first()
     plan = submission.plans.newest()
+    # The same plan written in Chinese, for the Chinese screenshots.
+    plan_zh = lifecycle.start(submission, language="zh-hans")
+    lifecycle.write(plan_zh.pk)
     review = Review.objects.get(submission=submission)
     # A review under way, so that the counsellor's page shows notes and a history.
     rules.claim(review, counsellor=counsellor)
@@ -114,6 +119,7 @@ def seed() -> Demo:
             "review": path("questionnaire_review"),
             "result": path("submission", submission.pk),
             "plan": path("plan", plan.pk),
+            "plan-zh": path("plan", plan_zh.pk),
             "my-plans": path("plans"),
             "my-data": path("account"),
             "counsel-queue": path("counsel_queue"),
@@ -131,11 +137,12 @@ def log_in(page, email: str, code: str | None = None) -> None:
     page.goto("/accounts/login/")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("input[name=password]").press("Enter")  # whatever the button says
     if code:
         page.locator("input[name=code]").fill(code)
-        page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("input[name=code]").press("Enter")
 
 
 def take(page, base_url: str, path: str | None, out: Path, note: Callable[[str], None]) -> int:
@@ -187,7 +194,10 @@ def shoot(demo: Demo, base_url: str, out: Path) -> list[str]:
                             log_in(page, demo.counsellor, codes.pop())
                         for name in pages:
                             file = out / f"{prefix}-{name}.png"
-                            total += take(page, base_url, demo.paths[name], file, notes.append)
+                            # Each language's screenshot shows the plan written in it.
+                            written_in = f"{name}-zh" if language.startswith("zh") else name
+                            target = demo.paths.get(written_in, demo.paths[name])
+                            total += take(page, base_url, target, file, notes.append)
                         context.close()
         finally:
             browser.close()
