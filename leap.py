@@ -105,6 +105,18 @@ def setup(extras: str) -> None:
     check_cjk_font()
 
 
+def site_url(port: str, env_file: Path = ROOT / ".env") -> str:
+    """Where the links in emails lead: SITE_URL as the settings would read it (the
+    environment, else .env), else the address of the server this command starts."""
+    given = os.environ.get("SITE_URL", "")
+    if not given and env_file.exists():
+        for line in env_file.read_text().splitlines():
+            key, _sign, value = line.partition("=")
+            if key.strip() == "SITE_URL":
+                given = value.strip().strip("'\"")
+    return (given or f"http://127.0.0.1:{port}").rstrip("/")
+
+
 def start() -> int:
     setup("")
     manage("migrate", "--no-input", "--verbosity", "0")
@@ -112,7 +124,7 @@ def start() -> int:
     port = os.environ.get("PORT", "8000")
     url = f"http://127.0.0.1:{port}/"
     # Links in the emails the worker sends (password resets, plans) lead here.
-    os.environ.setdefault("SITE_URL", url.rstrip("/"))
+    os.environ["SITE_URL"] = site_url(port)
     commands = {
         "web": [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         "worker": [

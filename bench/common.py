@@ -23,6 +23,16 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # every server a benchmark starts listens here, and only here
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+# How the browser tests and bench/screenshots.py start Chromium: headless in a container,
+# nothing fetched from the network behind their back.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 BENCH_SECRET = "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105

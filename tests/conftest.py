@@ -10,6 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench.common import CHROMIUM_FLAGS
 from tests import services
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -139,11 +140,12 @@ def worker_outbox(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox):
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox, live_server):
     """A real Celery worker in its own process, on the tests' database and broker.
 
     Tests that use it must commit their data (transactional_db), because the
-    worker reads it over its own connection.
+    worker reads it over its own connection. The links in the emails it sends lead to
+    the `live_server` (SITE_URL), an address other than the default.
     """
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
@@ -151,6 +153,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_outbox):
         env = services.child_env(
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(worker_outbox),
+            SITE_URL=live_server.url,
         )
     proc = services.start(services.celery_worker(hostname), env, log)
     expanded = hostname.replace("%h", os.uname().nodename)
@@ -176,14 +179,7 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=services.CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_FLAGS,
         )
         yield browser
         browser.close()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -238,6 +239,57 @@ def test_a_shared_note_reaches_the_member_and_a_private_one_does_not(
     page = client.get(reverse("plan", args=[alices.plans.get().pk])).content.decode()
     assert "Talk to Mei about pricing." in page
     assert "Only for us" not in page
+
+
+def test_opening_again_on_the_same_visit_adds_nothing_to_the_trail(
+    counsellor, carol_the_counsellor, dave_the_counsellor, alices
+):
+    """Seven steps in one sitting leave seven lines and one opening, not one opening after
+    each step (every action redirects back to the page)."""
+    counsellor.get(url("counsel_submission", alices))
+    counsellor.post(url("counsel_claim", alices))
+    counsellor.get(url("counsel_submission", alices))
+    counsellor.post(url("counsel_status", alices), {"status": "in_review"})
+    counsellor.post(url("counsel_note", alices), {"text": "Call her."})
+    for _again in range(5):
+        counsellor.get(url("counsel_submission", alices))
+    actions = list(AuditEvent.objects.order_by("created_at", "id").values_list("action", flat=True))
+    assert actions == ["opened", "claimed", "status", "note"]
+
+    # Another counsellor's opening is theirs to record.
+    log_in_verified(counsellor, dave_the_counsellor)
+    counsellor.get(url("counsel_submission", alices))
+    assert AuditEvent.objects.filter(action="opened", actor=dave_the_counsellor).count() == 1
+
+    # Back after the visit is over: a new opening.
+    an_hour_and_more = timezone.now() - timedelta(hours=1, minutes=1)
+    AuditEvent.objects.filter(actor=carol_the_counsellor).update(created_at=an_hour_and_more)
+    log_in_verified(counsellor, carol_the_counsellor)
+    counsellor.get(url("counsel_submission", alices))
+    assert AuditEvent.objects.filter(action="opened", actor=carol_the_counsellor).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ["New → In review", "Influencer-services founder → Returnee engineer: Too tired",
+                "Wrote a note: shared with the member", "Version 2: Queued, Returnee engineer"]),
+        ("zh-hans", ["新提交 → 审阅中", "网红服务创业者 → 海归工程师：Too tired",
+                     "写了备注：已分享给用户", "第2版：排队中，海归工程师"]),
+    ],
+)  # fmt: skip
+def test_the_workspace_shows_labels_not_keys(counsellor, alices, language, labels):
+    counsellor.post(url("counsel_status", alices), {"status": "in_review"})
+    override = {"archetype": "returnee_engineer", "reason": "Too tired"}
+    counsellor.post(url("counsel_override", alices), override)
+    counsellor.post(url("counsel_note", alices), {"text": "Rest.", "shared": "on"})
+    counsellor.cookies["django_language"] = language
+    page = counsellor.get(url("counsel_submission", alices)).content.decode()
+    for label in labels:
+        assert label in page
+    text = re.sub(r"<[^>]*>", " ", page)  # what a reader sees, not the forms' values
+    for key in ("in_review", "returnee_engineer", "influencer_founder"):
+        assert key not in text
 
 
 def test_an_empty_note_is_400(counsellor, alices):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import catalogue
@@ -123,8 +124,7 @@ class Review(models.Model):
 
     @property
     def archetype_name(self) -> str:
-        found = catalogue.by_slug(self.archetype)
-        return str(found.name) if found else self.archetype
+        return archetype_label(self.archetype)
 
 
 class NoteQuerySet(models.QuerySet):
@@ -210,3 +210,42 @@ class AuditEvent(models.Model):
         return (
             f"{self.actor} {self.action} {self.submission_id} at {self.created_at:%Y-%m-%d %H:%M}"
         )
+
+    def describe(self) -> str:
+        """What happened, in the reader's language, with labels for the keys that
+        `detail` stores (`new → in_review`, `influencer_founder → …: the reason`)."""
+        action = self.get_action_display()
+        detail = self.detail
+        if self.assignee_id:
+            detail = self.assignee.email
+        elif self.action == self.Action.STATUS and " → " in detail:
+            before, after = detail.split(" → ", 1)
+            detail = f"{_status_label(before)} → {_status_label(after)}"
+        elif self.action == self.Action.OVERRIDE and " → " in detail:
+            before, rest = detail.split(" → ", 1)
+            after, _colon, reason = rest.partition(": ")
+            detail = f"{archetype_label(before)} → {archetype_label(after)}"
+            if reason:
+                detail = gettext("%(change)s: %(reason)s") % {"change": detail, "reason": reason}
+        elif self.action == self.Action.NOTE and detail in NOTE_VISIBILITY:
+            detail = str(NOTE_VISIBILITY[detail])
+        if not detail:
+            return action
+        return gettext("%(action)s: %(detail)s") % {"action": action, "detail": detail}
+
+
+# The visibility a note's event stores in `detail` (advisor.counsel.rules.add_note).
+NOTE_VISIBILITY = {
+    "shared with the member": _("shared with the member"),
+    "private": _("private"),
+}
+
+
+def _status_label(value: str) -> str:
+    return str(Review.Status(value).label) if value in Review.Status.values else value
+
+
+def archetype_label(slug: str) -> str:
+    """An archetype's name in the reader's language; the slug of one no longer known."""
+    found = catalogue.by_slug(slug)
+    return str(found.name) if found else slug

@@ -7,6 +7,7 @@ never disagree. Views call these functions; they hold no rules of their own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -66,6 +67,25 @@ def record(submission, *, actor, action: str, detail: str = "", assignee=None) -
     return AuditEvent.objects.create(
         submission=submission, actor=actor, action=action, detail=detail, assignee=assignee
     )
+
+
+# One visit: a counsellor who opens a submission again within this time of their last
+# event on it (an opening or an action) is still on the same visit, and no new "Opened"
+# is recorded. Every action redirects back to the page, which would otherwise record an
+# opening after each one (docs/counselling.md, "The trail").
+VISIT = timedelta(hours=1)
+
+
+def record_opening(submission, *, counsellor) -> AuditEvent | None:
+    """Record that `counsellor` opened the submission, unless they are on a visit to it
+    already: then nothing (None)."""
+    since = timezone.now() - VISIT
+    on_a_visit = AuditEvent.objects.filter(
+        submission=submission, actor=counsellor, created_at__gte=since
+    ).exists()
+    if on_a_visit:
+        return None
+    return record(submission, actor=counsellor, action=Action.OPENED)
 
 
 @transaction.atomic

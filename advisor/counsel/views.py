@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from advisor.advice import content, matching
 from advisor.counsel import rules
 from advisor.counsel.forms import AssignForm, NoteForm, OverrideForm, QueueFilter
-from advisor.counsel.models import AuditEvent, Note, Review
+from advisor.counsel.models import AuditEvent, Note, Review, archetype_label
 from profiles.two_factor_views import second_factor_required
 
 
@@ -119,12 +119,15 @@ def _get_review(submission_id) -> Review:
 
 def _render_review(request, review: Review, *, status: int = 200, **forms_and_message):
     submission = review.submission
+    result = matching.rank(submission.answers)
+    plans = submission.plans.order_by("-version")
     context = {
         "review": review,
         "submission": submission,
-        "result": matching.rank(submission.answers),
+        "result": result,
+        "best": result.matches[0] if result.matches else None,
         "first_things": content.first_things(submission.answers),
-        "plans": submission.plans.order_by("-version"),
+        "plans": [(plan, archetype_label(plan.archetype)) for plan in plans],
         "notes": Note.objects.filter(submission=submission).select_related("author"),
         "history": AuditEvent.objects.filter(submission=submission).select_related(
             "actor", "assignee"
@@ -135,8 +138,8 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
         or OverrideForm(initial={"archetype": review.archetype}),
         "assign_form": forms_and_message.get("assign_form") or AssignForm(),
         "problem": forms_and_message.get("problem"),
+        "changes": matching.what_would_change(submission.answers, result),
     }
-    context["changes"] = matching.what_would_change(submission.answers, context["result"])
     return render(request, "counsel/submission.html", context, status=status)
 
 
@@ -144,7 +147,7 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
 @require_GET
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     review = _get_review(submission_id)
-    rules.record(review.submission, actor=request.user, action=AuditEvent.Action.OPENED)
+    rules.record_opening(review.submission, counsellor=request.user)
     return _render_review(request, review)
 
 
