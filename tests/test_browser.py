@@ -1,6 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from profiles.models import Draft
+from profiles.personas import LI_JING
+from profiles.submit import submit
 from tests.browser import assert_no_axe_violations, log_in
 from tests.conftest import PASSWORD
 
@@ -73,4 +76,15 @@ def test_a_story_card_opens_its_story(page):
     page.get_by_role("link", name="Training pivot").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Training pivot")
     expect(page.get_by_role("heading", level=2)).to_contain_text("The story: Mei Chen (PMMei)")
+    assert_no_axe_violations(page)
+
+
+def test_a_members_home_page_has_no_accessibility_violations(page, alice):
+    draft = Draft.objects.create(owner=alice, answers=LI_JING)
+    submit(draft, consent_review=False)
+    Draft.objects.create(owner=alice, answers={"hours_per_week": 70})
+    log_in(page, alice.email)
+    page.goto("/")
+    expect(page.get_by_role("link", name="Continue where you left off (step 1)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your latest plan")).to_be_visible()
     assert_no_axe_violations(page)

@@ -326,6 +326,32 @@ def test_enter_saves_the_step_and_moves_on_in_either_language(page: Page, langua
     assert answers["hours_per_week"] == 72
 
 
+def test_without_javascript_enter_saves_the_step_too(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/questionnaire/work/")
+    fill_step(page, "work", LI_JING, before={})
+    page.locator("#id_hours_per_week").press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/questionnaire/strain/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    context.close()
+    assert Draft.objects.get().answers["hours_per_week"] == 72
+
+
+def test_start_over_asks_first_then_clears(page: Page):
+    page.goto("/questionnaire/work/")
+    fill_step(page, "work", LI_JING, before={})
+    save_and_expect(page, "Strain")
+    page.goto("/questionnaire/review/")
+    page.get_by_role("link", name="Start over with empty answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start over with empty answers?")
+    assert_no_axe_violations(page)
+    assert Draft.objects.get().answers["hours_per_week"] == 72  # asking clears nothing
+    page.get_by_role("button", name="Clear my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your situation")
+    assert Draft.objects.get().answers == {}
+
+
 def test_after_htmx_steps_the_switcher_keeps_the_step_shown_and_its_answers(page: Page):
     page.goto("/questionnaire/situation/")
     fill_step(page, "situation", LI_JING)
