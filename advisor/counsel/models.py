@@ -162,7 +162,7 @@ class Note(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which submission, and when: every opening and every action."""
+    """Who did what to which submission, and when: every visit and every action."""
 
     class Action(models.TextChoices):
         OPENED = "opened", _("Opened")
