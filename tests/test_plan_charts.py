@@ -122,13 +122,25 @@ def test_a_plan_written_before_the_pictures_gets_only_its_timeline():
     assert list(charts.of(old)) == ["milestones"]
 
 
-def test_the_pdf_draws_the_charts(pdfs, alice):
+@pytest.mark.parametrize(
+    ("language", "titles"),
+    [
+        (
+            "en",
+            ["Your runway: 8 months", "Overtime against the legal limit", "The steps, day by day"],
+        ),
+        ("zh-hans", ["存款能撑多久：8个月", "加班时长与法定上限", "每一步的时间"]),
+    ],
+)
+def test_the_pdf_draws_the_charts(pdfs, alice, language, titles):
     from weasyprint import HTML
 
     from advisor.plans import worker
+    from advisor.plans.models import Plan
     from tests.test_plan_views import submit
 
     plan = submit(alice, people.RESIGNED).plans.get()
+    Plan.objects.filter(pk=plan.pk).update(language=language)
     assert worker.generate(plan.pk) == "ready"
     plan.refresh_from_db()
     document = HTML(string=worker.pdf_html(plan)).render()
@@ -147,9 +159,8 @@ def test_the_pdf_draws_the_charts(pdfs, alice):
     # Three charts, each with a key swatch per coloured figure: all SVG, all drawn.
     assert drawn.count("SVGImage") >= 3
     text = " ".join(words)
-    assert "Your runway: 8 months" in text
-    assert "Overtime against the legal limit" in text
-    assert "The steps, day by day" in text
+    for title in titles:
+        assert title in text
     worker.deliver(plan.pk)
     plan.refresh_from_db()
     assert bytes(plan.pdf.data).startswith(b"%PDF")

@@ -212,7 +212,7 @@ def timeline(content: Mapping[str, Any]) -> Chart | None:
     days = sorted({step["day"] for step in steps})
     rest = int(content.get("rest_months") or 0)
     span = rest * DAYS_A_MONTH + days[-1]
-    left, right = 8.0, WIDTH - 24.0
+    left, right = 8.0, WIDTH - 30.0
     scale = (right - left) / span
     chart = Chart("timeline", _("The steps, day by day"), 64)
     chart.shapes.append(Shape(left, 30, right - left, 0, LINE, stroke=LINE))
