@@ -59,6 +59,28 @@ def test_a_rejected_sign_up_keeps_the_way_back_to_the_review(client):
     assert client.post(reverse("signup"), {**data, "next": review})["Location"] == review
 
 
+def test_the_header_s_log_in_and_sign_up_lead_back_to_the_page_they_were_on(client):
+    # A visitor halfway through the questionnaire who uses the header's links comes back
+    # to the step, not to the home page; on the account pages themselves, no loop.
+    body = client.get(reverse("questionnaire_step", args=["work"])).content.decode()
+    assert 'href="/accounts/login/?next=/questionnaire/work/"' in body
+    assert 'href="/accounts/signup/?next=/questionnaire/work/"' in body
+    body = client.get(reverse("story", args=["rest_first"])).content.decode()
+    assert 'href="/accounts/signup/?next=/stories/rest_first/"' in body
+    body = client.get(reverse("login")).content.decode()
+    assert 'href="/accounts/signup/"' in body and "?next=/accounts/" not in body
+
+
+def test_after_htmx_steps_the_header_links_lead_back_to_the_step_shown(client):
+    # htmx swaps the step, not the header: the answer sends the links again, out of band.
+    client.get(reverse("questionnaire_step", args=["situation"]))
+    body = client.get(
+        reverse("questionnaire_step", args=["work"]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'id="account-links" hx-swap-oob="true"' in body
+    assert 'href="/accounts/signup/?next=/questionnaire/work/"' in body
+
+
 def test_the_error_summary_links_to_the_field(client):
     body = signup(client, email="not-an-email").content.decode()
     assert 'role="alert"' in body

@@ -1,6 +1,7 @@
 """My plans: only the owner sees a plan; each bad request gets a clear 4xx."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -435,3 +436,17 @@ def test_the_plan_page_shows_its_charts(client, alice, ready_plan):
     assert page.count('role="img"') == 3
     assert '<title id="chart-runway-title">' in page
     assert "style=" not in page
+
+
+def test_a_plan_keeps_its_own_language_on_a_page_in_another(client, alice):
+    # A plan written in Chinese, read with the page in English: its milestones' days and
+    # its sources' dates speak Chinese, like its text, and say so to a screen reader.
+    plan = submit(alice).plans.get()
+    Plan.objects.filter(pk=plan.pk).update(language="zh-hans")
+    assert worker.generate(plan.pk) == "ready"
+    client.force_login(alice)
+    page = client.get(reverse("plan", args=[plan.pk])).content.decode()
+    assert '<div lang="zh-hans">' in page
+    assert re.search(r"<strong>第\d+天</strong>", page)
+    assert "<strong>Day " not in page
+    assert "Milestones for my calendar (.ics)" in page  # the page keeps its own words
