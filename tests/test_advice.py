@@ -479,6 +479,7 @@ def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_le
         "This is not a diagnosis, but what you told us is a reason to rest.",
         "Keep evenings and one full day a week free of the search for work",
         "Your savings are already below that reserve",
+        "look for contract or bridge work now",
     ]:
         assert said in text
     for unsaid in [
@@ -486,6 +487,7 @@ def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_le
         "Take the leave you are owed",
         "the path below waits until you have rested",
         "build it before any gap in pay",
+        "before the reserve is reached",
     ]:
         assert unsaid not in text
     assert "有1人靠你的收入生活。" in plan_text(person, "zh-hans")

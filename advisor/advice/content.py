@@ -280,6 +280,7 @@ def _milestones_section(
     person: Answers,
     archetype: Archetype | None,
     rest: Rest,
+    funds: Money,
     found: Mapping[str, Any],
 ) -> Section:
     pace = PACE.get(person.timeline, 1)
@@ -319,7 +320,7 @@ def _milestones_section(
             % {"rest": month_count(rest.months)}
         )
     if archetype is None:
-        steps = _general_steps(person)
+        steps = _general_steps(person, funds)
     else:
         steps = [
             (milestone.day, str(milestone.text))
@@ -331,7 +332,7 @@ def _milestones_section(
     return section
 
 
-def _general_steps(person: Answers) -> list[tuple[int, str]]:
+def _general_steps(person: Answers, funds: Money) -> list[tuple[int, str]]:
     """Next steps when no story is close: the person's own situation, no one else's."""
     if person.direction in ("found", "freelance") and person.employment_status != "self_employed":
         return [
@@ -358,7 +359,8 @@ def _general_steps(person: Answers) -> list[tuple[int, str]]:
             ),
         ]
     if person.left_a_job and person.direction != "leave_tech":
-        return [
+        below_reserve = not funds.covered and funds.runway_months < RESERVE_MONTHS
+        steps = [
             (
                 30,
                 _(
@@ -373,14 +375,40 @@ def _general_steps(person: Answers) -> list[tuple[int, str]]:
                     "they asked that you could not answer well; prepare that next."
                 ),
             ),
-            (
-                90,
-                _(
-                    "Compare what the search has brought with your runway: widen the search, or "
-                    "take a bridge job, before the reserve is reached."
-                ),
-            ),
         ]
+        if below_reserve:
+            # The reserve is already reached: a bridge job is this month's step, not a
+            # fallback for day 90.
+            steps.insert(
+                1,
+                (
+                    30,
+                    _(
+                        "Your money is already below the reserve: look for contract or bridge "
+                        "work now, beside the search, and take it if it covers your costs."
+                    ),
+                ),
+            )
+            steps.append(
+                (
+                    90,
+                    _(
+                        "Compare what the search has brought with what you need each month: "
+                        "if no offer is near, widen the search to other roles or cities."
+                    ),
+                )
+            )
+        else:
+            steps.append(
+                (
+                    90,
+                    _(
+                        "Compare what the search has brought with your runway: widen the "
+                        "search, or take a bridge job, before the reserve is reached."
+                    ),
+                )
+            )
+        return steps
     if person.employment_status == "self_employed":
         return [
             (
@@ -856,7 +884,7 @@ def build(
         _triage_section(flags),
         _match_section(chosen, result, changes, chosen_by_counsellor=by_counsellor),
         _rest_section(person, funds, rest),
-        _milestones_section(person, story, rest, found),
+        _milestones_section(person, story, rest, funds, found),
         _money_section(person, story, funds, rest, found),
         _risks_section(person, story, found),
         _rights_section(rights_found),
