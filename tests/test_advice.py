@@ -538,3 +538,22 @@ def test_large_figures_read_as_people_read_them_in_chinese():
     assert "：750亿美元" in returnee and "：12亿" in returnee
     assert "月工资最多按2.25万港元计，总额最高39万港元" in severance
     assert "HK$" not in severance
+
+
+def test_a_job_search_with_money_in_hand_keeps_the_bridge_job_for_later():
+    # Laid off with two years of money and no close path: the general job search, whose
+    # bridge job waits until the search has run against the runway.
+    analyst = people.person(
+        role="data",
+        skills=["data_analysis"],
+        employment_status="laid_off",
+        severance_status="disputed",
+        months_since_left=1,
+        savings=250_000,
+        monthly_expenses=25_000,
+        partner_income=15_000,
+    )
+    assert content.build(answers=analyst)["close"] is False
+    text = plan_text(analyst)
+    assert "take a bridge job, before the reserve is reached" in text
+    assert "look for contract or bridge work now" not in text
