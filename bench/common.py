@@ -187,6 +187,18 @@ class Client:
         return Reply(response.status, response.getheader("Location", ""), data)
 
 
+def stop_process(proc: subprocess.Popen, *, timeout: float) -> None:
+    """Terminate `proc`, and kill it if it has not stopped within `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
+
 class Processes:
     """Everything the bench starts: each in a process group of its own, stopped by PID."""
 
@@ -223,12 +235,7 @@ class Processes:
             return
         if proc.poll() is None:
             proc.send_signal(signal.SIGCONT)  # a frozen one could not stop
-            proc.terminate()
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=timeout)
+            stop_process(proc, timeout=timeout)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # whatever it left behind
 

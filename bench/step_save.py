@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
     free_port,
     in_scratch_dir,
     manage,
+    stop_process,
 )
 
 BIN = Path(sys.executable).parent
@@ -245,14 +246,7 @@ def wait_until_ready(server: subprocess.Popen, port: int, log: Path) -> None:
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=STOP_TIMEOUT)
+    stop_process(server, timeout=STOP_TIMEOUT)
 
 
 # --- Report -------------------------------------------------------------------
