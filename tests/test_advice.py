@@ -557,3 +557,21 @@ def test_a_job_search_with_money_in_hand_keeps_the_bridge_job_for_later():
     text = plan_text(analyst)
     assert "take a bridge job, before the reserve is reached" in text
     assert "look for contract or bridge work now" not in text
+
+
+def test_someone_already_on_sick_leave_is_not_told_to_ask_for_it_or_prepare_the_break():
+    # Collapsed at work, on sick leave now, two months of money: the leave is the rest.
+    on_leave = people.person(
+        strain_signals=["fainted_or_ill", "sleep", "nonstop"],
+        health_followup="on_sick_leave",
+        need_break="long",
+        months_off=2,
+        savings=12_000,
+        monthly_expenses=5_500,
+    )
+    text = plan_text(on_leave)
+    assert "Keep every sick note" in text
+    assert "so your sick leave is your rest" in text
+    for unsaid in ["Ask the doctor for a sick note", "Before the break begins", "0 months"]:
+        assert unsaid not in text
+    assert "你的休整就是你的病假" in plan_text(on_leave, "zh-hans")

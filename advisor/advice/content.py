@@ -209,10 +209,19 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
         }
     if not person.months_off:
         said = _("You said you could not take time off now.")
-    else:
+    elif rest.months:
         said = _("You said you could take %(off)s off. Rest from savings: %(rest)s.") % {
             "off": month_count(person.months_off),
             "rest": month_count(rest.months),
+        }
+    elif rest.sick_leave:
+        said = _(
+            "You said you could take %(off)s off: your savings cannot pay for it, so your "
+            "sick leave is your rest."
+        ) % {"off": month_count(person.months_off)}
+    else:
+        said = _("You said you could take %(off)s off: your savings cannot pay for it yet.") % {
+            "off": month_count(person.months_off)
         }
     section.paragraphs.append(sentences(sizing, said))
     if rest.dips_into_reserve:
@@ -242,7 +251,12 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
             ),
         }
         section.items = [
-            *([before[person.employment_status]] if person.employment_status in before else []),
+            # Someone already on sick leave has begun the break.
+            *(
+                [before[person.employment_status]]
+                if person.employment_status in before and person.health_followup != "on_sick_leave"
+                else []
+            ),
             _("First weeks: stop. No plans, no job boards, no work messages."),
             _("Then: one conversation a week with someone whose work you envy."),
             _("Last weeks: write down what you want your next working week to look like."),

@@ -152,11 +152,20 @@ def _sick_leave(person: Answers) -> list[Step]:
         floor = law.fact("cn.sick.pay_floor")["min_pct_of_minimum_wage"]
         return [
             Step(
-                _(
-                    "Ask the doctor for a sick note (病假证明) and apply for sick leave in "
-                    "writing, as your employer's rules require. Sick leave buys rest without "
-                    "spending your savings: sick pay may be lower than your salary, but not "
-                    "below %(floor)d%% of the local minimum wage."
+                (
+                    _(
+                        "Keep every sick note (病假证明) and hand each new one in as your "
+                        "employer's rules require. Sick leave buys rest without spending your "
+                        "savings: sick pay may be lower than your salary, but not below "
+                        "%(floor)d%% of the local minimum wage."
+                    )
+                    if person.health_followup == "on_sick_leave"
+                    else _(
+                        "Ask the doctor for a sick note (病假证明) and apply for sick leave in "
+                        "writing, as your employer's rules require. Sick leave buys rest "
+                        "without spending your savings: sick pay may be lower than your "
+                        "salary, but not below %(floor)d%% of the local minimum wage."
+                    )
                 )
                 % {"floor": floor},
                 ("cn.sick.pay_floor",),
