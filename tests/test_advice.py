@@ -575,3 +575,15 @@ def test_someone_already_on_sick_leave_is_not_told_to_ask_for_it_or_prepare_the_
     for unsaid in ["Ask the doctor for a sick note", "Before the break begins", "0 months"]:
         assert unsaid not in text
     assert "你的休整就是你的病假" in plan_text(on_leave, "zh-hans")
+
+
+def test_someone_with_a_job_tests_an_idea_beside_it():
+    # 24, two months of money, a job, wants to go freelance now, no close path.
+    thin = {"savings": 8_000, "monthly_expenses": 4_500, "direction": "freelance"}
+    thin |= {"skills": ["traffic_growth"], "pulls": ["build_own"], "timeline": "now"}
+    employed = people.person(**thin)
+    assert content.build(answers=employed)["close"] is False
+    assert "Leave the job only once it has covered your monthly costs" in plan_text(employed)
+    assert "or you take a job" not in plan_text(employed)
+    out_of_work = people.person(**thin, employment_status="between_jobs", months_since_left=1)
+    assert "or you take a job" in plan_text(out_of_work)

@@ -364,9 +364,16 @@ def _general_steps(person: Answers, funds: Money) -> list[tuple[int, str]]:
                     "pre-order, one client. Keep your costs within what your runway allows."
                 ),
             ),
+            # Someone with a job tests the idea beside it; without one, against the runway.
             (
                 90,
                 _(
+                    "Decide with figures: what it has earned beside your job, and what it "
+                    "cost. Leave the job only once it has covered your monthly costs for three "
+                    "months running."
+                )
+                if person.employed
+                else _(
                     "Decide with figures: what it has earned, what it cost, and how many months "
                     "of runway remain. Set the date by which it must pay you, or you take a job."
                 ),
