@@ -587,3 +587,10 @@ def test_someone_with_a_job_tests_an_idea_beside_it():
     assert "or you take a job" not in plan_text(employed)
     out_of_work = people.person(**thin, employment_status="between_jobs", months_since_left=1)
     assert "or you take a job" in plan_text(out_of_work)
+
+
+def test_the_move_to_the_mainland_is_said_as_planned_or_as_possible():
+    planning, open_to_it = plan_text(people.SEATTLE_RETURNEE), plan_text(people.TAIPEI_TESTER)
+    assert "Once you move to the mainland, mainland labour law will apply" in planning
+    assert "If you move to the mainland, mainland labour law will apply" not in planning
+    assert "If you move to the mainland, mainland labour law will apply" in open_to_it

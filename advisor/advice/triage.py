@@ -639,8 +639,13 @@ def _jurisdiction(person: Answers) -> Flag | None:
         flag.steps.append(
             Step(
                 _(
+                    "Once you move to the mainland, mainland labour law will apply to your new "
+                    "job: the rights section ends with what will apply then."
+                )
+                if person.return_home == "planning"
+                else _(
                     "If you move to the mainland, mainland labour law will apply to your new "
-                    "job: the rights section ends with what will apply after you move."
+                    "job: the rights section ends with what would apply then."
                 )
             )
         )
