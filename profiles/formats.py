@@ -4,7 +4,9 @@ English groups thousands (144,000 yuan, 1.2 billion); Chinese counts in 万 and 
 (14.4万元, 12亿).
 """
 
-from django.utils.translation import get_language
+import math
+
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 WAN, YI = 10_000, 100_000_000
@@ -97,3 +99,15 @@ def yuan(amount: float) -> str:
 
 def us_dollars(amount: float) -> str:
     return money(amount, "USD")
+
+
+def months(value: float, *, exact: bool = False) -> str:
+    """A count of months: whole months, rounded down (what a plan can count on), or with
+    `exact` to one decimal, as the pictures draw them (4.8 months, 4.8个月)."""
+    if exact:
+        value = round(value, 1)
+        return ngettext("%(count)s month", "%(count)s months", 1 if value == 1 else 2) % {
+            "count": number(value)
+        }
+    whole = math.floor(value)
+    return ngettext("%(count)d month", "%(count)d months", whole) % {"count": whole}

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from hypothesis import given, settings
 
-from advisor.advice import content, matching, money
+from advisor.advice import charts, content, matching, money
 from profiles import questionnaire as q
 from profiles.answers import Answers
 from profiles.personas import LI_JING_V1
@@ -594,3 +594,16 @@ def test_the_move_to_the_mainland_is_said_as_planned_or_as_possible():
     assert "Once you move to the mainland, mainland labour law will apply" in planning
     assert "If you move to the mainland, mainland labour law will apply" not in planning
     assert "If you move to the mainland, mainland labour law will apply" in open_to_it
+
+
+def test_the_reserve_is_one_sum_in_the_text_and_the_picture():
+    # Side income can stop, so the reserve counts the costs without it: 45,000 yuan, which
+    # at the 10,000 yuan that leaves the account each month is 4.5 months, not 3.
+    earner = people.person(
+        side_business="earning", side_income=5_000, savings=120_000, monthly_expenses=15_000
+    )
+    plan = content.build(answers=earner)
+    assert plan["figures"]["reserve_months"] == 4.5
+    texts = [f.text for f in charts.of(plan)["money"].figures]
+    assert "Reserve kept untouched: 4.5 months, 45,000 yuan" in texts
+    assert "Months left to earn before the reserve: 7.5 months" in texts

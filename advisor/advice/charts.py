@@ -14,18 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from profiles.formats import is_chinese, money, number, sentences
+from profiles.formats import DEFAULT_CURRENCY, is_chinese, money, months, number, sentences
 
 WIDTH = 320  # the viewBox's width: the SVG scales to its box, down to a 375 px phone
 BAR = 28  # a bar's height
 REST, EARN, RESERVE, SHORT = "#3f7cac", "#0b6e5f", "#a86a12", "#ffffff"
 OVER, WITHIN, LIMIT, INK, LINE = "#b3261e", "#0b6e5f", "#5a6478", "#1d2433", "#dcd8cf"
 DAYS_A_MONTH = 30  # as the milestones calendar counts a month of rest
+_months = partial(months, exact=True)  # months to one decimal, as the pictures draw them
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,6 @@ def _summary(chart: Chart) -> str:
     return sentences(*(f.text if f.text.endswith(stop) else f.text + stop for f in chart.figures))
 
 
-def _months(value: float) -> str:
-    """Months to one decimal, as the picture draws them: 4.8 months, 4.8个月."""
-    value = round(value, 1)
-    return ngettext("%(count)s month", "%(count)s months", 1 if value == 1 else 2) % {
-        "count": number(value)
-    }
-
-
 def _hours(value: float) -> str:
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if value == 1 else 2) % {
         "hours": number(round(value))
@@ -121,14 +115,14 @@ def runway(figures: Mapping[str, Any]) -> Chart | None:
     scale = (WIDTH - 2) / max(total + short, 1.0)
     chart = Chart("runway", _("Your runway: %(months)s") % {"months": _months(total)}, 44)
     x = 1.0
-    for months, colour in ((rest, REST), (earn, EARN), (kept, RESERVE)):
-        if months > 0:
-            chart.shapes.append(Shape(x, 8, months * scale, BAR, colour))
-            x += months * scale
+    for length, colour in ((rest, REST), (earn, EARN), (kept, RESERVE)):
+        if length > 0:
+            chart.shapes.append(Shape(x, 8, length * scale, BAR, colour))
+            x += length * scale
     if short > 0:
         chart.shapes.append(Shape(x, 8, short * scale, BAR, SHORT, stroke=OVER, dashed=True))
     amount = figures.get("money")
-    currency = figures.get("currency") or "CNY"
+    currency = figures.get("currency") or DEFAULT_CURRENCY
     if amount is not None:
         chart.figures.append(
             Figure(

@@ -20,10 +20,11 @@ from django.utils.translation import ngettext
 
 from advisor.advice import catalogue, evidence, law, matching, money, rights, triage
 from advisor.advice.catalogue import Archetype, Benchmark
-from advisor.advice.money import RESERVE_MONTHS, Money
+from advisor.advice.money import Money
 from profiles import questionnaire
 from profiles.answers import Answers
 from profiles.formats import is_chinese, number, sentences, us_dollars, yuan
+from profiles.formats import months as month_count
 
 REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
 
@@ -66,18 +67,13 @@ def rest_of(person: Answers, funds: Money) -> Rest:
     if funds.covered:
         affordable = wanted
     else:
-        affordable = math.floor(max(0.0, funds.runway_months - RESERVE_MONTHS))
+        affordable = math.floor(max(0.0, funds.runway_months - funds.reserve_months))
     months = min(wanted, person.months_off, affordable)
     # Someone who fainted rests a month even if it dips into the reserve, unless sick
     # leave pays for it or there is not a month's money at all.
     if person.fainted_or_ill and not sick_leave and months < 1 and funds.runway_months >= 1:
         return Rest(1, False, dips_into_reserve=True)
     return Rest(months, sick_leave)
-
-
-def month_count(count: float) -> str:
-    whole = math.floor(count)
-    return ngettext("%(count)d month", "%(count)d months", whole) % {"count": whole}
 
 
 def _notes(archetype: Archetype, section: str, found: Mapping[str, Any]) -> list[str]:
@@ -190,21 +186,24 @@ def _rest_section(person: Answers, funds: Money, rest: Rest) -> Section | None:
                 "so it does not spend your savings."
             )
         )
-    affordable = max(0.0, funds.runway_months - RESERVE_MONTHS)
+    affordable = max(0.0, funds.runway_months - funds.reserve_months)
     if funds.covered:
         sizing = _("Other income covers your costs, so your savings do not limit the rest.")
     elif affordable < 1:
         sizing = _(
             "Your money lasts about %(runway)s without a salary: no more than the %(reserve)s "
             "Leap keeps untouched as a reserve, so rest cannot come from savings."
-        ) % {"runway": month_count(funds.runway_months), "reserve": month_count(RESERVE_MONTHS)}
+        ) % {
+            "runway": month_count(funds.runway_months),
+            "reserve": month_count(funds.reserve_months),
+        }
     else:
         sizing = _(
             "Your money lasts about %(runway)s without a salary; %(reserve)s of it stays "
             "untouched as a reserve, which leaves %(affordable)s for rest."
         ) % {
             "runway": month_count(funds.runway_months),
-            "reserve": month_count(RESERVE_MONTHS),
+            "reserve": month_count(funds.reserve_months),
             "affordable": month_count(affordable),
         }
     if not person.months_off:
@@ -380,7 +379,7 @@ def _general_steps(person: Answers, funds: Money) -> list[tuple[int, str]]:
             ),
         ]
     if person.left_a_job and person.direction != "leave_tech":
-        below_reserve = not funds.covered and funds.runway_months < RESERVE_MONTHS
+        below_reserve = not funds.covered and funds.runway_months < funds.reserve_months
         steps = [
             (
                 30,
@@ -927,7 +926,7 @@ def build(
             "covered": funds.covered,
             "rest_months": rest.months,
             "sick_leave": rest.sick_leave,
-            "reserve_months": RESERVE_MONTHS,
+            "reserve_months": round(funds.reserve_months, 1),
             "overtime": list(rights_found.overtime) if rights_found.overtime else None,
             # Amounts for the runway's picture: None where the answers give none.
             "currency": funds.currency,

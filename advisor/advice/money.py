@@ -54,6 +54,16 @@ class Money:
             return None
         return RESERVE_MONTHS * (self.monthly_need + self.side_income)
 
+    @property
+    def reserve_months(self) -> float:
+        """The reserve in months of the runway, at what leaves the account each month:
+        three, or more where side income (which the reserve does not count on) pays part
+        of the costs. Every sum against the reserve uses this, so the text and the
+        pictures agree with `reserve`."""
+        if not self.monthly_need or self.reserve is None:
+            return float(RESERVE_MONTHS)
+        return self.reserve / self.monthly_need
+
     def months_after(self, rest: int) -> float:
         return max(0.0, self.runway_months - rest)
 

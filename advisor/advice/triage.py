@@ -9,7 +9,6 @@ the flags first, in the order of FLAGS.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from advisor.advice import law
 from advisor.advice.money import RESERVE_MONTHS, Money
 from profiles import formats
 from profiles.answers import Answers
+from profiles.formats import months as month_count
 from profiles.formats import sentences
 
 FLAGS = ("health", "leaving", "agency", "jurisdiction", "money", "earlier")
@@ -50,11 +50,6 @@ class Flag:
 
 def _number(key: str) -> str:
     return law.fact(key)["number"]
-
-
-def _months(count: float) -> str:
-    whole = math.floor(count)
-    return ngettext("%(count)d month", "%(count)d months", whole) % {"count": whole}
 
 
 # --- Health -----------------------------------------------------------------------
@@ -434,7 +429,7 @@ def _time_limit_cn(person: Answers) -> Step:
     ) % {"years": limit}
     if months is not None and months < 12 * limit:
         text = sentences(
-            text, _("You have about %(left)s left.") % {"left": _months(12 * limit - months)}
+            text, _("You have about %(left)s left.") % {"left": month_count(12 * limit - months)}
         )
     elif months is not None:
         text = sentences(
@@ -661,7 +656,7 @@ def _money(person: Answers, money: Money) -> Flag | None:
     flag = Flag("money", _("Your money runs out soon"))
     flag.reasons.append(
         _("Without a salary, your money lasts about %(months)s.")
-        % {"months": _months(money.runway_months)}
+        % {"months": month_count(money.runway_months)}
     )
     if person.dependants:
         flag.reasons.append(
