@@ -607,3 +607,11 @@ def test_the_reserve_is_one_sum_in_the_text_and_the_picture():
     texts = [f.text for f in charts.of(plan)["money"].figures]
     assert "Reserve kept untouched: 4.5 months, 45,000 yuan" in texts
     assert "Months left to earn before the reserve: 7.5 months" in texts
+
+
+def test_how_sure_the_match_is_is_said_once():
+    unsure = {k: v for k, v in people.FAINTED_AND_READY.items() if k != "skills"}
+    plan = content.build(answers=unsure)
+    sentence = matching.rank(unsure).confidence.sentence
+    said = [s["key"] for s in plan["sections"] if sentence in s["paragraphs"] + s["items"]]
+    assert said == ["uncertainties"]

@@ -153,8 +153,7 @@ def _match_section(
     section.items = [f.sentence for f in match.raised[:4]] + [f.sentence for f in match.lowered[:2]]
     if result.runner_up and result.best is match:
         section.paragraphs.append(result.runner_up.sentence)
-    if result.confidence.level != "high":
-        section.paragraphs.append(result.confidence.sentence)
+    # How sure the match is belongs to the uncertainties, said once there.
     section.paragraphs.append(str(archetype.description))
     return section
 
