@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from advisor.advice import catalogue
 from advisor.health import run_checks
@@ -12,7 +12,7 @@ from profiles.questionnaire_views import current_draft
 
 
 @never_cache  # it may show a person's draft and plan
-@require_GET
+@require_safe  # GET, and HEAD for monitors and link checkers
 def home(request: HttpRequest) -> HttpResponse:
     """The front page, which knows where you left off: a draft to continue, the latest plan."""
     draft = current_draft(request)
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if context["draft"]:
         context["resume_step"] = questionnaire.first_unanswered_step(draft.answers)
     if request.user.is_authenticated:
-        plan = Plan.objects.for_owner(request.user).select_related("submission").first()
+        plan = Plan.objects.for_owner(request.user).defer("content").first()
         context["plan"] = plan
         context["plan_path"] = catalogue.by_slug(plan.archetype) if plan else None
     return render(request, "home.html", context)

@@ -79,3 +79,9 @@ def test_every_story_is_told_from_its_file_in_either_language(client, language):
 
 def test_an_unknown_story_is_404(client):
     assert client.get(reverse("story", args=["no_such_path"])).status_code == 404
+
+
+def test_the_home_page_answers_head_as_get(client):
+    # Monitors and link checkers ask with HEAD.
+    assert client.head("/").status_code == 200
+    assert client.post("/").status_code == 405

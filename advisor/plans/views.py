@@ -73,16 +73,17 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
     context = {
         "plan": plan,
         "has_pdf": plan.pdf_status == Plan.PDFStatus.READY and plan.has_pdf,
-        # The counsellor's word, live: notes shared after the plan was written show too.
-        "shared_notes": Note.objects.filter(submission=plan.submission_id).shared(),
-        "review": Review.objects.filter(submission=plan.submission_id).first(),
-        "charts": _charts(plan),
     }
+    if request.htmx and request.htmx.target == "plan-pdf":
+        # A poll of the PDF's region, up to four a second: it shows the PDF's state only.
+        return render(request, "plans/plan.html#pdf", context)
+    context["charts"] = _charts(plan)
     if request.htmx:
-        # A poll: the PDF's region once the plan is ready, else the plan's; each stops
-        # polling once it has nothing more to wait for.
-        region = "pdf" if request.htmx.target == "plan-pdf" else "body"
-        return render(request, f"plans/plan.html#{region}", context)
+        # A poll of the plan's region, until the plan is written.
+        return render(request, "plans/plan.html#body", context)
+    # The counsellor's word, live: notes shared after the plan was written show too.
+    context["shared_notes"] = Note.objects.filter(submission=plan.submission_id).shared()
+    context["review"] = Review.objects.filter(submission=plan.submission_id).first()
     return render(request, "plans/plan.html", context)
 
 
