@@ -160,6 +160,15 @@ class Note(models.Model):
     def __str__(self) -> str:
         return f"Note on {self.submission_id} by {self.author}"
 
+    @property
+    def visibility(self) -> str:
+        """Who may read it, as the audit trail records it (a key of NOTE_VISIBILITY)."""
+        return "shared with the member" if self.shared else "private"
+
+    @property
+    def visibility_label(self) -> str:
+        return str(NOTE_VISIBILITY[self.visibility])
+
 
 class AuditEvent(models.Model):
     """Who did what to which submission, and when: every visit and every action."""
@@ -234,7 +243,7 @@ class AuditEvent(models.Model):
         return gettext("%(action)s: %(detail)s") % {"action": action, "detail": detail}
 
 
-# The visibility a note's event stores in `detail` (advisor.counsel.rules.add_note).
+# A note's visibility, as its event stores it in `detail` (`Note.visibility`), and as read.
 NOTE_VISIBILITY = {
     "shared with the member": _("shared with the member"),
     "private": _("private"),

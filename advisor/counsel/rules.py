@@ -115,8 +115,7 @@ def add_note(review: Review, *, author, text: str, shared: bool) -> Note:
     note = Note.objects.create(
         submission=review.submission, author=author, text=text, shared=shared
     )
-    visibility = "shared with the member" if shared else "private"
-    record(review.submission, actor=author, action=Action.NOTE, detail=visibility)
+    record(review.submission, actor=author, action=Action.NOTE, detail=note.visibility)
     if shared:
         send_later(tasks.tell_member, str(review.submission_id), NOTE)
     return note
