@@ -615,3 +615,17 @@ def test_how_sure_the_match_is_is_said_once():
     sentence = matching.rank(unsure).confidence.sentence
     said = [s["key"] for s in plan["sections"] if sentence in s["paragraphs"] + s["items"]]
     assert said == ["uncertainties"]
+
+
+def test_a_counsellor_s_choice_is_what_the_plan_records_not_a_guess():
+    # No path fits well; a counsellor who picks the closest one anyway gets a plan that
+    # follows its story, and a path that is not the best is not called their choice
+    # unless they made it.
+    person = people.STUDENT_NOT_WORKING
+    result = matching.rank(person)
+    assert result.close is False
+    best, second = (m.archetype.slug for m in result.matches[:2])
+    chosen = content.build(answers=person, archetype=best, by_counsellor=True)
+    assert chosen["close"] is True and chosen["archetype"] == best
+    drifted = content.build(answers=person, archetype=second, by_counsellor=False)
+    assert drifted["close"] is False

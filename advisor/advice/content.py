@@ -875,19 +875,26 @@ def _uncertainties_section(
 
 
 def build(
-    *, answers: Mapping[str, Any], archetype: str | None = None, notes: Sequence[str] = ()
+    *,
+    answers: Mapping[str, Any],
+    archetype: str | None = None,
+    by_counsellor: bool | None = None,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The plan for a complete, valid answer set, in the active language.
 
-    `archetype` is the slug to write it for (a counsellor's choice); the best match when
-    None. When no path fits well and no counsellor chose one, the plan follows no story:
-    it gives general next steps, and says which paths were closest.
+    `archetype` is the slug to write it for; the best match when None. `by_counsellor`
+    says whether a counsellor chose it (a plan records this); when None, a path other
+    than the best match is taken for a counsellor's choice. When no path fits well and no
+    counsellor chose one, the plan follows no story: it gives general next steps, and
+    says which paths were closest.
     """
     result = matching.rank(answers)
     chosen = catalogue.by_slug(archetype) if archetype else result.best.archetype
     if chosen is None:
         raise ValueError(f"There is no archetype “{archetype}”.")
-    by_counsellor = chosen.slug != result.best.archetype.slug
+    if by_counsellor is None:
+        by_counsellor = chosen.slug != result.best.archetype.slug
     story = chosen if result.close or by_counsellor else None
     person = Answers.of(answers)
     funds = money.of(person)

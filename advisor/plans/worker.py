@@ -58,7 +58,10 @@ def generate(plan_id, *, delivery: str | None = None) -> str:
             notes = list(shared.values_list("text", flat=True))
         with translation.override(plan.language):
             plan.content = content.build(
-                answers=plan.submission.answers, archetype=plan.archetype, notes=notes
+                answers=plan.submission.answers,
+                archetype=plan.archetype,
+                by_counsellor=plan.by_counsellor,
+                notes=notes,
             )
         if not Plan.objects.finish(plan, pdf=settings.PLAN_PDF):
             return "finished by another delivery"
