@@ -36,9 +36,11 @@ from bench.common import (  # noqa: E402
     free_port,
     in_scratch_dir,
     manage,
+    percentile,
     setup_django,
     start_redis,
     wait_for,
+    web_answers,
 )
 
 BIN = Path(sys.executable).parent
@@ -75,7 +77,7 @@ class Stack:
     def start_redis(self) -> None:
         start_redis(self.procs, self.redis_port, self.redis_dir, appendonly=True)
 
-    def start(self, env: dict[str, str]) -> None:
+    def start(self) -> None:
         self.start_redis()
         celery = [str(BIN / "celery"), "-A", "advisor"]
         self.procs.start(
@@ -91,18 +93,9 @@ class Stack:
                 [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "-n", f"{name}@%h"],
             )
         self.procs.start("beat", [*celery, "beat", "--loglevel", "INFO"])
-        wait_for("gunicorn", self.web_answers, 60)
+        wait_for("gunicorn", lambda: web_answers(self.web_port), 60)
         for name in ("worker1", "worker2"):
             wait_for(name, lambda n=name: "ready." in self.procs.log(n), 60)
-
-    def web_answers(self) -> bool:
-        client = Client(self.web_port, timeout=5)
-        try:
-            return client.get("/accounts/login/").status == 200
-        except OSError:
-            return False
-        finally:
-            client.close()
 
     def stop(self) -> None:
         self.procs.stop_all()
@@ -330,13 +323,6 @@ class Outcome:
         return percentile(self.waits, percent)
 
 
-def percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
-
-
 def emails_by_plan(mail_dir: Path) -> Counter:
     """How many emails announced each plan (the file backend writes one file a batch)."""
     import re
@@ -505,7 +491,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         ]
         stack = Stack(tmp, env)
         try:
-            stack.start(env)
+            stack.start()
             print(f"database: {described}; redis-server {HOST}:{stack.redis_port} (append-only)")
             print(
                 f"gunicorn 3 workers, 2 Celery workers x 2 processes, beat; {args.submissions}"

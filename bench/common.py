@@ -276,3 +276,22 @@ def start_redis(procs: Processes, port: int, folder: Path, *, appendonly: bool) 
             return False
 
     wait_for("redis-server", answers, 30)
+
+
+def percentile(values: list[float], percent: float) -> float:
+    """The nearest-rank percentile of `values` (nan for none)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
+
+
+def web_answers(port: int) -> bool:
+    """The web server on `port` serves a page (the log-in page, which needs no data)."""
+    client = Client(port, timeout=5)
+    try:
+        return client.get("/accounts/login/").status == 200
+    except OSError:
+        return False
+    finally:
+        client.close()

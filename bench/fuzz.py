@@ -19,18 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    HOST,
     BenchError,
+    Client,
     count,
     database,
+    free_port,
     in_scratch_dir,
     manage,
     recovery_codes,
     setup_django,
 )
 from bench.step_save import (  # noqa: E402
-    HOST,
-    Client,
-    free_port,
     server_env,
     start_server,
     stop_server,

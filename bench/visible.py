@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    CHROMIUM_FLAGS,
     HOST,
     BenchError,
-    Client,
     Processes,
     count,
     django_env,
@@ -32,10 +32,12 @@ from bench.common import (  # noqa: E402
     in_scratch_dir,
     is_postgres,
     manage,
+    percentile,
     postgres_database,
     setup_django,
     start_redis,
     wait_for,
+    web_answers,
 )
 
 BIN = Path(sys.executable).parent
@@ -70,11 +72,6 @@ class Measured:
     server: list[float] = field(default_factory=list)  # submission saved -> plan ready
 
 
-def percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
-
-
 def start_stack(stack: Stack, procs: Processes, port: int) -> None:
     if stack.web == "gunicorn":
         web = [str(BIN / "gunicorn"), "advisor.wsgi:application", "--bind", f"{HOST}:{port}"]
@@ -87,16 +84,7 @@ def start_stack(stack: Stack, procs: Processes, port: int) -> None:
     procs.start("worker", [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"])
     procs.start("beat", [*celery, "beat", "--loglevel", "INFO"])
 
-    def web_answers() -> bool:
-        client = Client(port, timeout=5)
-        try:
-            return client.get("/accounts/login/").status == 200
-        except OSError:
-            return False
-        finally:
-            client.close()
-
-    wait_for("the web server", web_answers, 60)
+    wait_for("the web server", lambda: web_answers(port), 60)
     wait_for("the worker", lambda: "ready." in procs.log("worker"), 60)
 
 
@@ -160,9 +148,7 @@ def measure(stack: Stack, tmp: Path, plans: int) -> Measured:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-            )
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             page = browser.new_context(locale="en-GB").new_page()
             page.goto(base_url + "/accounts/login/")
             page.get_by_label("Email address").fill(owner.email)
