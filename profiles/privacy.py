@@ -170,7 +170,7 @@ def set_review_consent(member: User, submissions: QuerySet[Submission], *, conse
 def _archetype(submission: Submission) -> str:
     """What the member's plan follows now, else their best match."""
     plan = submission.plans.newest()
-    return plan.archetype if plan else matching.rank(submission.answers).matches[0].archetype.slug
+    return plan.archetype if plan else matching.rank(submission.answers).best.archetype.slug
 
 
 # --- Deletion -----------------------------------------------------------------------

@@ -28,13 +28,15 @@ def counsellor_required(view):
     """Visitors go to log in; members get 403; a counsellor signed in with a password
     alone is asked for the second factor (or to set it up). Never cached."""
 
+    guarded = second_factor_required(view)
+
     @login_required
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_counsellor:
             raise PermissionDenied
-        return second_factor_required(view)(request, *args, **kwargs)
+        return guarded(request, *args, **kwargs)
 
     return wrapped
 
@@ -126,7 +128,7 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
         "review": review,
         "submission": submission,
         "result": result,
-        "best": result.matches[0] if result.matches else None,
+        "best": result.best,
         "first_things": content.first_things(submission.answers),
         "plans": [(plan, archetype_label(plan.archetype)) for plan in plans],
         "notes": Note.objects.filter(submission=submission).select_related("author"),
