@@ -78,7 +78,7 @@ class Answers:
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> Answers:
         get = answers.get
-        version = 2 if "savings_months" not in answers else 1
+        version = questionnaire.answered_version(answers)
         monthly_expenses = get("monthly_expenses")
         if version == 1 and get("income_floor"):
             monthly_expenses = get("income_floor")  # the least they could live on

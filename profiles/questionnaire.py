@@ -942,6 +942,12 @@ def validate(
     return problems
 
 
+def answered_version(answers: Mapping[str, Any]) -> int:
+    """The questionnaire version these answers, complete or not, were given to: version 1
+    asked for savings in months, which version 2 replaced with amounts."""
+    return 1 if "savings_months" in answers else SCHEMA_VERSION
+
+
 def version_of(answers: Any) -> int | None:
     """The newest version whose complete answer set this is, or None."""
     return next((v for v in reversed(VERSIONS) if not validate(answers, version=v)), None)

@@ -168,30 +168,34 @@ class Benchmark:
     unit: str = ""
 
 
+class _Conditional:
+    """A part of an archetype shown only when every one of its conditions (`when`) holds."""
+
+    __slots__ = ()
+    when: tuple[Condition, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(c.holds(answers) for c in self.when)
+
+
 @dataclass(frozen=True, slots=True)
-class Risk:
+class Risk(_Conditional):
     key: str
     title: Text
     how: Text
     when: tuple[Condition, ...] = ()
 
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(c.holds(answers) for c in self.when)
-
 
 @dataclass(frozen=True, slots=True)
-class Milestone:
+class Milestone(_Conditional):
     day: int
     text: Text
     unless_skill: str | None = None
     when: tuple[Condition, ...] = ()
 
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(c.holds(answers) for c in self.when)
-
 
 @dataclass(frozen=True, slots=True)
-class Resource:
+class Resource(_Conditional):
     """An official or primary page, with the date its link was checked; shown when every
     condition holds (a page for one country, say)."""
 
@@ -200,21 +204,15 @@ class Resource:
     checked: datetime.date
     when: tuple[Condition, ...] = ()
 
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(c.holds(answers) for c in self.when)
-
 
 @dataclass(frozen=True, slots=True)
-class PlanNote:
+class PlanNote(_Conditional):
     """A paragraph of the archetype's own for one section of the plan, shown when every
     condition holds."""
 
     section: str
     when: tuple[Condition, ...]
     text: Text
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(c.holds(answers) for c in self.when)
 
 
 @dataclass(frozen=True)

@@ -78,5 +78,6 @@ def applies(key: str, answers: Mapping[str, Any]) -> bool:
     if key in DERIVED:
         return True
     question = questionnaire.QUESTIONS[key]
-    version = 1 if "savings_months" in answers else questionnaire.SCHEMA_VERSION
-    return version in question.versions and question.applies(answers)
+    return questionnaire.answered_version(answers) in question.versions and question.applies(
+        answers
+    )
