@@ -33,7 +33,8 @@ FIELDS = [
 
 VALUES = [
     "", " ", "0", "-1", "1", "3", "99999999999999999999999999", "1e309", "NaN", "-0", "0x10",
-    "abc", "not-a-uuid", "00000000-0000-0000-0000-000000000000", str(uuid.uuid4()),
+    "abc", "not-a-uuid", "00000000-0000-0000-0000-000000000000",
+    "7c9e6679-7425-40de-944b-e07fc1f90ae7",
     "/", "//evil.example/", "https://evil.example/", "javascript:alert(1)", "/\\evil.example",
     "/plans/", "abc/def", "..%2F..%2Fetc%2Fpasswd", "../../etc/passwd",
     "<script>alert(1)</script>", "\" onmouseover=\"x", "' OR 1=1 --", "%s%s%n",
@@ -132,7 +133,9 @@ class Generator:
             converter, name = match.group(1) or "str", match.group(2)
             choices = self.ids.get(name, [])
             if converter == "uuid":
-                choices = [*choices, str(uuid.uuid4()), str(uuid.uuid4()).upper()]
+                # Forged ids from the seeded generator, so that a seed replays its requests.
+                forged = [str(uuid.UUID(int=self.random.getrandbits(128))) for _ in range(2)]
+                choices = [*choices, forged[0], forged[1].upper()]
             else:
                 choices = [*choices, *[s.slug for s in questionnaire.STEPS], "%00", "x" * 300]
             return quote(self.random.choice(choices), safe="")
