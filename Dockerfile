@@ -9,14 +9,12 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-# Every package at the version in the lock file, checked against its hashes; then Leap
-# itself without resolving anything again.
+# Exactly the packages of the lock, each checked against its hashes, with nothing resolved
+# beyond it (--no-deps), then checked complete (pip check): as leap.py and CI install.
+# Leap itself runs from /app, as from a checkout.
 COPY requirements.lock ./
-RUN pip install --no-cache-dir --require-hashes -r requirements.lock
-COPY pyproject.toml README.md ./
-COPY advisor advisor
-COPY profiles profiles
-RUN pip install --no-cache-dir --no-deps .
+RUN pip install --no-cache-dir --no-deps --require-hashes -r requirements.lock \
+    && pip check
 COPY . .
 RUN python manage.py compiletranslations --verbosity 0 \
     && DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --no-input --verbosity 0 \

@@ -3,6 +3,8 @@
 
     python3 leap.py          set up, then start web, Celery worker and beat (Ctrl-C stops all)
     python3 leap.py test     set up, then run lint, the migrations check and every test
+    python3 leap.py install [test]   only make .venv hold exactly the lock (CI's first step)
+    python3 leap.py lock [--upgrade] rewrite the locks from pyproject.toml (docs/deployment.md)
 
 Setting up means: a virtualenv in .venv, the pinned packages, a local .env with a
 generated SECRET_KEY, compiled translations, migrations and demo data. Each step
@@ -18,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -40,29 +43,91 @@ def run(*args: str | Path, **kwargs) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
 
 
+# The header pip-compile writes into each lock names the command that refreshes it.
+os.environ.setdefault("CUSTOM_COMPILE_COMMAND", "python3 leap.py lock")
+
+
+LOCKS = {"": "requirements.lock", "test": "requirements-test.lock"}
+# pip-tools at exact versions, for `leap.py lock` only: the tool that writes the locks is
+# itself installed from a lock, so that refreshing them works the same next month.
+TOOLS_LOCK = "requirements-tools.lock"
+# What `venv` itself puts in a virtualenv (the installer); everything else comes from a lock.
+BOOTSTRAP = {"pip", "setuptools"}
+
+
 def lock_file(extras: str) -> Path:
     """Every package, its version and its hashes: requirements.lock for running Leap,
-    requirements-test.lock for the tests too (docs/deployment.md says how to update them)."""
-    return ROOT / ("requirements-test.lock" if extras == "test" else "requirements.lock")
+    requirements-test.lock for the tests too (docs/deployment.md says how to refresh them)."""
+    return ROOT / LOCKS[extras]
+
+
+def install_exactly(python: Path, lock: Path) -> None:
+    """Install every package of the lock at its pinned version, checked against its
+    hashes, and nothing else: --no-deps means pip resolves nothing, so a newer release on
+    the registry cannot change what is installed. `pip check` then proves that what was
+    installed is complete and consistent. Leap itself is not installed: it runs from its
+    checkout."""
+    pip = [python, "-m", "pip"]
+    quiet = ["--quiet", "--disable-pip-version-check"]
+    run(*pip, "install", *quiet, "--no-deps", "--require-hashes", "-r", lock)
+    run(*pip, "check", "--disable-pip-version-check")
 
 
 def ensure_venv(extras: str) -> None:
+    """A virtualenv holding exactly the lock. A lock that changed since it was installed
+    means a new virtualenv, so that nothing the old lock brought stays behind."""
+    lock = lock_file(extras)
+    stamps = {e: VENV / f".installed-{e or 'base'}" for e in LOCKS}
+    digests = {e: hashlib.sha256(lock_file(e).read_bytes()).hexdigest() for e in LOCKS}
+    stale = [e for e, stamp in stamps.items() if stamp.exists() and stamp.read_text() != digests[e]]
+    if stale and VENV.exists():
+        say(f"{', '.join(LOCKS[e] for e in stale)} changed: making .venv afresh")
+        shutil.rmtree(VENV)
     if not PYTHON.exists():
         say("creating the virtualenv in .venv")
         venv.create(VENV, with_pip=True)
-    # Reinstall only when the pins change.
-    lock = lock_file(extras)
-    digest = hashlib.sha256(
-        (ROOT / "pyproject.toml").read_bytes() + lock.read_bytes() + extras.encode()
-    ).hexdigest()
-    stamp = VENV / f".installed-{extras or 'base'}"
-    if stamp.exists() and stamp.read_text() == digest:
+    if stamps[extras].exists():
         return
-    say(f"installing the pinned packages from {lock.name}")
-    pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    run(*pip, "--require-hashes", "-r", lock)
-    run(*pip, "--no-deps", "-e", ".")  # Leap itself; its dependencies are all in the lock
-    stamp.write_text(digest)
+    say(f"installing exactly the packages of {lock.name}")
+    try:
+        install_exactly(PYTHON, lock)
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"[leap] installing {lock.name} failed (exit {exc.returncode})") from exc
+    stamps[extras].write_text(digests[extras])
+
+
+def make_locks(upgrade: bool) -> int:
+    """Write the locks from pyproject.toml with pip-compile, itself installed from its own
+    lock in a throwaway virtualenv. Pins already in a lock stay unless pyproject.toml asks
+    otherwise; --upgrade moves every transitive pin to its newest release."""
+    with tempfile.TemporaryDirectory(prefix="leap-lock-") as tmp:
+        tool = Path(tmp) / "venv"
+        venv.create(tool, with_pip=True)
+        tool_python = tool / ("Scripts" if os.name == "nt" else "bin") / "python"
+        install_exactly(tool_python, ROOT / TOOLS_LOCK)
+        compile_ = [
+            tool_python,
+            "-m",
+            "piptools",
+            "compile",
+            "--quiet",
+            "--generate-hashes",
+            "--allow-unsafe",
+            # Extras are resolved into their packages, then left off the lines: the
+            # install takes each line as it is (--no-deps), so `fonttools[woff]` would
+            # ask pip to resolve what `fonttools` plus brotli and zopfli already pin.
+            "--strip-extras",
+            "--no-emit-index-url",
+            "--no-emit-find-links",
+            *(["--upgrade"] if upgrade else []),
+        ]
+        for extras, name in LOCKS.items():
+            say(f"writing {name}")
+            extra = ["--extra", extras] if extras else []
+            run(*compile_, *extra, "--output-file", name, "pyproject.toml")
+        say(f"writing {TOOLS_LOCK}")
+        run(*compile_, "--output-file", TOOLS_LOCK, "-", input=b"pip-tools==7.7.0\n")
+    return 0
 
 
 def ensure_env_file() -> None:
@@ -222,6 +287,11 @@ def test(pytest_args: list[str]) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["test"]:
         return test(argv[1:])
+    if argv in (["install"], ["install", "test"]):
+        ensure_venv(argv[1] if len(argv) > 1 else "")
+        return 0
+    if argv in (["lock"], ["lock", "--upgrade"]):
+        return make_locks(upgrade=len(argv) > 1)
     if argv in ([], ["start"]):
         return start()
     print(__doc__)
