@@ -83,8 +83,9 @@ class StepForm(forms.Form):
                     current[question.key] = self.data.getlist(question.key)
                 elif question.key in self.data:
                     current[question.key] = self.data[question.key]
-        # With htmx, a change to any answer re-checks the step: its error shows at
-        # once, and questions that now apply appear (profiles.questionnaire_views.check).
+        # With htmx, a change to any answer is checked at once: its error shows, and
+        # questions that now apply appear (profiles.questionnaire_views.check). The check
+        # never replaces a control, so nothing here needs to survive a swap.
         htmx_check = {
             "hx-post": reverse("questionnaire_check", args=[step.slug]),
             "hx-trigger": "change",
@@ -98,11 +99,6 @@ class StepForm(forms.Form):
         for question in self.applicable:
             field = self.fields[question.key] = _field_for(question)
             field.widget.attrs.update(htmx_check)
-            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                # A check re-renders the whole question, from the answer as it was sent.
-                # Keep the boxes themselves, so a box ticked meanwhile stays ticked (and
-                # focused); the group's error and description are on its fieldset.
-                field.widget.attrs["hx-preserve"] = "true"
             if question.key in answers:
                 self.initial[question.key] = answers[question.key]
 

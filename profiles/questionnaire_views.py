@@ -232,11 +232,13 @@ def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """htmx: check one answer as it is given, without saving anything.
 
-    Answers, out of band, the changed question's slot with its error, if any, and the
-    slot of each question that depends on it, so that questions appear or vanish with
-    the answer. Other fields are left alone, so a slow answer can never overwrite what
-    was typed meanwhile. Out of band, the slots land on the page as it is when the answer
-    arrives (found by id), never on a copy the step has replaced since.
+    Answers, out of band, the changed question's error (or none), and the slot of each
+    question that depends on it and has appeared or vanished with the answer: one the page
+    shows (it posts a `shown` marker) that still applies is left alone. No control on
+    the page is ever replaced, so a check that lands while the person ticks a box, types
+    or tabs on cannot undo a tick, move the focus or split a group of radios; and the
+    slot of the question answered stays, so a newer check of it replaces an older one
+    (its hx-sync). Out of band, what lands is found by id on the page as it is then.
     """
     step = questionnaire.STEPS_BY_SLUG.get(slug)
     changed = request.htmx.trigger_name if request.htmx else None
@@ -245,19 +247,23 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     draft = current_draft(request)
     form = StepForm(step, request.POST, answers=draft.answers if draft else {})
     form.is_valid()
-    for name in list(form.errors):
-        if name != changed:
-            del form.errors[name]
-    question = questionnaire.QUESTIONS[changed]
-    dependents = [q for q in step.questions if q.shows_when and changed in q.shows_when.keys]
-    html = [
-        render_to_string(SLOT, {**form.slot(q), "oob": True}, request)
-        for q in [question, *dependents]
+    shown = set(request.POST.getlist("shown"))
+    appeared_or_vanished = [
+        q
+        for q in step.questions
+        if q.shows_when
+        and changed in q.shows_when.keys
+        and (q in form.applicable) != (q.key in shown)
+    ]
+    html = [render_to_string(ERRORS, {"field": form[changed]}, request)]
+    html += [
+        render_to_string(SLOT, {**form.slot(q), "oob": True}, request) for q in appeared_or_vanished
     ]
     return HttpResponse("".join(html))
 
 
 SLOT = "questionnaire/step.html#slot"
+ERRORS = "questionnaire/step.html#errors"
 
 
 def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, status=200):

@@ -226,7 +226,8 @@ def answer_by_keyboard(page: Page, slug: str, answers: dict, *, before: dict) ->
 
 
 def first_control(page: Page, question: q.Question):
-    return page.locator(f"#slot-{question.key}").locator("input, select, textarea").first
+    controls = "input:not([type=hidden]), select, textarea"
+    return page.locator(f"#slot-{question.key}").locator(controls).first
 
 
 def test_a_keyboard_user_can_answer_and_fix_a_step(page: Page):

@@ -214,7 +214,9 @@ def test_the_inline_check_shows_the_changed_fields_error_only(client):
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.lstrip().startswith('<div class="field field-invalid" id="slot-hours_per_week"')
+    # The error alone: the box the person is typing in is never replaced.
+    assert body.lstrip().startswith('<div id="id_hours_per_week_errors" hx-swap-oob="innerHTML">')
+    assert 'name="hours_per_week"' not in body
     assert 'name="role"' not in body
     assert "less than or equal to 120" in body
     assert "This field is required" not in body
@@ -228,8 +230,10 @@ def test_the_inline_check_brings_in_questions_that_now_apply(client):
         headers={"hx-request": "true", "hx-trigger-name": "location"},
     )
     body = response.content.decode()
-    assert 'id="slot-country" hx-swap-oob="true"><fieldset' in body or 'name="country"' in body
-    assert body.count('hx-swap-oob="true"') == 2  # location itself, and country
+    assert 'id="slot-country" hx-swap-oob="true">' in body
+    assert 'name="country"' in body
+    assert 'name="location"' not in body  # the radios answered stay as they are on the page
+    assert body.count('hx-swap-oob="true"') == 1  # country, which appeared
     response = client.post(
         reverse("questionnaire_check", args=["situation"]),
         {"location": "overseas", "employment_status": "laid_off"},
@@ -238,6 +242,24 @@ def test_the_inline_check_brings_in_questions_that_now_apply(client):
     body = response.content.decode()
     for dependent in ["severance_status", "months_since_left", "contract_type", "tenure_years"]:
         assert f'name="{dependent}"' in body
+
+
+def test_the_inline_check_leaves_a_question_on_the_page_alone_while_it_applies(client):
+    """A check that lands while the person answers the question it revealed must not
+    replace it: that would undo a tick, move the focus or split a group of radios."""
+    check = reverse("questionnaire_check", args=["strain"])
+    headers = {"hx-request": "true", "hx-trigger-name": "strain_signals"}
+    fainted = {"strain_signals": ["fainted_or_ill", "sleep"]}
+    revealed = client.post(check, fainted, headers=headers).content.decode()
+    assert 'id="slot-health_followup" hx-swap-oob="true">' in revealed
+    shown = client.post(
+        check, {**fainted, "shown": ["strain_signals", "health_followup"]}, headers=headers
+    )
+    assert "slot-health_followup" not in shown.content.decode()
+    vanished = client.post(
+        check, {"strain_signals": ["sleep"], "shown": ["health_followup"]}, headers=headers
+    ).content.decode()
+    assert 'id="slot-health_followup" hidden hx-swap-oob="true"></div>' in vanished
 
 
 def test_the_inline_check_refuses_a_question_from_another_step(client):
