@@ -2,11 +2,11 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core.exceptions import ImproperlyConfigured
 
-from advisor.advice import catalogue, law
+from advisor.advice import catalogue, content, engine, law
 
 
 class AdvisorConfig(AppConfig):
-    """The project's own app: start-up checks of the archetype and law files, /healthz,
+    """The project's own app: start-up checks of the archetype, law and rule files, /healthz,
     `manage.py advise`, and the migrations that made the plans' and counsellors' tables
     before those apps had them."""
 
@@ -25,6 +25,11 @@ class AdvisorConfig(AppConfig):
             law.law()
         except law.LawError as exc:
             raise ImproperlyConfigured(f"The law files are broken: {exc}") from None
+        # And a rule of the advice that names what does not exist, or lacks a language.
+        try:
+            content.rules()
+        except engine.RulesError as exc:
+            raise ImproperlyConfigured(f"The advice's rules are broken: {exc}") from None
 
 
 class LeapAdminConfig(admin_apps.AdminConfig):

@@ -44,6 +44,14 @@ class Answers:
     tenure_years: int | None = None
     monthly_pay: int | None = None
     age_band: str = ""
+    circumstances: frozenset[str] = frozenset()
+    pregnancy_stage: str = ""
+    owed_what: str = ""
+    owed_months: int | None = None
+    sign_what: str = ""
+    sign_deadline_days: int | None = None
+    residence_status: str = ""
+    caring_for: str = ""
     role: str = ""
     years_experience: int = 0
     employer_type: str = ""
@@ -61,6 +69,7 @@ class Answers:
     savings: int | None = None
     monthly_expenses: int | None = None
     housing: str = ""
+    housing_cost: int | None = None
     lump_sum: int = 0
     partner_income: int = 0
     social_insurance_cost: int | None = None
@@ -72,6 +81,9 @@ class Answers:
     direction: str = ""
     timeline: str = ""
     restrictions: str = ""
+    noncompete_state: str = ""
+    competitor_offer: bool = False
+    noncompete_penalty: int | None = None
     political_risk_concern: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -93,6 +105,14 @@ class Answers:
             tenure_years=get("tenure_years"),
             monthly_pay=get("monthly_pay"),
             age_band=get("age_band", ""),
+            circumstances=frozenset(get("circumstances", ())) - {questionnaire.NONE},
+            pregnancy_stage=get("pregnancy_stage", ""),
+            owed_what=get("owed_what", ""),
+            owed_months=get("owed_months"),
+            sign_what=get("sign_what", ""),
+            sign_deadline_days=get("sign_deadline_days"),
+            residence_status=get("residence_status", ""),
+            caring_for=get("caring_for", ""),
             role=get("role", ""),
             years_experience=get("years_experience", 0),
             employer_type=get("employer_type", ""),
@@ -110,6 +130,7 @@ class Answers:
             savings=get("savings"),
             monthly_expenses=monthly_expenses,
             housing=get("housing", ""),
+            housing_cost=get("housing_cost"),
             lump_sum=get("lump_sum", 0),
             partner_income=get("partner_income", 0),
             social_insurance_cost=get("social_insurance_cost"),
@@ -121,6 +142,9 @@ class Answers:
             direction=get("direction", ""),
             timeline=get("timeline", ""),
             restrictions=get("restrictions", ""),
+            noncompete_state=get("noncompete_state", ""),
+            competitor_offer=get("competitor_offer") == "yes",
+            noncompete_penalty=get("noncompete_penalty"),
             political_risk_concern=get("political_risk_concern", ""),
             raw=answers,
         )

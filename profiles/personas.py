@@ -101,9 +101,10 @@ ZHANG_YIFEI_V1 = {
 
 
 def _current(v1: dict, **new) -> dict:
-    """A version 1 answer set in the current questionnaire: amounts for months."""
+    """A version 1 answer set in the current questionnaire: amounts for months, and none
+    of the circumstances that come first."""
     answers = {k: v for k, v in v1.items() if k not in ("savings_months", "income_floor")}
-    return {**answers, **new}
+    return {**answers, "circumstances": ["none"], **new}
 
 
 LI_JING = _current(

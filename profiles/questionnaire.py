@@ -6,9 +6,13 @@ from the definitions below, so they cannot disagree.
 
 Version 2 asks what changes the advice: where the person works, whether they are still
 employed, who their legal employer is, their hours system, and their money in amounts
-and their own currency. Submissions of version 1 stay readable: its retired questions
+and their own currency. Version 3 asks what decides a case before any path: pregnancy,
+pay or social insurance owed, a signature pressed for, a closing employer, a job-tied
+visa, illness, caring, a partner at the same employer, being the only earner, the rent
+or mortgage, and where a non-compete stands; most people tick "None of these" and see
+no follow-up. Submissions of earlier versions stay readable: retired questions
 (`versions=(1,)`) and retired choices are kept here so that their answers still display,
-validate and match (profiles/answers.py reads both versions).
+validate and match (profiles/answers.py reads every version).
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from profiles import formats
 
-SCHEMA_VERSION = 2
-VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+VERSIONS = (1, 2, 3)
 TEXT_LIMIT = 1000
 MONEY_LIMIT = 10_000_000_000  # more than any amount a person plans a change with
 
@@ -128,6 +132,8 @@ class Step:
 
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
+# In a list of choices, the one that says none of the others apply.
+NONE = "none"
 LOW_MEDIUM_HIGH = (("low", _("Low")), ("medium", _("Medium")), ("high", _("High")))
 OUTSIDE_MAINLAND = ("hk_tw", "hong_kong", "taiwan", "overseas")
 # Employment statuses with an employer, now or until lately.
@@ -193,7 +199,7 @@ STEPS: tuple[Step, ...] = (
                     ("student", _("Student or new graduate")),
                     ("self_employed", _("Self-employed or freelance")),
                 ),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "severance_status",
@@ -207,7 +213,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_yet", _("Not discussed yet")),
                 ),
                 shows_when=When("employment_status", ("laid_off",)),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "months_since_left",
@@ -218,7 +224,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=120,
                 unit=MONTHS,
                 shows_when=When("employment_status", LEFT_A_JOB),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "contract_type",
@@ -235,7 +241,45 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2,),
+                versions=(2, 3),
+            ),
+            Question(
+                "noncompete_state",
+                "choice",
+                _("Where does your non-compete stand?"),
+                _(
+                    "It binds you only if your employer enforces it after you leave, and pays "
+                    "you for each month it runs."
+                ),
+                (
+                    ("not_told", _("My employer has not said whether it will enforce it")),
+                    ("enforced_paid", _("It is enforced, and I am paid for it each month")),
+                    ("enforced_unpaid", _("It is enforced, but I am not paid for it")),
+                    ("released", _("My employer has released me from it")),
+                ),
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
+            ),
+            Question(
+                "competitor_offer",
+                "choice",
+                _("Do you have an offer from a competitor of your employer?"),
+                _("Or are you about to found or join a business in the same line?"),
+                YES_NO,
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
+            ),
+            Question(
+                "noncompete_penalty",
+                "integer",
+                _("The penalty your contract sets for breaking it"),
+                _("Optional. The liquidated damages (违约金) written in the clause."),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
             ),
             Question(
                 "tenure_years",
@@ -249,7 +293,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=50,
                 unit=YEARS,
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "monthly_pay",
@@ -264,7 +308,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "age_band",
@@ -281,7 +325,130 @@ STEPS: tuple[Step, ...] = (
                     ("45_plus", _("45 or over")),
                 ),
                 required=False,
-                versions=(2,),
+                versions=(2, 3),
+            ),
+            Question(
+                "circumstances",
+                "multi",
+                _("Is any of these true for you now?"),
+                _(
+                    "Each one changes what your plan deals with first. Tick all that apply, "
+                    "or “None of these”."
+                ),
+                (
+                    ("pregnant", _("I am pregnant, on maternity leave, or nursing a baby")),
+                    ("unpaid", _("My employer owes me pay, or has not paid my social insurance")),
+                    (
+                        "asked_to_sign",
+                        _(
+                            "I am being pressed to sign something: a resignation, an agreement "
+                            "to leave, a transfer or a pay cut"
+                        ),
+                    ),
+                    ("closing", _("My employer is closing down or cannot pay its way")),
+                    ("visa", _("My visa or residence permit depends on this job")),
+                    ("illness", _("I live with a long-term illness or a disability")),
+                    ("caring", _("I care for someone: a parent, a child, a partner")),
+                    ("partner_same_employer", _("My partner works for the same employer")),
+                    ("sole_earner", _("I am my household's only earner")),
+                    ("none", _("None of these")),
+                ),
+                versions=(3,),
+            ),
+            Question(
+                "pregnancy_stage",
+                "choice",
+                _("Where are you now?"),
+                _("The protections differ a little at each stage."),
+                (
+                    ("pregnant", _("Pregnant")),
+                    ("maternity_leave", _("On maternity leave")),
+                    ("nursing", _("Back at work, nursing a baby under one")),
+                ),
+                shows_when=When("circumstances", ("pregnant",)),
+                versions=(3,),
+            ),
+            Question(
+                "owed_what",
+                "choice",
+                _("What does your employer owe you?"),
+                _("Pay includes overtime pay and bonuses that were promised in writing."),
+                (
+                    ("pay", _("Pay")),
+                    ("social_insurance", _("Social insurance contributions")),
+                    ("both", _("Both")),
+                ),
+                shows_when=When("circumstances", ("unpaid",)),
+                versions=(3,),
+            ),
+            Question(
+                "owed_months",
+                "integer",
+                _("For how many months?"),
+                _("Count every month with anything unpaid. 0 if it is less than a month."),
+                minimum=0,
+                maximum=120,
+                unit=MONTHS,
+                shows_when=When("circumstances", ("unpaid",)),
+                versions=(3,),
+            ),
+            Question(
+                "sign_what",
+                "choice",
+                _("What are you being asked to sign?"),
+                _("Read it before you answer: the title matters less than what it says."),
+                (
+                    (
+                        "resignation",
+                        _("A resignation letter, or a form saying I leave of my own will"),
+                    ),
+                    ("agreement", _("An agreement to end my contract (协商解除)")),
+                    ("transfer", _("A transfer, a new post or a pay cut")),
+                    ("other", _("Something else")),
+                ),
+                shows_when=When("circumstances", ("asked_to_sign",)),
+                versions=(3,),
+            ),
+            Question(
+                "sign_deadline_days",
+                "integer",
+                _("In how many days do they want it signed?"),
+                _("Optional. 0 if they want it today."),
+                minimum=0,
+                maximum=365,
+                required=False,
+                unit=ngettext_lazy("%(count)d day", "%(count)d days", "count"),
+                shows_when=When("circumstances", ("asked_to_sign",)),
+                versions=(3,),
+            ),
+            Question(
+                "residence_status",
+                "choice",
+                _("Which permit lets you work where you are?"),
+                _("What the end of this job would mean for it depends on which it is."),
+                (
+                    ("hk_macau", _("I am a Hong Kong or Macau resident working in the mainland")),
+                    ("taiwan", _("I am a Taiwan resident working in the mainland")),
+                    ("foreign", _("A foreigner's work permit and residence permit")),
+                    ("work_visa", _("A work visa or pass tied to my employer")),
+                    ("other", _("Something else")),
+                ),
+                shows_when=When("circumstances", ("visa",)),
+                versions=(3,),
+            ),
+            Question(
+                "caring_for",
+                "choice",
+                _("Whom do you care for?"),
+                _("The one who needs you most, if there are several."),
+                (
+                    ("parent", _("A parent or grandparent")),
+                    ("child", _("A child")),
+                    ("partner", _("A partner")),
+                    ("other", _("Someone else")),
+                ),
+                shows_when=When("circumstances", ("caring",)),
+                versions=(3,),
             ),
         ),
     ),
@@ -357,7 +524,45 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2,),
+                versions=(2, 3),
+            ),
+            Question(
+                "noncompete_state",
+                "choice",
+                _("Where does your non-compete stand?"),
+                _(
+                    "It binds you only if your employer enforces it after you leave, and pays "
+                    "you for each month it runs."
+                ),
+                (
+                    ("not_told", _("My employer has not said whether it will enforce it")),
+                    ("enforced_paid", _("It is enforced, and I am paid for it each month")),
+                    ("enforced_unpaid", _("It is enforced, but I am not paid for it")),
+                    ("released", _("My employer has released me from it")),
+                ),
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
+            ),
+            Question(
+                "competitor_offer",
+                "choice",
+                _("Do you have an offer from a competitor of your employer?"),
+                _("Or are you about to found or join a business in the same line?"),
+                YES_NO,
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
+            ),
+            Question(
+                "noncompete_penalty",
+                "integer",
+                _("The penalty your contract sets for breaking it"),
+                _("Optional. The liquidated damages (违约金) written in the clause."),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
             ),
             Question(
                 "weekend_days_worked",
@@ -426,7 +631,7 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("strain_signals", ("fainted_or_ill",)),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "need_break",
@@ -562,7 +767,7 @@ STEPS: tuple[Step, ...] = (
                     ("started", _("Started, not earning yet")),
                     ("earning", _("Yes, it earns money")),
                 ),
-                versions=(2,),
+                versions=(2, 3),
             ),
         ),
     ),
@@ -580,7 +785,7 @@ STEPS: tuple[Step, ...] = (
                 _("The currency of your amounts"),
                 _("Usually the one you are paid in."),
                 tuple((code, label) for code, label in formats.CURRENCY_NAMES.items()),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "savings",
@@ -593,7 +798,7 @@ STEPS: tuple[Step, ...] = (
                 minimum=0,
                 maximum=MONEY_LIMIT,
                 money=True,
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "monthly_expenses",
@@ -604,7 +809,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=MONEY_LIMIT,
                 money=True,
                 unit=_("%(amount)s a month"),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "housing",
@@ -617,7 +822,20 @@ STEPS: tuple[Step, ...] = (
                     ("own", _("I own my home outright")),
                     ("family", _("I live with family")),
                 ),
-                versions=(2,),
+                versions=(2, 3),
+            ),
+            Question(
+                "housing_cost",
+                "integer",
+                _("Of that, your rent or mortgage each month"),
+                _("Optional. It has to be paid through any gap in pay."),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                unit=_("%(amount)s a month"),
+                shows_when=When("housing", ("rent", "mortgage")),
+                versions=(3,),
             ),
             Question(
                 "lump_sum",
@@ -631,7 +849,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=MONEY_LIMIT,
                 required=False,
                 money=True,
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "partner_income",
@@ -646,7 +864,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 unit=_("%(amount)s a month"),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "side_income",
@@ -658,7 +876,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("side_business", ("earning",)),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "social_insurance_cost",
@@ -675,7 +893,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("location", ("mainland",)),
-                versions=(2,),
+                versions=(2, 3),
             ),
             Question(
                 "savings_months",
@@ -806,7 +1024,45 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2,),
+                versions=(2, 3),
+            ),
+            Question(
+                "noncompete_state",
+                "choice",
+                _("Where does your non-compete stand?"),
+                _(
+                    "It binds you only if your employer enforces it after you leave, and pays "
+                    "you for each month it runs."
+                ),
+                (
+                    ("not_told", _("My employer has not said whether it will enforce it")),
+                    ("enforced_paid", _("It is enforced, and I am paid for it each month")),
+                    ("enforced_unpaid", _("It is enforced, but I am not paid for it")),
+                    ("released", _("My employer has released me from it")),
+                ),
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
+            ),
+            Question(
+                "competitor_offer",
+                "choice",
+                _("Do you have an offer from a competitor of your employer?"),
+                _("Or are you about to found or join a business in the same line?"),
+                YES_NO,
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
+            ),
+            Question(
+                "noncompete_penalty",
+                "integer",
+                _("The penalty your contract sets for breaking it"),
+                _("Optional. The liquidated damages (违约金) written in the clause."),
+                minimum=0,
+                maximum=MONEY_LIMIT,
+                required=False,
+                money=True,
+                shows_when=When("restrictions", ("noncompete", "both")),
+                versions=(3,),
             ),
             Question(
                 "notes",
@@ -838,7 +1094,13 @@ def prune(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Drop answers to questions that no longer apply, or that the current version no
     longer asks, so nothing stale is stored."""
     current = questions_for(SCHEMA_VERSION)
-    return {k: v for k, v in answers.items() if k in current and current[k].applies(answers)}
+    kept = dict(answers)
+    # A question can depend on one that depends on another: drop until nothing changes.
+    while True:
+        pruned = {k: v for k, v in kept.items() if k in current and current[k].applies(kept)}
+        if pruned == kept:
+            return pruned
+        kept = pruned
 
 
 def is_answered(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -904,6 +1166,8 @@ def problems_with_value(
             return ["lists a choice twice"]
         if question.required and not value:
             return ["choose at least one"]
+        if NONE in value and len(value) > 1:
+            return [f"“{NONE}” cannot be chosen with anything else"]
         if question.max_selected and len(value) > question.max_selected:
             return [f"choose at most {question.max_selected}"]
     elif question.kind == "text":
@@ -944,8 +1208,11 @@ def validate(
 
 def answered_version(answers: Mapping[str, Any]) -> int:
     """The questionnaire version these answers, complete or not, were given to: version 1
-    asked for savings in months, which version 2 replaced with amounts."""
-    return 1 if "savings_months" in answers else SCHEMA_VERSION
+    asked for savings in months, which version 2 replaced with amounts; version 3 asks
+    what decides a case (`circumstances`), which version 2 did not."""
+    if "savings_months" in answers:
+        return 1
+    return 3 if "circumstances" in answers else 2
 
 
 def version_of(answers: Any) -> int | None:
@@ -1073,11 +1340,18 @@ def markdown() -> str:
                 f"{_shows_when_text(q)} | **{q.label}** {q.help} |"
             )
         lines.append("")
+    new_in_3 = [q for q in questions_for(SCHEMA_VERSION).values() if 2 not in q.versions]
     lines += [
+        "## Version 2",
+        "",
+        "Submissions made with version 2 keep their answers and still open, match and render; "
+        "their plans say that the questionnaire now asks more, and invite an edit. Version 2 "
+        "did not ask " + ", ".join(f"`{q.key}`" for q in new_in_3) + ".",
+        "",
         "## Version 1",
         "",
         "Submissions made with version 1 keep their answers and still open, match and render "
-        "(profiles/answers.py reads both versions). Version 1 did not ask "
+        "(profiles/answers.py reads every version). Version 1 did not ask "
         + ", ".join(
             f"`{q.key}`" for q in questions_for(SCHEMA_VERSION).values() if 1 not in q.versions
         )

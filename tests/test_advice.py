@@ -346,9 +346,12 @@ def test_the_runway_counts_lump_sums_partner_income_and_self_paid_insurance():
     assert found.monthly_need == 25_000 - 10_000 + 2_000
     assert found.runway_months == round((120_000 + 60_000) / 17_000, 1)
     text = plan_text(answers)
-    assert "lump sums of 60,000 yuan" in text
-    assert "less other income of 10,000 yuan" in text
-    assert "social insurance you pay yourself, 2,000 yuan" in text
+    assert "You have 120,000 yuan in savings and 60,000 yuan to come in lump sums" in text
+    assert (
+        "your costs of 25,000 yuan, less 10,000 yuan of other income, plus 2,000 yuan of "
+        "social insurance you pay yourself, leave 17,000 yuan to find" in text
+    )
+    assert "180,000 yuan ÷ 17,000 yuan = 10.6 months" in text
 
 
 def test_without_the_cost_of_social_insurance_the_plan_says_it_is_left_out():
@@ -474,7 +477,7 @@ def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_le
     )
     text = plan_text(person)
     for said in [
-        "1 person depends on your income.",
+        "One person depends on your income.",
         "see a doctor and say what your work has been like",
         "This is not a diagnosis, but what you told us is a reason to rest.",
         "Keep evenings and one full day a week free of the search for work",

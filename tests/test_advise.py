@@ -22,7 +22,7 @@ def advise(tmp_path, answers, *options) -> dict:
 
 def test_it_prints_the_ranked_matches_with_reasons(tmp_path):
     output = advise(tmp_path, ZHANG_YIFEI)
-    assert output["schema_version"] == 2
+    assert output["schema_version"] == 3
     first = output["matches"][0]
     assert first["archetype"] == "sustainable_switcher"
     assert first["fit"] == "strong"

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from advisor.advice import catalogue
+from advisor.advice import catalogue, content
 from profiles import questionnaire
 from tests.services import ROOT
 
@@ -86,6 +86,9 @@ def _read_in_code() -> set[str]:
                 found.add(node.attr)
     for path in (ROOT / "templates").rglob("*.html"):
         found |= set(re.findall(r"answers\.(\w+)", path.read_text(encoding="utf-8")))
+    # The advice's rules read answers by key: in their conditions and their sentences.
+    for rule in content.rules().rules:
+        found |= {c.key for c in rule.when} | set(rule.placeholders)
     return found
 
 

@@ -126,12 +126,15 @@ def _answer(question: q.Question) -> st.SearchStrategy:
     if question.kind == "choice":
         return st.sampled_from(question.choice_values)
     if question.kind == "multi":
-        return st.lists(
-            st.sampled_from(question.choice_values),
+        # "None of these" is a choice of its own, never beside another.
+        others = [v for v in question.choice_values if v != q.NONE]
+        some = st.lists(
+            st.sampled_from(others),
             unique=True,
             min_size=1 if question.required else 0,
-            max_size=question.max_selected or len(question.choices),
+            max_size=question.max_selected or len(others),
         )
+        return some | st.just([q.NONE]) if q.NONE in question.choice_values else some
     return st.text(max_size=50)
 
 

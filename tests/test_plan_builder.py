@@ -48,7 +48,7 @@ def test_li_jing_rests_six_months_sized_to_her_runway():
     rest = text(plan, "rest")
     assert "Your money lasts about 18 months without a salary" in rest
     assert "3 months of it stays untouched as a reserve, which leaves 15 months" in rest
-    assert "Rest from savings: 6 months." in rest
+    assert "and your savings pay for 6 months of rest" in rest
     assert "not a diagnosis" in rest
     assert "Rest starts on sick leave" in rest  # she fainted, and has a job
     assert "12 months remain" in text(plan, "money")
@@ -83,7 +83,7 @@ def test_no_savings_and_no_job_means_no_months_off_and_a_runway_warning():
     assert plan["rest_months"] == 0
     assert "does not allow months off yet" in text(plan, "rest")
     assert "put income first, a bridge job included" in text(plan, "money")
-    assert "money" in plan["triage"]
+    assert "money_short" in plan["triage"]
 
 
 def test_low_strain_gets_no_rest_phase():
@@ -142,8 +142,11 @@ def test_building_is_deterministic():
 
 
 def test_the_pace_follows_the_timeline():
-    def days(timeline):
-        plan = content.build(answers={**ZHANG_YIFEI, "timeline": timeline})
+    # Zhang Yifei fears layoffs and supports someone: without that, no hurry is allowed.
+    calm = {**ZHANG_YIFEI, "layoff_worry": "medium"}
+
+    def days(timeline, answers=calm):
+        plan = content.build(answers={**answers, "timeline": timeline})
         return [m["day"] for m in section(plan, "milestones")["milestones"]], text(
             plan, "milestones"
         )
@@ -154,6 +157,15 @@ def test_the_pace_follows_the_timeline():
     assert "keep the full pace" in said_now
     assert "spread over 270 days instead of 90" in said_exploring
     assert "spread over 180 days" in days("6_months")[1]
+
+
+def test_no_leisurely_pace_when_income_is_at_risk_and_others_depend_on_it():
+    # A layoff wave (high worry) and one dependant: "just exploring" keeps the full pace.
+    plan = content.build(answers={**ZHANG_YIFEI, "timeline": "exploring"})
+    assert max(m["day"] for m in section(plan, "milestones")["milestones"]) == 90
+    said = text(plan, "milestones")
+    assert "your income is at risk and others depend on it" in said
+    assert "You are in no hurry" not in said
 
 
 def test_only_a_success_story_is_called_one_success():

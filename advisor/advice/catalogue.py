@@ -38,7 +38,7 @@ class CatalogueError(Exception):
 # --- The shapes -----------------------------------------------------------------
 
 
-Op = Literal["is", "includes", "excludes", "at_least", "at_most"]
+Op = Literal["is", "not", "includes", "excludes", "at_least", "at_most"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +49,13 @@ class Condition:
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
         if self.key not in answers:
-            return False  # an unanswered question is no evidence either way
+            # An unanswered question is no evidence either way; but it is "not" any answer.
+            return self.op == "not"
         answer = answers[self.key]
         if self.op == "is":
             return answer in self.value
+        if self.op == "not":
+            return answer not in self.value
         if self.op == "includes":
             return any(v in self.value for v in answer)
         if self.op == "excludes":
@@ -78,6 +81,11 @@ def _quoted(key: str, answers: Mapping[str, Any], *, only=None) -> str:
     currency = answers.get("currency", questionnaire.formats.DEFAULT_CURRENCY)
     shown = evidence.display(key, answer, currency=currency)
     return shown if evidence.kind(key) == "integer" else f"“{shown}”"
+
+
+# The condition every step that assumes a job must carry: someone not paid, pushed out,
+# on leave or without a job never gets one (docs/advice.md).
+JOB_TO_KEEP = Condition("job_to_keep", "is", frozenset({True}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +200,8 @@ class Milestone(_Conditional):
     text: Text
     unless_skill: str | None = None
     when: tuple[Condition, ...] = ()
+    # A step only someone with a job they mean to keep can take (engine.JOB_TO_KEEP).
+    assumes_job: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +270,13 @@ _CONDITION = {
     "type": "object",
     "properties": {
         "key": {"type": "string"},
-        "is": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "is": {
+            "oneOf": [
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                {"type": "boolean"},
+            ]
+        },
+        "not": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "includes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "excludes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "at_least": {"type": "integer"},
@@ -370,6 +386,7 @@ FILE_SCHEMA = _record(
                             "day": {"enum": list(MILESTONE_DAYS)},
                             "text": _TEXT,
                             "unless_skill": {"type": "string"},
+                            "assumes_job": {"type": "boolean"},
                             "when": _list_of(_CONDITION),
                         },
                         ["day", "text"],
@@ -418,21 +435,26 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _condition(raw: dict, where: str) -> tuple[Condition, list[str]]:
+def _condition(raw: dict, where: str, *, derived: bool) -> tuple[Condition, list[str]]:
     key = raw["key"]
     op, value = next((k, v) for k, v in raw.items() if k != "key")
-    kind = evidence.kind(key)
+    kind = evidence.kind(key, derived=derived)
     if kind is None:
         return Condition(key, op, value), [f"{where}.key: “{key}” is not a questionnaire key"]
     allowed_ops = {
-        "choice": ("is",),
+        "choice": ("is", "not"),
         "multi": ("includes", "excludes"),
         "integer": ("at_least", "at_most"),
+        "bool": ("is",),
     }.get(kind, ())
     if op not in allowed_ops:
         takes = " or ".join(allowed_ops) or "no condition"
         return Condition(key, op, value), [f"{where}.{op}: a {kind} question takes {takes}"]
     problems = []
+    if kind == "bool":
+        if not isinstance(value, bool):
+            problems.append(f"{where}.is: “{key}” is true or false")
+        return Condition(key, op, frozenset({value})), problems
     if isinstance(value, list):
         allowed = evidence.choice_values(key)
         problems += [
@@ -441,16 +463,31 @@ def _condition(raw: dict, where: str) -> tuple[Condition, list[str]]:
             if v not in allowed
         ]
         value = frozenset(value)
+    elif op in ("is", "not", "includes", "excludes"):
+        problems.append(f"{where}.{op}: a list of choices of {key}")
     return Condition(key, op, value), problems
 
 
-def _conditions(raw: list, where: str) -> tuple[tuple[Condition, ...], list[str]]:
+def conditions_of(
+    raw: list, where: str, *, derived: bool = False
+) -> tuple[tuple[Condition, ...], list[str]]:
+    """Conditions from a file, checked against the questionnaire (and, with `derived`,
+    what Leap works out from the answers: advisor/advice/evidence.py), with the problems
+    found, each naming where it is."""
     conditions, problems = [], []
     for i, c in enumerate(raw):
-        condition, found = _condition(c, f"{where}[{i}]")
+        if not isinstance(c, dict) or "key" not in c or len(c) != 2:
+            problems.append(f"{where}[{i}]: a condition is {{ key = ..., <op> = ... }}")
+            continue
+        condition, found = _condition(c, f"{where}[{i}]", derived=derived)
         conditions.append(condition)
         problems += found
     return tuple(conditions), problems
+
+
+def _conditions(raw: list, where: str) -> tuple[tuple[Condition, ...], list[str]]:
+    """An archetype's conditions: on answers and on what Leap works out from them."""
+    return conditions_of(raw, where, derived=True)
 
 
 def _scale(raw: dict | None, where: str) -> tuple[Scale | None, list[str]]:
@@ -465,7 +502,8 @@ def _scale(raw: dict | None, where: str) -> tuple[Scale | None, list[str]]:
 
 
 def _signal(raw: dict, where: str) -> tuple[Signal, list[str]]:
-    conditions, problems = _conditions(raw.get("when", []), f"{where}.when")
+    # Matching weighs answers (and the runway) only: it runs before any plan exists.
+    conditions, problems = conditions_of(raw.get("when", []), f"{where}.when")
     scale, found = _scale(raw.get("scale"), f"{where}.scale")
     problems += found
     cap_scale, found = _scale(raw.get("cap_scale"), f"{where}.cap_scale")
@@ -522,12 +560,20 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         for i, m in enumerate(milestones)
         if m.get("unless_skill", skills[0]) not in skills
     ]
+
+    def for_everyone(day: int) -> bool:
+        """A milestone every person gets that day: one without conditions, or one for
+        those with a job to keep and one for everyone else."""
+        whens = [
+            m.get("when", []) for m in milestones if m["day"] == day and "unless_skill" not in m
+        ]
+        job = {"key": "job_to_keep", "is": True}
+        return [] in whens or ([job] in whens and [{**job, "is": False}] in whens)
+
     problems += [
         f"plan.milestones: no milestone for day {day} that every person gets"
         for day in MILESTONE_DAYS
-        if not any(
-            m["day"] == day and "unless_skill" not in m and "when" not in m for m in milestones
-        )
+        if not for_everyone(day)
     ]
     for field in ("benchmarks", "risks"):
         keys = [item["key"] for item in raw[field]]
@@ -548,6 +594,8 @@ def _archetype(slug: str, raw: dict) -> Archetype:
     for i, m in enumerate(milestones):
         conditions, found = _conditions(m.get("when", []), f"plan.milestones[{i}].when")
         problems += found
+        if m.get("assumes_job") and JOB_TO_KEEP not in conditions:
+            problems.append(f"plan.milestones[{i}]: assumes a job, so needs job_to_keep is true")
         milestone_conditions.append(conditions)
     if problems:
         raise CatalogueError("; ".join(problems))
@@ -583,7 +631,13 @@ def _archetype(slug: str, raw: dict) -> Archetype:
             for r, conditions in zip(raw["risks"], risk_conditions, strict=True)
         ),
         milestones=tuple(
-            Milestone(m["day"], text(m["text"]), m.get("unless_skill"), conditions)
+            Milestone(
+                m["day"],
+                text(m["text"]),
+                m.get("unless_skill"),
+                conditions,
+                m.get("assumes_job", False),
+            )
             for m, conditions in zip(milestones, milestone_conditions, strict=True)
         ),
         resources=tuple(

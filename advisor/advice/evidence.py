@@ -44,6 +44,128 @@ DERIVED = {
 }
 
 
+@dataclass(frozen=True)
+class Worked:
+    """A fact about a person that Leap works out from the answers (advisor/advice/case.py),
+    on which the advice's rules may turn: true or false, a number, or one of `values`."""
+
+    kind: str  # "bool", "integer" or "choice"
+    describe: str
+    values: tuple[str, ...] = ()
+
+
+# What the rules (advisor/advice/rules/) and archetypes' plan parts may name besides the
+# answers; matching's signals may not (they run before any of it is worked out).
+WORKED = {
+    # Where they stand with work
+    "jurisdiction": Worked(
+        "choice",
+        "whose labour law applies: the place they work",
+        ("cn", "hk", "tw", "hk_or_tw", "overseas", "unknown"),
+    ),
+    "employed": Worked("bool", "in a job now (employed or working out notice)"),
+    "has_employer": Worked(
+        "bool", "an employer owes them something: employed, on notice or laid off"
+    ),
+    "left_a_job": Worked("bool", "laid off, or between jobs"),
+    "leaving": Worked("bool", "on notice, laid off or between jobs"),
+    "job_to_keep": Worked(
+        "bool",
+        "in a job they can mean to keep: employed, paid, not pressed to leave, not on "
+        "leave, and the employer not closing",
+    ),
+    "pushed_out": Worked(
+        "bool", "pressed to sign a resignation or an agreement to leave, or their pay stopped"
+    ),
+    "on_leave": Worked("bool", "on sick leave or maternity leave"),
+    "side_work_banned": Worked(
+        "bool", "in a job whose contract bans side jobs (declared): no selling while employed"
+    ),
+    "on_sick_leave": Worked("bool", "on sick leave now"),
+    "income_at_risk": Worked(
+        "bool",
+        "their pay has ended, is ending, is not paid, is pressed on, the employer is closing, "
+        "or they fear layoffs much",
+    ),
+    "carries_others": Worked(
+        "bool", "people depend on their income, they pay a mortgage, or they are the only earner"
+    ),
+    "noncompete_live": Worked(
+        "bool",
+        "a non-compete that can bite soon: enforced, an offer from a competitor, or leaving "
+        "with the employer's intent unknown",
+    ),
+    "money_short": Worked("bool", "the money lasts less than three months without a salary"),
+    "earlier_questionnaire": Worked("bool", "the answers come from an earlier questionnaire"),
+    "over_35": Worked("bool", "35 or over"),
+    "over_45": Worked("bool", "45 or over"),
+    # Health
+    "strain_high": Worked(
+        "bool", "fainted or fell ill, three or more strain signals, or months of rest wanted"
+    ),
+    "fainted": Worked("bool", "fainted, fell ill or was hurt because of work"),
+    "wants_rest": Worked("bool", "high strain, or a break asked for"),
+    "ready_despite_strain": Worked("bool", "says they are ready to go although strain is high"),
+    # Money
+    "money_in_amounts": Worked("bool", "the answers give money in amounts (version 2 on)"),
+    "covered": Worked("bool", "other income covers every cost"),
+    "runway_capped": Worked("bool", "the money lasts longer than Leap counts (ten years)"),
+    "below_reserve": Worked("bool", "the money lasts less than the reserve Leap keeps"),
+    "thin_runway": Worked("bool", "less than six months of money once any rest is taken"),
+    "spendable": Worked("bool", "money to spend before the reserve is reached"),
+    "partner_at_risk": Worked(
+        "bool", "a partner's income counted towards costs comes from the same employer"
+    ),
+    "lump_sum_large": Worked("bool", "a lump sum of more than ten years of costs"),
+    "social_insurance_unknown": Worked(
+        "bool", "on the mainland without a salary's social insurance, its cost not given"
+    ),
+    "other_income_counted": Worked("bool", "a partner's or side income is counted against costs"),
+    "si_counted": Worked("bool", "social insurance paid by oneself is counted in the costs"),
+    "lump_sum_given": Worked("bool", "a lump sum is counted in the money"),
+    "need_known": Worked("bool", "what leaves the account each month is known and above zero"),
+    # Rest and pace
+    "rest_months": Worked("integer", "months of rest from savings"),
+    "sick_leave_rest": Worked("bool", "the rest begins on sick leave"),
+    "rest_planned": Worked("bool", "the plan makes room for rest first"),
+    "rest_affordable": Worked("bool", "the savings allow at least a month of rest"),
+    "dips_into_reserve": Worked("bool", "a month of rest dips into the reserve, for health"),
+    "pace": Worked("integer", "how much slower than 30/60/90 days the steps run (1, 2 or 3)"),
+    "pace_kept_for_risk": Worked(
+        "bool", "in no hurry by the answers, but the pace is kept: income at risk, others carried"
+    ),
+    # Hours against the law
+    "overtime_counted": Worked("bool", "their hours are set against a legal overtime cap"),
+    "over_cap": Worked("bool", "overtime a month above the legal cap"),
+    "over_daily_limit": Worked("bool", "overtime a day above the legal daily limit"),
+    # The plan
+    "general_track": Worked(
+        "choice",
+        "which general next steps fit when no story is followed",
+        ("found", "job_search", "self_employed", "join", "leave_tech", "unsure"),
+    ),
+    "mainland_rules": Worked(
+        "bool", "mainland labour law applies, now or once they move to the mainland"
+    ),
+    "authority_known": Worked("bool", "Leap names the labour authority of the place they work"),
+    "mainland_later": Worked(
+        "bool", "works outside the mainland and is moving there, or open to it"
+    ),
+    "story_benchmarks": Worked("bool", "the path's story gives figures"),
+    "story_success": Worked("bool", "the path's story is one of success"),
+    "close": Worked("bool", "a path fits well"),
+    "story": Worked("bool", "the plan follows a path's story"),
+    "by_counsellor": Worked("bool", "a counsellor chose the path"),
+    "sure": Worked("bool", "the match is sure: every weighed question answered, a clear first"),
+    "version": Worked("integer", "the questionnaire version the answers were given to"),
+    "law_cited": Worked("bool", "the plan cites any legal fact"),
+}
+
+
+def question(key: str) -> questionnaire.Question | None:
+    return questionnaire.QUESTIONS.get(key)
+
+
 def of(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers with every derived figure whose inputs were answered."""
     found = dict(answers)
@@ -52,17 +174,26 @@ def of(answers: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def kind(key: str) -> str | None:
-    """ "integer", "choice", "multi" or "text"; None for a key that is no evidence."""
+def kind(key: str, *, derived: bool = False) -> str | None:
+    """ "integer", "choice", "multi", "text" or (worked out, with `derived`) "bool"; None
+    for a key that is no evidence."""
     if key in DERIVED:
         return "integer"
-    question = questionnaire.QUESTIONS.get(key)
-    return question.kind if question else None
+    if derived and key in WORKED:
+        return WORKED[key].kind
+    found = questionnaire.QUESTIONS.get(key)
+    return found.kind if found else None
 
 
 def choice_values(key: str) -> tuple[str, ...]:
-    question = questionnaire.QUESTIONS.get(key)
-    return question.values_for(questionnaire.VERSIONS[0]) if question else ()
+    if key in WORKED:
+        return WORKED[key].values
+    found = questionnaire.QUESTIONS.get(key)
+    if found is None:
+        return ()
+    return tuple(
+        dict.fromkeys(v for version in questionnaire.VERSIONS for v in found.values_for(version))
+    )
 
 
 def display(key: str, value: Any, *, currency: str = formats.DEFAULT_CURRENCY) -> str:

@@ -1,8 +1,10 @@
 """The money model: how long a person's money lasts without their salary, in their own
-currency, with each assumption said out loud.
+currency. What the plan says of each assumption is in advisor/advice/rules/money.toml.
 
     runway (months) = (savings + lump sums) / (monthly expenses - partner's income
                       - side income + self-paid social insurance)
+
+A partner's income from the same employer is not counted on: it can end with this job.
 
 Pure: answers in, figures out. Version 1 answer sets gave months of savings, not
 amounts; their runway is those months, and their amounts are unknown.
@@ -12,8 +14,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from django.utils.translation import gettext as _
 
 from profiles.answers import Answers
 
@@ -39,7 +39,14 @@ class Money:
     # Months the money lasts with no salary, to one decimal, at most RUNWAY_CAP_MONTHS.
     runway_months: float
     covered: bool  # other income covers every cost: the savings are not drawn on
-    assumptions: tuple[str, ...]
+    # The partner's income comes from the same employer, so it can end with this job: it
+    # is then not counted on (monthly_need and the runway are for both incomes ending),
+    # and the runway with it is the better case.
+    partner_at_risk: bool = False
+    runway_with_partner: float = 0.0
+    lump_sum_large: bool = False
+    # Mainland: social insurance paid by oneself without a salary, its cost not given.
+    social_insurance_unknown: bool = False
 
     @property
     def whole_months(self) -> int:
@@ -68,15 +75,14 @@ class Money:
         return max(0.0, self.runway_months - rest)
 
 
+def runway(money: float, need: float) -> float:
+    """Months `money` lasts at `need` a month, to one decimal, at most RUNWAY_CAP_MONTHS."""
+    if need <= 0:
+        return float(RUNWAY_CAP_MONTHS)
+    return min(round(money / need, 1), float(RUNWAY_CAP_MONTHS))
+
+
 def of(person: Answers) -> Money:
-    assumptions: list[str] = []
-    if person.currency == "OTHER":
-        assumptions.append(
-            _(
-                "You gave your amounts in a currency Leap does not name: they are shown as "
-                "you gave them, and never converted."
-            )
-        )
     if person.version == 1:
         months = float(person.savings_months or 0)
         return Money(
@@ -90,57 +96,32 @@ def of(person: Answers) -> Money:
             monthly_need=person.monthly_expenses,
             runway_months=min(months, RUNWAY_CAP_MONTHS),
             covered=False,
-            assumptions=(
-                *assumptions,
-                _(
-                    "These answers come from an earlier questionnaire, which asked how many "
-                    "months your savings last rather than the amounts. Edit your answers to "
-                    "see your runway worked out from amounts."
-                ),
-            ),
+            runway_with_partner=min(months, RUNWAY_CAP_MONTHS),
         )
-    social_insurance = 0
-    if person.jurisdiction == "cn" and not person.employed:
-        social_insurance = person.social_insurance_cost or 0
-        if person.social_insurance_cost is None:
-            assumptions.append(
-                _(
-                    "Working for yourself, you pay your own social insurance. You did not "
-                    "give its monthly cost, so it is not in these figures: ask your city's "
-                    "social insurance office, and add it."
-                )
-                if person.employment_status == "self_employed"
-                else _(
-                    "Without a salary, your social insurance is no longer paid by an "
-                    "employer. You did not give its monthly cost, so it is not in these "
-                    "figures: ask your city's social insurance office, and add it."
-                )
-            )
+    # The runway is the time without a salary: on the mainland, social insurance is then
+    # paid by oneself, as a flexible worker, whoever paid it before.
+    mainland = person.jurisdiction == "cn"
+    social_insurance = (person.social_insurance_cost or 0) if mainland else 0
     expenses = person.monthly_expenses or 0
-    need = max(0, expenses - person.partner_income - person.side_income) + social_insurance
+    partner_at_risk = "partner_same_employer" in person.circumstances and person.partner_income > 0
+    partner = 0 if partner_at_risk else person.partner_income
+    need = max(0, expenses - partner - person.side_income) + social_insurance
     money = (person.savings or 0) + person.lump_sum
-    if need == 0:
-        runway = float(RUNWAY_CAP_MONTHS)
-    else:
-        runway = min(round(money / need, 1), float(RUNWAY_CAP_MONTHS))
-    if expenses and person.lump_sum > PLAUSIBLE_LUMP_SUM_YEARS * 12 * expenses:
-        assumptions.append(
-            _(
-                "Your lump sum is more than %(years)d years of your monthly costs. The plan "
-                "uses it as you gave it: check the figure, since everything below rests on it."
-            )
-            % {"years": PLAUSIBLE_LUMP_SUM_YEARS}
-        )
+    with_partner = max(0, expenses - person.partner_income - person.side_income) + social_insurance
     return Money(
         currency=person.currency,
         savings=person.savings,
         lump_sum=person.lump_sum,
         monthly_expenses=person.monthly_expenses,
-        partner_income=person.partner_income,
+        partner_income=partner,
         side_income=person.side_income,
         social_insurance=social_insurance,
         monthly_need=need,
-        runway_months=runway,
+        runway_months=runway(money, need),
         covered=need == 0,
-        assumptions=tuple(assumptions),
+        partner_at_risk=partner_at_risk,
+        runway_with_partner=runway(money, with_partner),
+        lump_sum_large=bool(expenses)
+        and person.lump_sum > PLAUSIBLE_LUMP_SUM_YEARS * 12 * expenses,
+        social_insurance_unknown=mainland and person.social_insurance_cost is None,
     )

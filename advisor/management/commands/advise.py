@@ -31,16 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, answers: str, language: str, plan: bool, **options):
-        data = self._read(answers)
-        # An answer set of an earlier questionnaire version is read as such.
-        version = questionnaire.version_of(data) or questionnaire.SCHEMA_VERSION
-        problems = questionnaire.validate(data, complete=True, version=version)
-        if problems:
-            listed = "\n".join(f"  {p}" for p in problems)
-            raise CommandError(
-                f"{answers}: not a valid complete answer set ({len(problems)} problems):\n{listed}",
-                returncode=USAGE_ERROR,
-            )
+        data = read_answers(answers)
+        version = questionnaire.version_of(data)
         with translation.override(language):
             output = {
                 "schema_version": version,
@@ -50,13 +42,26 @@ class Command(BaseCommand):
                 output["plan"] = content.build(answers=data)
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
-    def _read(self, name: str):
-        try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-            return json.loads(text)
-        except OSError as exc:
-            raise CommandError(
-                f"{name}: cannot read it: {exc.strerror}", returncode=USAGE_ERROR
-            ) from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{name}: not JSON: {exc}", returncode=USAGE_ERROR) from exc
+
+def read_answers(name: str) -> dict:
+    """A complete answer set from a JSON file (or - for standard input), of any
+    questionnaire version; CommandError (exit 2) lists each problem with its key."""
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as exc:
+        raise CommandError(
+            f"{name}: cannot read it: {exc.strerror}", returncode=USAGE_ERROR
+        ) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{name}: not JSON: {exc}", returncode=USAGE_ERROR) from exc
+    # An answer set of an earlier questionnaire version is read as such.
+    version = questionnaire.version_of(data) or questionnaire.SCHEMA_VERSION
+    problems = questionnaire.validate(data, complete=True, version=version)
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems)
+        raise CommandError(
+            f"{name}: not a valid complete answer set ({len(problems)} problems):\n{listed}",
+            returncode=USAGE_ERROR,
+        )
+    return data

@@ -1,0 +1,508 @@
+"""One person's case, worked out once: the answers, the money, the ranking, the rest, the
+hours against the law, and what the rules of the advice may turn on. Pure.
+
+A plan is written in one pass from one Case (advisor/advice/content.py): nothing here is
+computed twice. `evidence` is what the rules' conditions read (the answers, and the facts
+of advisor.advice.evidence.WORKED); `value(name)` fills their placeholders: a figure of
+FIGURES, formatted in the active language, an answer as the person reads it, or a legal
+fact's value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from advisor.advice import catalogue, engine, evidence, law, matching, money
+from advisor.advice.catalogue import Archetype
+from advisor.advice.money import Money
+from profiles import formats, questionnaire
+from profiles.answers import Answers
+from profiles.formats import months as month_count
+from profiles.formats import number
+
+REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
+# How fast the 30/60/90 days run, by when the person wants to move: someone starting as
+# soon as they can keeps the pace, someone just exploring takes three times as long.
+PACE = {"now": 1, "3_months": 1, "6_months": 2, "1_year": 3, "exploring": 3}
+WEEKS_PER_MONTH = 52 / 12
+# The labour authority Leap names for each country people answer with (law/*.toml).
+COUNTRY_AUTHORITY = {
+    "us": "us",
+    "uk": "uk",
+    "germany": "de",
+    "singapore": "sg",
+    "japan": "jp",
+    "canada": "ca",
+    "australia": "au",
+    "new_zealand": "nz",
+}
+# The standard week and the caps that hours are set against, where a law caps them.
+HOURS_LAW = {
+    "cn": (
+        "cn.hours.standard_40h",
+        "hours_per_week",
+        "cn.overtime.limits",
+        "max_extension_hours_per_month",
+    ),
+    "tw": ("tw.hours.normal", "weekly_normal_hours", "tw.overtime.limits", "overtime_month"),
+}
+
+
+@dataclass(frozen=True)
+class Rest:
+    """Rest before any path: on sick leave first where a job and illness allow it, then
+    months from savings, sized by need and capped by what the money allows."""
+
+    months: int  # from savings
+    sick_leave: bool
+    dips_into_reserve: bool = False
+
+    @property
+    def total_months(self) -> int:
+        """Months before the path's milestones start (sick leave counts as one at least)."""
+        return max(self.months, 1 if self.sick_leave else 0)
+
+
+def rest_of(person: Answers, funds: Money) -> Rest:
+    if not person.wants_rest:
+        return Rest(0, False)
+    sick_leave = person.health_followup == "on_sick_leave" or (
+        person.fainted_or_ill and person.employed and person.jurisdiction in ("cn", "hk")
+    )
+    wanted = REST_WANTED.get(person.need_break, 1)
+    if funds.covered:
+        affordable = wanted
+    else:
+        affordable = math.floor(max(0.0, funds.runway_months - funds.reserve_months))
+    months = min(wanted, person.months_off, affordable)
+    # Someone who fainted rests a month even if it dips into the reserve, unless sick
+    # leave pays for it or there is not a month's money at all.
+    if person.fainted_or_ill and not sick_leave and months < 1 and funds.runway_months >= 1:
+        return Rest(1, False, dips_into_reserve=True)
+    return Rest(months, sick_leave)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Hours set against the legal cap of the place, where a law caps them and the hours
+    system counts weekly: None otherwise."""
+
+    week: int  # the standard week
+    cap: int  # overtime a month
+    monthly: float  # overtime a month, 52 weeks over 12 months
+    per_day: float  # overtime a working day
+
+    @property
+    def over_cap(self) -> bool:
+        return self.monthly > self.cap
+
+
+def hours_of(person: Answers) -> Hours | None:
+    where = person.jurisdiction
+    if where not in HOURS_LAW or person.employment_status in ("self_employed", "student"):
+        return None
+    if person.hours_system not in ("standard", "not_sure", ""):
+        return None
+    if not (person.has_employer or person.left_a_job):
+        return None
+    week_key, week_value, cap_key, cap_value = HOURS_LAW[where]
+    week = law.fact(week_key)[week_value]
+    if person.hours_per_week <= week:
+        return None
+    days = 5 + int(person.raw.get("weekend_days_worked", "0") or 0)
+    monthly = round(max(0.0, person.hours_per_week - week) * WEEKS_PER_MONTH, 1)
+    per_day = person.hours_per_week / days - week / 5
+    return Hours(week, law.fact(cap_key)[cap_value], monthly, per_day)
+
+
+class Case:
+    """Everything a plan says is worked out from, once."""
+
+    def __init__(
+        self,
+        answers: Mapping[str, Any],
+        *,
+        archetype: str | None = None,
+        by_counsellor: bool | None = None,
+        notes: Sequence[str] = (),
+    ):
+        self.answers = answers
+        self.person = Answers.of(answers)
+        self.funds = money.of(self.person)
+        self.result = matching.rank(answers)
+        chosen = catalogue.by_slug(archetype) if archetype else self.result.best.archetype
+        if chosen is None:
+            raise ValueError(f"There is no archetype “{archetype}”.")
+        self.chosen: Archetype = chosen
+        if by_counsellor is None:
+            by_counsellor = chosen.slug != self.result.best.archetype.slug
+        self.by_counsellor = by_counsellor
+        self.story: Archetype | None = chosen if self.result.close or by_counsellor else None
+        self.notes = tuple(notes)
+        self.rest = rest_of(self.person, self.funds)
+        self.hours = hours_of(self.person)
+        # The newest check of the law the plan cites: set once the plan knows what it cites.
+        self.law_checked: datetime.date | None = None
+
+    def match_of(self, archetype: Archetype) -> matching.Match:
+        return next(m for m in self.result.matches if m.archetype.slug == archetype.slug)
+
+    @cached_property
+    def changes(self) -> tuple[matching.Change, ...]:
+        return matching.what_would_change(self.answers, self.result)
+
+    @cached_property
+    def pace(self) -> int:
+        return 1 if self.pace_kept_for_risk else PACE.get(self.person.timeline, 1)
+
+    @property
+    def pace_kept_for_risk(self) -> bool:
+        """No leisurely pace for someone whose income is at risk and who carries others."""
+        wanted = PACE.get(self.person.timeline, 1)
+        return wanted > 1 and self.income_at_risk and self.carries_others
+
+    # --- What the rules turn on ------------------------------------------------------
+
+    @property
+    def pushed_out(self) -> bool:
+        p = self.person
+        return "unpaid" in p.circumstances or (
+            "asked_to_sign" in p.circumstances and p.sign_what in ("resignation", "agreement")
+        )
+
+    @property
+    def on_leave(self) -> bool:
+        p = self.person
+        return p.health_followup == "on_sick_leave" or p.pregnancy_stage == "maternity_leave"
+
+    @property
+    def job_to_keep(self) -> bool:
+        p = self.person
+        return (
+            p.employment_status in ("", "employed")
+            and not self.pushed_out
+            and not self.on_leave
+            and "closing" not in p.circumstances
+        )
+
+    @property
+    def income_at_risk(self) -> bool:
+        p = self.person
+        return (
+            p.leaving
+            or self.pushed_out
+            or bool({"closing", "asked_to_sign"} & p.circumstances)
+            or p.raw.get("layoff_worry") == "high"
+        )
+
+    @property
+    def carries_others(self) -> bool:
+        p = self.person
+        return bool(p.dependants) or p.housing == "mortgage" or "sole_earner" in p.circumstances
+
+    @property
+    def noncompete_live(self) -> bool:
+        p = self.person
+        if p.restrictions not in ("noncompete", "both") or p.noncompete_state == "released":
+            return False
+        return (
+            p.competitor_offer
+            or p.noncompete_state in ("enforced_paid", "enforced_unpaid")
+            or p.leaving
+            or self.pushed_out
+        )
+
+    @property
+    def mainland_later(self) -> bool:
+        p = self.person
+        return p.jurisdiction != "cn" and p.return_home in ("open", "planning")
+
+    def authority(self, jurisdiction: str | None = None) -> law.Authority | None:
+        """The labour authority of the place they work (or of `jurisdiction`)."""
+        where = jurisdiction or self.person.jurisdiction
+        if where == "overseas":
+            where = COUNTRY_AUTHORITY.get(self.person.country, "")
+        return law.law().authority(where)
+
+    @property
+    def general_track(self) -> str:
+        """Which general next steps fit someone whose plan follows no story."""
+        p = self.person
+        if p.direction in ("found", "freelance") and p.employment_status != "self_employed":
+            return "found"
+        leaving = p.left_a_job or self.pushed_out or "closing" in p.circumstances
+        if leaving and p.direction != "leave_tech":
+            return "job_search"
+        if p.employment_status == "self_employed":
+            return "self_employed"
+        if p.direction in ("join", "leave_tech"):
+            return p.direction
+        return "unsure"
+
+    @cached_property
+    def evidence(self) -> dict[str, Any]:
+        p, funds, rest = self.person, self.funds, self.rest
+        affordable = max(0.0, funds.runway_months - funds.reserve_months)
+        found = evidence.of(self.answers)
+        found.update(
+            jurisdiction=p.jurisdiction or "unknown",
+            employed=p.employed,
+            has_employer=p.has_employer,
+            left_a_job=p.left_a_job,
+            leaving=p.leaving,
+            job_to_keep=self.job_to_keep,
+            pushed_out=self.pushed_out,
+            on_leave=self.on_leave,
+            side_work_banned=p.employed and p.restrictions in ("side_job_ban", "both"),
+            on_sick_leave=p.health_followup == "on_sick_leave",
+            income_at_risk=self.income_at_risk,
+            carries_others=self.carries_others,
+            noncompete_live=self.noncompete_live,
+            money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
+            earlier_questionnaire=p.version < questionnaire.SCHEMA_VERSION,
+            over_35=p.over_35,
+            over_45=p.age_band == "45_plus",
+            strain_high=p.strain_is_high,
+            fainted=p.fainted_or_ill,
+            wants_rest=p.wants_rest,
+            ready_despite_strain=p.says_ready_despite_strain,
+            money_in_amounts=p.version >= 2,
+            covered=funds.covered,
+            runway_capped=funds.runway_months >= money.RUNWAY_CAP_MONTHS,
+            below_reserve=not funds.covered and funds.runway_months < funds.reserve_months,
+            thin_runway=not funds.covered and funds.months_after(rest.months) < 6,
+            spendable=self.spendable > 0,
+            partner_at_risk=funds.partner_at_risk,
+            lump_sum_large=funds.lump_sum_large,
+            social_insurance_unknown=funds.social_insurance_unknown,
+            other_income_counted=bool(funds.partner_income or funds.side_income),
+            si_counted=bool(funds.social_insurance),
+            lump_sum_given=bool(funds.lump_sum),
+            need_known=bool(funds.monthly_need),
+            rest_months=rest.months,
+            sick_leave_rest=rest.sick_leave,
+            rest_planned=bool(rest.months or rest.sick_leave),
+            rest_affordable=funds.covered or affordable >= 1,
+            dips_into_reserve=rest.dips_into_reserve,
+            pace=self.pace,
+            pace_kept_for_risk=self.pace_kept_for_risk,
+            overtime_counted=self.hours is not None,
+            over_cap=self.hours is not None and self.hours.over_cap,
+            over_daily_limit=self.hours is not None and self.over_daily_limit,
+            general_track=self.general_track,
+            mainland_later=self.mainland_later,
+            mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
+            authority_known=self.authority() is not None,
+            story_benchmarks=bool(self.story and self.story.benchmarks),
+            story_success=bool(self.story and self.story.source.success),
+            close=self.result.close,
+            story=self.story is not None,
+            by_counsellor=self.by_counsellor,
+            sure=self.result.confidence.level == "high",
+            version=p.version,
+            law_cited=True,  # decided when the plan is written: content.py sets it
+        )
+        return found
+
+    @property
+    def over_daily_limit(self) -> bool:
+        special = law.fact("cn.overtime.limits")["special_max_extension_hours_per_day"]
+        return self.person.jurisdiction == "cn" and self.hours.per_day > special
+
+    @property
+    def spendable(self) -> float:
+        funds = self.funds
+        return (funds.savings or 0) + funds.lump_sum - (funds.reserve or 0)
+
+    # --- Placeholders -----------------------------------------------------------------
+
+    def value(self, name: str) -> str:
+        """A placeholder's text: a figure, an answer as the person reads it, or a fact's
+        value."""
+        if name in FIGURES:
+            return FIGURES[name].compute(self)
+        if name in questionnaire.QUESTIONS:
+            return self.person.quote(name)
+        return engine.fact_value(name)
+
+    def amount(self, value: float) -> str:
+        return self.person.amount(value)
+
+
+@dataclass(frozen=True)
+class Figure:
+    describe: str
+    compute: Callable[[Case], str]
+
+
+FIGURES: dict[str, Figure] = {}
+
+
+def figure(name: str, describe: str):
+    def register(compute: Callable[[Case], str]) -> Callable[[Case], str]:
+        FIGURES[name] = Figure(describe, compute)
+        return compute
+
+    return register
+
+
+def _runway_text(value: float) -> str:
+    """A runway as a plan says it: whole months, or, past the cap, more than ten years."""
+    if value >= money.RUNWAY_CAP_MONTHS:
+        return _("more than %(years)d years") % {"years": money.RUNWAY_CAP_MONTHS // 12}
+    return month_count(value, exact=True)
+
+
+figure(
+    "runway",
+    "how long the money lasts without a salary, to a tenth of a month as the chart draws it",
+)(lambda c: _runway_text(c.funds.runway_months))
+figure("runway_with_partner", "the runway if the partner's income from the same employer goes on")(
+    lambda c: _runway_text(c.funds.runway_with_partner)
+)
+figure("reserve", "the reserve in money: three months of costs")(
+    lambda c: c.amount(c.funds.reserve or 0)
+)
+figure("reserve_months", "the reserve in months of the runway")(
+    lambda c: month_count(c.funds.reserve_months)
+)
+figure("need", "what leaves the account each month without a salary")(
+    lambda c: c.amount(c.funds.monthly_need or 0)
+)
+figure("need_year", "that need over a year")(lambda c: c.amount((c.funds.monthly_need or 0) * 12))
+
+
+def link(label: str, url: str) -> str:
+    """A link inside a sentence, as the plan's pages, PDF and emails render it
+    ([label](url): advisor/plans/templatetags/plan_text.py)."""
+    return f"[{label}]({url})"
+
+
+def _authority_link(c: Case, where: str | None = None) -> str:
+    found = c.authority(where)
+    return link(str(found.name), found.url) if found else ""
+
+
+figure("authority", "the labour authority of the place they work, as a link")(_authority_link)
+figure("authority_hk", "Hong Kong's labour authority, as a link")(
+    lambda c: _authority_link(c, "hk")
+)
+figure("authority_tw", "Taiwan's labour authority, as a link")(lambda c: _authority_link(c, "tw"))
+figure("savings", "savings")(lambda c: c.amount(c.funds.savings or 0))
+figure("lump_sum", "lump sums")(lambda c: c.amount(c.funds.lump_sum))
+figure("money_total", "savings and lump sums")(
+    lambda c: c.amount((c.funds.savings or 0) + c.funds.lump_sum)
+)
+figure("expenses", "monthly costs")(lambda c: c.amount(c.funds.monthly_expenses or 0))
+figure("other_income", "a partner's and side income")(
+    lambda c: c.amount(c.funds.partner_income + c.funds.side_income)
+)
+figure("side", "side income a month")(lambda c: c.amount(c.funds.side_income))
+figure("si", "social insurance paid by oneself a month")(
+    lambda c: c.amount(c.funds.social_insurance)
+)
+figure("affordable", "months of rest the savings allow above the reserve")(
+    lambda c: month_count(max(0.0, c.funds.runway_months - c.funds.reserve_months))
+)
+figure("rest", "months of rest from savings")(lambda c: month_count(c.rest.months))
+figure("months_off", "months they could take off")(lambda c: month_count(c.person.months_off))
+figure("after_rest", "the runway left after rest")(
+    lambda c: _runway_text(c.funds.months_after(c.rest.months))
+)
+figure("spendable", "what can be spent before the reserve")(lambda c: c.amount(c.spendable))
+figure("spendable_months", "months of costs that can be spent before the reserve")(
+    lambda c: (
+        month_count(c.spendable / c.funds.monthly_need, exact=True)
+        if c.funds.monthly_need
+        else month_count(0)
+    )
+)
+figure("dependants_count", "people who depend on their income")(lambda c: str(c.person.dependants))
+figure("housing_cost", "rent or mortgage a month")(lambda c: c.amount(c.person.housing_cost or 0))
+figure("lump_sum_years", "years of costs above which a lump sum is checked")(
+    lambda c: str(money.PLAUSIBLE_LUMP_SUM_YEARS)
+)
+figure("lump_sum_label", "the question for lump sums, as the person read it")(
+    lambda c: str(questionnaire.QUESTIONS["lump_sum"].label)
+)
+
+
+def _severance(c: Case) -> tuple[int, int | None]:
+    months = (c.person.tenure_years or 0) * law.fact("cn.severance.amount")["months_per_full_year"]
+    total = months * c.person.monthly_pay if c.person.monthly_pay else None
+    return months, total
+
+
+figure("severance_months", "months' pay of severance for whole years, before the cap")(
+    lambda c: str(_severance(c)[0])
+)
+figure("severance_total", "that severance in money, before the cap")(
+    lambda c: c.amount(_severance(c)[1] or 0)
+)
+figure("months_to_claim", "months left to claim unpaid pay through arbitration")(
+    lambda c: month_count(
+        12 * law.fact("cn.disputes.arbitration_limitation")["unpaid_pay_deadline_after_end_years"]
+        - (c.person.months_since_left or 0)
+    )
+)
+figure("hk_wage_cap", "Hong Kong's monthly wage cap for severance")(
+    lambda c: formats.money(law.fact("hk.termination.sp_lsp_amount")["monthly_wage_cap_hkd"], "HKD")
+)
+figure("hk_total_cap", "Hong Kong's total cap for severance")(
+    lambda c: formats.money(law.fact("hk.termination.sp_lsp_amount")["total_cap_hkd"], "HKD")
+)
+figure("overtime_monthly", "overtime hours a month")(lambda c: f"{c.hours.monthly:g}")
+figure("week_over", "hours a week over the standard week")(
+    lambda c: str(c.person.hours_per_week - c.hours.week)
+)
+figure("standard_week", "the standard week in hours")(lambda c: str(c.hours.week))
+figure("overtime_cap", "the legal overtime cap a month")(lambda c: str(c.hours.cap))
+figure("overtime_per_day", "overtime hours a working day")(lambda c: f"{c.hours.per_day:.1f}")
+figure("days_worked", "working days a week")(
+    lambda c: str(5 + int(c.person.raw.get("weekend_days_worked", "0") or 0))
+)
+figure("times_cap", "overtime as a multiple of the cap")(
+    lambda c: f"{c.hours.monthly / c.hours.cap:.1f}"
+)
+figure("hours", "hours a week")(lambda c: str(c.person.hours_per_week))
+figure("day1", "the first milestone's day, at this plan's pace")(lambda c: str(30 * c.pace))
+figure("day2", "the second milestone's day")(lambda c: str(60 * c.pace))
+figure("day3", "the last milestone's day")(lambda c: str(90 * c.pace))
+figure("revisit", "when to come back to the plan")(
+    lambda c: month_count(6 if c.person.timeline in ("1_year", "exploring") else 3)
+)
+figure("path", "the path the plan follows")(lambda c: str(c.chosen.name))
+figure("path_summary", "its one-line summary")(lambda c: str(c.chosen.summary))
+figure("path_description", "its story, as its file tells it")(lambda c: str(c.chosen.description))
+figure("path_score", "its score")(lambda c: str(c.match_of(c.chosen).score))
+figure("path_fit", "its fit, in words")(lambda c: c.match_of(c.chosen).fit_label.lower())
+figure("best_path", "the best match on the answers alone")(
+    lambda c: str(c.result.best.archetype.name)
+)
+figure("confidence", "how sure the match is, in a sentence")(lambda c: c.result.confidence.sentence)
+figure("story_title", "the article the path's story comes from")(
+    lambda c: c.story.source.title if c.story else ""
+)
+figure("law_checked", "the date the law in the plan was last checked")(
+    lambda c: date_format(c.law_checked) if c.law_checked else ""
+)
+figure("owed_months", "months of pay or social insurance owed")(
+    lambda c: month_count(c.person.owed_months or 0)
+)
+figure("sign_days", "days until they want a signature")(
+    lambda c: number(c.person.sign_deadline_days or 0)
+)
+figure("partner_income", "the partner's income towards costs")(
+    lambda c: c.amount(c.person.partner_income)
+)
+figure("noncompete_penalty", "the non-compete's penalty")(
+    lambda c: c.amount(c.person.noncompete_penalty or 0)
+)
