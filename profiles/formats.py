@@ -84,13 +84,19 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1_000 else _trim(value)
 
 
-def money(amount: float, currency: str = DEFAULT_CURRENCY) -> str:
-    """An amount in `currency` (a CURRENCY_NAMES code): 12,000 yuan, HK$12,000, 1.2万港元."""
+def money(amount: float, currency: str = DEFAULT_CURRENCY, *, exact: bool = False) -> str:
+    """An amount in `currency` (a CURRENCY_NAMES code): 12,000 yuan, HK$12,000, 1.2万港元.
+    Large amounts are rounded as people say them (3.14 million, 7.67万); `exact` keeps
+    every digit, for sums a reader checks (3,144,000 yuan, 7.6681万元)."""
     currency = currency if currency in CURRENCY_NAMES else "OTHER"
     if is_chinese():
-        return f"{number(amount)}{_CHINESE[currency]}"
+        shown = number(amount)
+        if exact and abs(amount) >= WAN:
+            shown = f"{amount / WAN:.4f}".rstrip("0").rstrip(".") + "万"
+        return f"{shown}{_CHINESE[currency]}"
     prefix, suffix = _ENGLISH[currency]
-    return f"{prefix}{number(round(amount))}{suffix}"
+    shown = f"{round(amount):,}" if exact else number(round(amount))
+    return f"{prefix}{shown}{suffix}"
 
 
 def yuan(amount: float) -> str:

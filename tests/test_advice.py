@@ -538,7 +538,7 @@ def test_large_figures_read_as_people_read_them_in_chinese():
     with translation.override("zh-hans"):
         returnee = all_text(content.build(answers=people.SEATTLE_RETURNEE))
         severance = all_text(content.build(answers=hong_kong))
-    assert "：750亿美元" in returnee and "：12亿" in returnee
+    assert "超过750亿美元" in returnee and "微信用户超过12亿" in returnee
     assert "月工资最多按2.25万港元计，总额最高39万港元" in severance
     assert "HK$" not in severance
 

@@ -116,7 +116,7 @@ def broken(tmp_path: Path):
             "source.file",
             "no seed article",
         ),
-        ("day = 90\n", "day = 45\n", "plan.milestones[8].day", "is not one of [30, 60, 90]"),
+        ("day = 90\n", "day = 45\n", "plan.milestones[11].day", "is not one of [30, 60, 90]"),
         ("order = 1", "order = 1\norder = 2", "", "Cannot overwrite a value"),
     ],
 )

@@ -234,3 +234,35 @@ def test_a_tie_on_score_names_the_points_that_put_the_runner_up_second():
         chinese = runner_up.sentence
     assert f"同为{runner_up.match.score}分" in chinese
     assert f"它合计{second}，" in chinese and f"合计{first}，所以排在第二。" in chinese
+
+
+def _what_would_change_by_ranking_again(answers: dict) -> list[tuple[str, object, str]]:
+    """what_would_change the slow, obvious way: rank every trial answer set afresh."""
+    result = matching.rank(answers)
+    weighed = {key for m in result.matches for key in m.archetype.keys}
+    weighed |= {"savings", "monthly_expenses"} if "runway_months" in weighed else set()
+    current = q.questions_for(q.SCHEMA_VERSION)
+    found = {}
+    for key in sorted(weighed & matching.RECONSIDERABLE & answers.keys() & current.keys()):
+        for instead in matching._alternatives(current[key], answers[key]):
+            changed = q.prune({**answers, key: instead})
+            assert q.validate(changed, complete=False) == []  # alternatives are valid
+            other = matching.rank(changed)
+            if other.best.archetype.slug == result.best.archetype.slug:
+                continue
+            if other.best.score < min(result.best.score, matching.CLOSE_FIT):
+                continue
+            lead = other.best.score - other.matches[1].score
+            if key not in found or lead > found[key][0]:
+                found[key] = (lead, (key, instead, other.best.archetype.slug))
+    ranked = sorted(found.values(), key=lambda pair: (-pair[0], pair[1][0]))
+    return [change for _lead, change in ranked[: matching.CHANGES]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets(complete=True))
+def test_what_would_change_matches_ranking_every_trial_afresh(answers):
+    fast = matching.what_would_change(answers, matching.rank(answers))
+    assert [(c.key, c.instead, c.first.slug) for c in fast] == (
+        _what_would_change_by_ranking_again(answers)
+    )

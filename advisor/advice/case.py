@@ -333,8 +333,8 @@ class Case:
             return self.person.quote(name)
         return engine.fact_value(name)
 
-    def amount(self, value: float) -> str:
-        return self.person.amount(value)
+    def amount(self, value: float, *, exact: bool = False) -> str:
+        return formats.money(value, self.person.currency, exact=exact)
 
 
 @dataclass(frozen=True)
@@ -400,6 +400,12 @@ figure("savings", "savings")(lambda c: c.amount(c.funds.savings or 0))
 figure("lump_sum", "lump sums")(lambda c: c.amount(c.funds.lump_sum))
 figure("money_total", "savings and lump sums")(
     lambda c: c.amount((c.funds.savings or 0) + c.funds.lump_sum)
+)
+figure("money_total_exact", "savings and lump sums, every digit, for the runway's division")(
+    lambda c: c.amount((c.funds.savings or 0) + c.funds.lump_sum, exact=True)
+)
+figure("need_exact", "what leaves the account each month, every digit, for the division")(
+    lambda c: c.amount(c.funds.monthly_need or 0, exact=True)
 )
 figure("expenses", "monthly costs")(lambda c: c.amount(c.funds.monthly_expenses or 0))
 figure("other_income", "a partner's and side income")(

@@ -575,6 +575,11 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         for day in MILESTONE_DAYS
         if not for_everyone(day)
     ]
+    problems += [
+        f"benchmarks[{i}].label.zh: weave the figure into the sentence, as {{value}}"
+        for i, b in enumerate(raw["benchmarks"])
+        if b["label"]["zh"].count("{value}") != 1
+    ]
     for field in ("benchmarks", "risks"):
         keys = [item["key"] for item in raw[field]]
         problems += [

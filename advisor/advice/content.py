@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from advisor.advice import catalogue, engine, law
 from advisor.advice.case import FIGURES, PACE, Case
 from advisor.advice.catalogue import Benchmark
-from profiles.formats import is_chinese, number, us_dollars, yuan
+from profiles.formats import number, us_dollars, yuan
 
 __all__ = ["PACE", "build", "compare_sections", "first_things", "rules"]
 
@@ -185,9 +185,10 @@ def benchmark_text(benchmark: Benchmark) -> str:
         amount = f"{value:g}%"
     else:
         amount = number(value)
-    if is_chinese():
-        return f"{benchmark.label}：{amount}"  # 一年的营收：1000万元
-    return f"{amount} {benchmark.label}"  # 10 million yuan of revenue in a year
+    label = str(benchmark.label)
+    if "{value}" in label:  # Chinese weaves the figure into the sentence
+        return label.replace("{value}", amount)  # 第一年营收2000万元
+    return f"{amount} {label}"  # 20 million yuan of revenue in the first year
 
 
 def _risks(writer: Writer) -> Section | None:

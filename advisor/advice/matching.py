@@ -54,6 +54,29 @@ RECONSIDERABLE = frozenset(
 )
 # A skill is learnt, not unlearnt: these are only ever added to.
 ONLY_ADDED = frozenset({"skills"})
+# The answers the runway is worked out from (advisor/advice/money.py).
+RUNWAY_INPUTS = frozenset(
+    {
+        "savings",
+        "monthly_expenses",
+        "lump_sum",
+        "partner_income",
+        "side_business",
+        "side_income",
+        "social_insurance_cost",
+        "location",
+        "circumstances",
+        "savings_months",
+        "income_floor",
+    }
+)
+# For each question, the questions shown only when it has certain answers.
+DEPENDENTS = {
+    key: frozenset(
+        q.key for q in questionnaire.QUESTIONS.values() if q.shows_when and key in q.shows_when.keys
+    )
+    for key in questionnaire.QUESTIONS
+}
 
 Fit = Literal["strong", "good", "possible", "weak"]
 FIT_LABELS = {
@@ -345,10 +368,7 @@ def rank(answers: Mapping[str, Any], *, archetypes: tuple[Archetype, ...] | None
     """
     archetypes = catalogue.archetypes() if archetypes is None else archetypes
     answers = evidence.of(answers)
-    matches = sorted(
-        (match_one(archetype, answers) for archetype in archetypes),
-        key=lambda m: (-m.score, -m.points, m.archetype.order),
-    )
+    matches = sorted((match_one(archetype, answers) for archetype in archetypes), key=_order)
     runner_up = _runner_up(matches[0], matches[1]) if len(matches) > 1 else None
     return Result(tuple(matches), _confidence(answers, archetypes, matches), runner_up)
 
@@ -378,6 +398,33 @@ def _alternatives(question: questionnaire.Question, value: Any) -> list[Any]:
     return []
 
 
+def _order(match: Match) -> tuple:
+    """The ranking's order: score, then points, then the catalogue's order."""
+    return (-match.score, -match.points, match.archetype.order)
+
+
+def _reranked(
+    result: Result, before: Mapping[str, Any], answers: Mapping[str, Any], changed: set[str]
+) -> list[Match]:
+    """The matches for answers that differ from the ranked ones (whose evidence is
+    `before`) in `changed` keys only: the archetypes that weigh none of them keep their
+    match, the others are matched again. Much cheaper than a new rank() for
+    what_would_change's many trials."""
+    if changed & RUNWAY_INPUTS:
+        found = evidence.of(answers)
+        changed = changed | {"runway_months"}
+    else:
+        found = {k: v for k, v in before.items() if k not in changed}
+        found.update({k: answers[k] for k in changed if k in answers})
+    return sorted(
+        (
+            match_one(m.archetype, found) if m.archetype.keys & changed else m
+            for m in result.matches
+        ),
+        key=_order,
+    )
+
+
 def what_would_change(answers: Mapping[str, Any], result: Result) -> tuple[Change, ...]:
     """Up to CHANGES of the person's answers whose change alone would put another path
     first, the most decisive first, one per question. Only RECONSIDERABLE questions that
@@ -389,20 +436,26 @@ def what_would_change(answers: Mapping[str, Any], result: Result) -> tuple[Chang
     weighed |= {"savings", "monthly_expenses"} if "runway_months" in weighed else set()
     current = questionnaire.questions_for(questionnaire.SCHEMA_VERSION)
     best = result.best.archetype
+    currency = answers.get("currency", DEFAULT_CURRENCY)
+    before = evidence.of(answers)
     found: dict[str, tuple[int, Change]] = {}
     for key in sorted(weighed & RECONSIDERABLE & answers.keys() & current.keys()):
+        # Alternatives are valid answers by construction (_alternatives); only a question
+        # that others depend on can make them stale, and then they are pruned.
+        dependents = DEPENDENTS.get(key, frozenset())
         for instead in _alternatives(current[key], answers[key]):
-            changed = questionnaire.prune({**answers, key: instead})
-            if questionnaire.validate(changed, complete=False):
+            changed = {**answers, key: instead}
+            if dependents:
+                changed = questionnaire.prune(changed)
+            keys = {key} | {k for k in dependents if changed.get(k) != answers.get(k)}
+            matches = _reranked(result, before, changed, keys)
+            first = matches[0]
+            if first.archetype.slug == best.slug:
                 continue
-            other = rank(changed)
-            if other.best.archetype.slug == best.slug:
-                continue
-            if other.best.score < min(result.best.score, CLOSE_FIT):
+            if first.score < min(result.best.score, CLOSE_FIT):
                 continue  # a move down to a worse fit: no reason to change anything
-            lead = other.best.score - other.matches[1].score
-            currency = answers.get("currency", DEFAULT_CURRENCY)
-            change = Change(key, answers[key], instead, other.best.archetype, currency)
+            lead = first.score - matches[1].score
+            change = Change(key, answers[key], instead, first.archetype, currency)
             if key not in found or lead > found[key][0]:
                 found[key] = (lead, change)
     ranked = sorted(found.values(), key=lambda pair: (-pair[0], pair[1].key))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from advisor.advice import content, matching
 from profiles import questionnaire
@@ -29,10 +30,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plan", action="store_true", help="Also print the plan written for the best match."
         )
+        parser.add_argument(
+            "--text",
+            action="store_true",
+            help="Print the plan as a person reads it, section by section, instead of JSON.",
+        )
 
-    def handle(self, *args, answers: str, language: str, plan: bool, **options):
+    def handle(self, *args, answers: str, language: str, plan: bool, text: bool, **options):
         data = read_answers(answers)
         version = questionnaire.version_of(data)
+        if text:
+            with translation.override(language):
+                self.stdout.write(as_text(content.build(answers=data)))
+            return
         with translation.override(language):
             output = {
                 "schema_version": version,
@@ -41,6 +51,24 @@ class Command(BaseCommand):
             if plan:
                 output["plan"] = content.build(answers=data)
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def as_text(plan: dict) -> str:
+    """A plan as its page reads, in plain text: for reading plans side by side."""
+    lines = [f"# {plan['name']}"]
+    for section in plan["sections"]:
+        lines += ["", f"## {section['title']}"]
+        for flag in section["flags"]:
+            lines += ["", f"### {flag['title']}", *flag["reasons"]]
+            lines += [f"{i}. {step}" for i, step in enumerate(flag["steps"], 1)]
+        lines += section["paragraphs"]
+        lines += [f"- {item}" for item in section["items"]]
+        lines += [
+            f"- {_('Day %(day)s') % {'day': m['day']}}: {m['text']}" for m in section["milestones"]
+        ]
+        lines += [f"- {change}" for change in section["changes"]]
+        lines += [f"- {s['citation']} ({s['url']}, {s['checked']})" for s in section["sources"]]
+    return "\n".join(lines) + "\n"
 
 
 def read_answers(name: str) -> dict:

@@ -23,10 +23,12 @@ def cases_from(path: Path) -> list[tuple[str, dict]]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CommandError(f"{path}: {exc}", returncode=USAGE_ERROR) from exc
     base = raw.get("base", {})
-    return [
-        (case["name"], questionnaire.prune({**base, **case.get("answers", {})}))
-        for case in raw.get("case", [])
-    ]
+    found = []
+    for case in raw.get("case", []):
+        answers = questionnaire.prune({**base, **case.get("answers", {})})
+        gone = case.get("remove", [])
+        found.append((case["name"], {k: v for k, v in answers.items() if k not in gone}))
+    return found
 
 
 class Command(BaseCommand):

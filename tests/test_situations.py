@@ -1,0 +1,135 @@
+"""The situation table (tests/situations.toml), read as a counsellor would read it: for
+each made-up person, what comes first, what must and must not be said, in English and
+Chinese; and, over generated answer sets, what holds for everyone: every printed sum is
+right, nobody without a job to keep gets a step that assumes one, every sentence is
+written in both languages."""
+
+import re
+import tomllib
+
+import pytest
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+
+from advisor.advice import content
+from advisor.advice.case import Case
+from profiles import questionnaire as q
+from tests.services import ROOT
+from tests.test_matching import answer_sets
+
+TABLE = tomllib.loads((ROOT / "tests" / "situations.toml").read_text(encoding="utf-8"))
+CASES = TABLE["case"]
+RULE_IDS = {rule.id for rule in content.rules().rules}
+SITUATIONS = {s.key for s in content.rules().situations}
+# Words only a step for someone keeping their job would say.
+JOB_WORDS = (
+    "Ask your manager",
+    "to your manager",
+    "Take the figures",
+    "push for one more change",
+    "hand in your notice only",
+    "Take the leave you are owed",
+    "Log your real hours",
+    "Find out who else feels the same",
+)
+
+
+def answers_of(case: dict) -> dict:
+    answers = q.prune({**TABLE["base"], **case.get("answers", {})})
+    return {k: v for k, v in answers.items() if k not in case.get("remove", [])}
+
+
+def plan_text(plan: dict) -> str:
+    lines = []
+    for section in plan["sections"]:
+        lines.append(section["title"])
+        for flag in section["flags"]:
+            lines += [flag["title"], *flag["reasons"], *flag["steps"]]
+        lines += section["paragraphs"] + section["items"] + section["changes"]
+        lines += [m["text"] for m in section["milestones"]]
+    return "\n".join(lines)
+
+
+def written(answers: dict) -> dict[str, dict]:
+    plans = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            plans[language] = content.build(answers=answers)
+    return plans
+
+
+def test_the_table_is_long_enough_and_names_what_exists():
+    assert len(CASES) >= 40
+    for case in CASES:
+        for key in ("fired", "not_fired"):
+            assert set(case.get(key, [])) <= RULE_IDS, (case["name"], key)
+        for key in ("present", "absent"):
+            assert set(case.get(key, [])) <= SITUATIONS, (case["name"], key)
+        assert case.get("first", "none") in SITUATIONS | {"none"}, case["name"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_each_person_gets_the_plan_their_situation_calls_for(case):
+    answers = answers_of(case)
+    version = 2 if "circumstances" in case.get("remove", []) else q.SCHEMA_VERSION
+    assert q.validate(answers, version=version) == []
+    plans = written(answers)
+    en, zh = plans["en"], plans["zh-hans"]
+    assert en["rules"] == zh["rules"]  # the same rules, said in each language
+    first = en["triage"][0] if en["triage"] else "none"
+    if "first" in case:
+        assert first == case["first"]
+    assert set(case.get("present", [])) <= set(en["triage"])
+    assert not set(case.get("absent", [])) & set(en["triage"])
+    fired = set(en["rules"])
+    assert set(case.get("fired", [])) <= fired, set(case.get("fired", [])) - fired
+    assert not set(case.get("not_fired", [])) & fired
+    for language, plan in (("en", en), ("zh", zh)):
+        text = plan_text(plan)
+        for said in case.get(language, []):
+            assert said in text, (language, said)
+        for unsaid in case.get(f"not_{language}", []):
+            assert unsaid not in text, (language, unsaid)
+    holds_for_everyone(answers, plans)
+
+
+AMOUNT = r"((?:[A-Z]{0,2}\$|€|£)?[\d,]+(?:\.\d+)?(?: (?:million|billion))?(?: [a-zA-Z$]+)?)"
+DIVISION = re.compile(AMOUNT + r" ÷ " + AMOUNT + r" = ([\d.]+) months?")
+
+
+def amount(text: str) -> float:
+    number = float(re.search(r"[\d,]+(?:\.\d+)?", text).group(0).replace(",", ""))
+    return number * (1e6 if "million" in text else 1e9 if "billion" in text else 1)
+
+
+def holds_for_everyone(answers: dict, plans: dict[str, dict]) -> None:
+    en, zh = plans["en"], plans["zh-hans"]
+    text = plan_text(en)
+    # Every division printed is right, to the tenth of a month it is given in.
+    for money, need, months in DIVISION.findall(text):
+        assert abs(amount(money) / amount(need) - float(months)) <= 0.0501, (money, need, months)
+    # The runway said is the runway drawn.
+    if en["figures"]["runway_months"] < 120 and "÷" in text:
+        assert f"= {en['figures']['runway_months']:g} month" in text
+    case = Case(answers)
+    if not case.job_to_keep:
+        assert not [r for r in content.rules().rules if r.id in en["rules"] and r.assumes_job]
+        if case.story is not None:
+            assert not [
+                m for m in case.story.milestones if m.assumes_job and m.holds(case.evidence)
+            ]
+        for words in JOB_WORDS:
+            assert words not in text, words
+    # Every sentence is written in Chinese too: no rule's Chinese is its English.
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for section in zh["sections"]:
+        for said in [*section["paragraphs"], *(s for f in section["flags"] for s in f["steps"])]:
+            assert cjk.search(said), said
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answer_sets(complete=True))
+def test_for_anyone_every_sum_is_right_no_step_assumes_a_missing_job_and_both_languages_speak(
+    answers,
+):
+    holds_for_everyone(answers, written(answers))
