@@ -127,6 +127,8 @@ def _allowed_words() -> set[str]:
     allowed = set(NAMES)
     for archetype in catalogue.archetypes():
         source = archetype.source
+        if source is None:
+            continue
         for text in (source.title, source.publication, source.date, source.person.en):
             allowed |= set(ENGLISH_WORD.findall(text))
     for fact in law.law().facts.values():
@@ -169,12 +171,13 @@ def test_the_catalogue_is_clean():
 
 
 def _path_texts(archetype):
-    texts = [archetype.name, archetype.summary, archetype.description, archetype.source.person]
+    texts = [archetype.name, archetype.summary, archetype.description]
+    texts += [archetype.source.person] if archetype.source else [archetype.grounds.note]
     texts += [s.because for s in archetype.signals] + [b.label for b in archetype.benchmarks]
     texts += [r.title for r in archetype.risks] + [r.how for r in archetype.risks]
     texts += [m.text for m in archetype.milestones] + [r.title for r in archetype.resources]
-    texts += [n.text for n in archetype.notes]
-    return [t.zh for t in texts] + [archetype.source.passage_zh]
+    texts += [n.text for n in archetype.notes] + [w.text for w in archetype.switches]
+    return [t.zh for t in texts] + ([archetype.source.passage_zh] if archetype.source else [])
 
 
 @pytest.mark.parametrize("archetype", catalogue.archetypes(), ids=lambda a: a.slug)

@@ -27,11 +27,14 @@ def _english_texts(archetype) -> list[str]:
 
 
 def _all_texts(archetype) -> list[str]:
-    texts = [archetype.name, archetype.summary, archetype.description, archetype.source.person]
+    texts = [archetype.name, archetype.summary, archetype.description]
+    texts += [archetype.source.person] if archetype.source else [archetype.grounds.note]
     texts += [s.because for s in archetype.signals] + [b.label for b in archetype.benchmarks]
     texts += [r.title for r in archetype.risks] + [r.how for r in archetype.risks]
     texts += [m.text for m in archetype.milestones] + [n.text for n in archetype.notes]
-    return [t.en for t in texts] + [t.zh for t in texts] + [archetype.source.passage_zh]
+    texts += [w.text for w in archetype.switches]
+    passage = [archetype.source.passage_zh] if archetype.source else []
+    return [t.en for t in texts] + [t.zh for t in texts] + passage
 
 
 @pytest.mark.parametrize("archetype", catalogue.archetypes(), ids=lambda a: a.slug)
@@ -54,7 +57,7 @@ def test_people_are_named_as_the_articles_name_them(archetype):
         # Zenith is the article's own name for a search giant, and is shown as such.
         if "Zenith" in text:
             assert re.search(r"the article calls|as the article names it|文中称为|文中化名", text)
-    if "Liu Chen" in archetype.source.person.en:
+    if archetype.source and "Liu Chen" in archetype.source.person.en:
         assert "pseudonym" in archetype.source.person.en
         assert "化名" in archetype.source.person.zh
 

@@ -71,8 +71,13 @@ def test_every_story_is_told_from_its_file_in_either_language(client, language):
         text = archetype.name.zh if language == "zh-hans" else archetype.name.en
         assert f"<h1>{escape(text)}</h1>" in page
         with translation.override(language):
-            assert escape(archetype.source.person) in page
             assert escape(archetype.description) in page
+            if archetype.source is None:  # a path no article tells: its verified facts
+                assert escape(archetype.grounds.note) in page
+                for fact in archetype.ground_facts:
+                    assert escape(fact.says) in page and escape(fact.url) in page
+                continue
+            assert escape(archetype.source.person) in page
         assert escape(archetype.source.passage) in page
         assert escape(archetype.source.passage_zh) in page
 

@@ -221,6 +221,32 @@ class Case:
         )
 
     @property
+    def direction_honoured(self) -> bool:
+        """Whether the path first leads where the person said they want to go."""
+        stated = self.person.direction
+        return stated in ("", "unsure") or stated in self.result.best.archetype.directions
+
+    @property
+    def blocked_direction(self) -> matching.Match | None:
+        """The best path that leads where the person wants to go, when it did not come
+        first: what holds it back is what the plan must say."""
+        stated = self.person.direction
+        if self.direction_honoured:
+            return None
+        return next((m for m in self.result.matches if stated in m.archetype.directions), None)
+
+    @property
+    def plan_b(self) -> Archetype | None:
+        return catalogue.by_slug(self.story.fallback) if self.story else None
+
+    def switches_now(self) -> list[catalogue.Switch]:
+        """Plan B's moments to switch that the answers show have come already."""
+        if self.story is None:
+            return []
+        found = self.evidence
+        return [w for w in self.story.switches if w.checkable and w.holds(found)]
+
+    @property
     def mainland_later(self) -> bool:
         p = self.person
         return p.jurisdiction != "cn" and p.return_home in ("open", "planning")
@@ -302,7 +328,11 @@ class Case:
             mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
             authority_known=self.authority() is not None,
             story_benchmarks=bool(self.story and self.story.benchmarks),
-            story_success=bool(self.story and self.story.source.success),
+            story_grounded=bool(self.story and self.story.grounds),
+            path_is_income=bool(self.story and self.story.income_now),
+            direction_honoured=self.direction_honoured,
+            direction_blocker_known=bool(_blocker(self.blocked_direction)),
+            story_success=bool(self.story and self.story.source and self.story.source.success),
             close=self.result.close,
             story=self.story is not None,
             by_counsellor=self.by_counsellor,
@@ -310,6 +340,8 @@ class Case:
             version=p.version,
             law_cited=True,  # decided when the plan is written: content.py sets it
         )
+        switches = self.story.switches if self.story else ()
+        found["switch_now"] = any(w.checkable and w.holds(found) for w in switches)
         return found
 
     @property
@@ -378,6 +410,12 @@ figure("need", "what leaves the account each month without a salary")(
     lambda c: c.amount(c.funds.monthly_need or 0)
 )
 figure("need_year", "that need over a year")(lambda c: c.amount((c.funds.monthly_need or 0) * 12))
+
+
+def _blocker(match: matching.Match | None) -> str:
+    if match is None or not match.lowered:
+        return ""
+    return match.lowered[0].sentence
 
 
 def link(label: str, url: str) -> str:
@@ -486,6 +524,16 @@ figure("revisit", "when to come back to the plan")(
     lambda c: month_count(6 if c.person.timeline in ("1_year", "exploring") else 3)
 )
 figure("path", "the path the plan follows")(lambda c: str(c.chosen.name))
+figure("plan_b", "plan B: the path to switch to")(lambda c: str(c.plan_b.name) if c.plan_b else "")
+figure("plan_b_summary", "plan B's one-line summary")(
+    lambda c: str(c.plan_b.summary) if c.plan_b else ""
+)
+figure("direction_path", "the best path that leads where the person wants to go")(
+    lambda c: str(c.blocked_direction.archetype.name) if c.blocked_direction else ""
+)
+figure("direction_blocker", "what holds that path back, in the matching's words")(
+    lambda c: _blocker(c.blocked_direction)
+)
 figure("path_summary", "its one-line summary")(lambda c: str(c.chosen.summary))
 figure("path_description", "its story, as its file tells it")(lambda c: str(c.chosen.description))
 figure("path_score", "its score")(lambda c: str(c.match_of(c.chosen).score))
@@ -495,7 +543,7 @@ figure("best_path", "the best match on the answers alone")(
 )
 figure("confidence", "how sure the match is, in a sentence")(lambda c: c.result.confidence.sentence)
 figure("story_title", "the article the path's story comes from")(
-    lambda c: c.story.source.title if c.story else ""
+    lambda c: c.story.source.title if c.story and c.story.source else ""
 )
 figure("law_checked", "the date the law in the plan was last checked")(
     lambda c: date_format(c.law_checked) if c.law_checked else ""

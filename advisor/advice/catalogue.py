@@ -21,7 +21,7 @@ from typing import Any, Literal
 import jsonschema
 from django.conf import settings
 
-from advisor.advice import evidence
+from advisor.advice import evidence, law
 from advisor.advice.text import Text
 from profiles import questionnaire
 
@@ -174,6 +174,17 @@ class Benchmark:
     value: int | float
     label: Text
     unit: str = ""
+    # The verified fact the figure comes from, for a path no article tells.
+    fact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grounds:
+    """What a path no article tells rests on: verified facts (advisor/advice/law/), each
+    with its source, official link and checked date, and a note on what they show."""
+
+    facts: tuple[str, ...]
+    note: Text
 
 
 class _Conditional:
@@ -225,6 +236,20 @@ class PlanNote(_Conditional):
     text: Text
 
 
+@dataclass(frozen=True, slots=True)
+class Switch(_Conditional):
+    """A moment to switch to plan B: on day `day`, if `text` says so. With conditions
+    (`when`), the answers can tell that the moment has come (a check-in re-reads them)."""
+
+    day: int
+    text: Text
+    when: tuple[Condition, ...] = ()
+
+    @property
+    def checkable(self) -> bool:
+        return bool(self.when)
+
+
 @dataclass(frozen=True)
 class Archetype:
     slug: str
@@ -232,7 +257,7 @@ class Archetype:
     name: Text
     summary: Text
     description: Text
-    source: Source
+    source: Source | None
     signals: tuple[Signal, ...]
     benchmarks: tuple[Benchmark, ...]
     risks: tuple[Risk, ...]
@@ -241,11 +266,24 @@ class Archetype:
     notes: tuple[PlanNote, ...] = ()
     # The story's passage about resting first, which any plan with a rest phase quotes.
     rest_story: Text | None = None
+    # A path no article tells rests on verified facts instead of a story.
+    grounds: Grounds | None = None
+    # The directions a person can state (the question `direction`) this path leads to.
+    directions: frozenset[str] = frozenset()
+    # Plan B: the path to switch to, and the moments to switch.
+    fallback: str = ""
+    switches: tuple[Switch, ...] = ()
+    income_now: bool = False
 
     @cached_property
     def keys(self) -> frozenset[str]:
         """The questions whose answers this archetype weighs."""
         return frozenset(key for signal in self.signals for key in signal.keys)
+
+    @property
+    def ground_facts(self) -> tuple[law.Fact, ...]:
+        """The verified facts a path no article tells rests on."""
+        return tuple(law.fact(key) for key in self.grounds.facts) if self.grounds else ()
 
     def benchmark(self, key: str) -> Benchmark:
         return next(b for b in self.benchmarks if b.key == key)
@@ -361,16 +399,29 @@ FILE_SCHEMA = _record(
                 ]
             }
         ),
+        "grounds": _record(
+            {"facts": _list_of({"type": "string"}), "note": _TEXT},
+            ["facts", "note"],
+        ),
+        "directions": _list_of({"type": "string"}),
+        "fallback": {"type": "string"},
+        # The path is itself an income for now (a bridge), not a change that waits on one.
+        "income_now": {"type": "boolean"},
         "benchmarks": _list_of(
             _record(
                 {
                     "key": _KEY,
                     "value": {"type": "number"},
-                    "unit": {"enum": ["", "%", "yuan", "US$"]},
+                    # Or read from a verified fact: its key, and the value's name.
+                    "fact": {"type": "string"},
+                    "of": {"type": "string"},
+                    "unit": {"enum": ["", "%", "yuan", "US$", "HK$", "S$"]},
                     "label": _TEXT,
                 },
-                ["key", "value", "label"],
+                ["key", "label"],
             )
+            | {"oneOf": [{"required": ["value"]}, {"required": ["fact", "of"]}]},
+            min_items=0,
         ),
         "risks": _list_of(
             _record(
@@ -415,12 +466,33 @@ FILE_SCHEMA = _record(
                     )
                 ),
                 "rest_story": _TEXT,
+                "switch": _list_of(
+                    _record(
+                        {
+                            "day": {"enum": list(MILESTONE_DAYS)},
+                            "when": _list_of(_CONDITION),
+                            "text": _TEXT,
+                        },
+                        ["day", "text"],
+                    )
+                ),
             },
-            ["milestones"],
+            ["milestones", "switch"],
         ),
     },
-    ["order", "name", "summary", "description", "source", "signals", "benchmarks", "risks", "plan"],
-)
+    [
+        "order",
+        "name",
+        "summary",
+        "description",
+        "directions",
+        "fallback",
+        "signals",
+        "benchmarks",
+        "risks",
+        "plan",
+    ],
+) | {"oneOf": [{"required": ["source"]}, {"required": ["grounds"]}]}
 
 
 def _where(path: Sequence[Any]) -> str:
@@ -532,17 +604,39 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         signals.append(signal)
         problems += found
 
-    source = raw["source"]
-    seed = SEEDS_DIR / source["file"]
-    if not seed.is_file():
-        problems.append(f"source.file: no seed article “{source['file']}” in {SEEDS_DIR.name}/")
-    else:
-        article = _normalise(seed.read_text(encoding="utf-8"))
+    source = raw.get("source")
+    if source is not None:
+        seed = SEEDS_DIR / source["file"]
+        if not seed.is_file():
+            problems.append(f"source.file: no seed article “{source['file']}” in {SEEDS_DIR.name}/")
+        else:
+            article = _normalise(seed.read_text(encoding="utf-8"))
+            problems += [
+                f"source.{part}: not found word for word in {source['file']}"
+                for part in ("passage", "title", "publication", "date")
+                if source.get(part) and _normalise(source[part]) not in article
+            ]
+    facts = law.law().facts
+    grounds = raw.get("grounds")
+    if grounds is not None:
         problems += [
-            f"source.{part}: not found word for word in {source['file']}"
-            for part in ("passage", "title", "publication", "date")
-            if source.get(part) and _normalise(source[part]) not in article
+            f"grounds.facts: “{key}” is not a verified fact (advisor/advice/law/)"
+            for key in grounds["facts"]
+            if key not in facts
         ]
+    problems += _direction_problems(raw)
+    problems += _switch_problems(raw)
+    benchmarks = []
+    for i, b in enumerate(raw["benchmarks"]):
+        value = b.get("value")
+        if "fact" in b:
+            if b["fact"] not in facts or b["of"] not in facts[b["fact"]].values:
+                problems.append(f"benchmarks[{i}]: no value “{b['of']}” of a fact “{b['fact']}”")
+            else:
+                value = facts[b["fact"]].values[b["of"]]
+        benchmarks.append(
+            Benchmark(b["key"], value, Text(**b["label"]), b.get("unit", ""), b.get("fact"))
+        )
     resource_conditions = []
     for i, r in enumerate(raw["plan"].get("resources", [])):
         if not isinstance(r["checked"], datetime.date) or isinstance(
@@ -595,6 +689,11 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         conditions, found = _conditions(r.get("when", []), f"risks[{i}].when")
         problems += found
         risk_conditions.append(conditions)
+    switch_conditions = []
+    for i, w in enumerate(raw["plan"]["switch"]):
+        conditions, found = _conditions(w.get("when", []), f"plan.switch[{i}].when")
+        problems += found
+        switch_conditions.append(conditions)
     milestone_conditions = []
     for i, m in enumerate(milestones):
         conditions, found = _conditions(m.get("when", []), f"plan.milestones[{i}].when")
@@ -616,7 +715,9 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         description=Text(
             _normalise(raw["description"]["en"]), _normalise(raw["description"]["zh"])
         ),
-        source=Source(
+        source=None
+        if source is None
+        else Source(
             file=source["file"],
             title=_normalise(source["title"]),
             person=text(source["person"]),
@@ -626,11 +727,18 @@ def _archetype(slug: str, raw: dict) -> Archetype:
             date=source.get("date", ""),
             success=source.get("success", False),
         ),
-        signals=tuple(signals),
-        benchmarks=tuple(
-            Benchmark(b["key"], b["value"], text(b["label"]), b.get("unit", ""))
-            for b in raw["benchmarks"]
+        grounds=None
+        if grounds is None
+        else Grounds(tuple(grounds["facts"]), text(grounds["note"])),
+        directions=frozenset(raw["directions"]),
+        fallback=raw["fallback"],
+        income_now=raw.get("income_now", False),
+        switches=tuple(
+            Switch(w["day"], text(w["text"]), conditions)
+            for w, conditions in zip(raw["plan"]["switch"], switch_conditions, strict=True)
         ),
+        signals=tuple(signals),
+        benchmarks=tuple(benchmarks),
         risks=tuple(
             Risk(r["key"], text(r["title"]), text(r["how"]), conditions)
             for r, conditions in zip(raw["risks"], risk_conditions, strict=True)
@@ -656,6 +764,39 @@ def _archetype(slug: str, raw: dict) -> Archetype:
     )
 
 
+# Directions a person can state; "unsure" states none.
+STATED = tuple(v for v in questionnaire.QUESTIONS["direction"].choice_values if v != "unsure")
+
+
+def _direction_problems(raw: dict) -> list[str]:
+    """A path leads to the directions it names, and holds back (caps) a person who
+    states any other: a stated direction counts. The cap must name exactly the others,
+    so that the file says plainly whom the path is not for."""
+    named = set(raw["directions"])
+    problems = [
+        f"directions: “{d}” is not a choice of direction ({', '.join(STATED)})"
+        for d in sorted(named - set(STATED))
+    ]
+    others = set(STATED) - named
+    capped = [
+        set(c.get("is", []))
+        for s in raw["signals"]
+        if "cap" in s
+        for c in s.get("when", [])
+        if c.get("key") == "direction" and len(s["when"]) == 1
+    ]
+    if others and others not in capped:
+        problems.append(
+            f"signals: no cap for the directions this path does not lead to: {sorted(others)}"
+        )
+    return problems
+
+
+def _switch_problems(raw: dict) -> list[str]:
+    days = {w["day"] for w in raw["plan"]["switch"]}
+    return [] if days else ["plan.switch: at least one moment to switch to plan B"]
+
+
 def load_file(path: Path) -> Archetype:
     """One archetype file, checked; CatalogueError names the file and the field."""
     try:
@@ -676,6 +817,11 @@ def load(directory: Path) -> tuple[Archetype, ...]:
     if not paths:
         raise CatalogueError(f"{directory}: no archetype files (*.toml)")
     archetypes = sorted((load_file(path) for path in paths), key=lambda a: (a.order, a.slug))
+    slugs = {a.slug for a in archetypes}
+    wrong = [f"{a.slug}: fallback “{a.fallback}”" for a in archetypes if a.fallback not in slugs]
+    wrong += [f"{a.slug}: its fallback is itself" for a in archetypes if a.fallback == a.slug]
+    if wrong:
+        raise CatalogueError(f"{directory}: plan B must be another path: {'; '.join(wrong)}")
     orders = [a.order for a in archetypes]
     if len(set(orders)) != len(orders):
         raise CatalogueError(f"{directory}: two archetypes share an `order`; each needs its own")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from advisor.advice import catalogue, engine, law
 from advisor.advice.case import FIGURES, PACE, Case
 from advisor.advice.catalogue import Benchmark
-from profiles.formats import number, us_dollars, yuan
+from profiles.formats import money, number
 
 __all__ = ["PACE", "build", "compare_sections", "first_things", "rules"]
 
@@ -56,10 +56,13 @@ class Writer:
         self.cited: list[str] = []
         self.fired: list[str] = []
 
+    def cite(self, *keys: str) -> None:
+        self.cited += [key for key in dict.fromkeys(keys) if key not in self.cited]
+
     def said(self, place: str) -> list[engine.Said]:
         found = engine.say(self.rules.at(place), self.case.evidence, self.case.value)
         for said in found:
-            self.cited += [key for key in said.facts if key not in self.cited]
+            self.cite(*said.facts)
             self.fired += [said.rule.id, *said.appended]
         return found
 
@@ -158,6 +161,20 @@ def _milestones(writer: Writer) -> Section:
     return section
 
 
+def _plan_b(writer: Writer) -> Section:
+    """Plan B, and the moments to switch to it, dated at the plan's pace; a moment the
+    answers show has come is marked `now`."""
+    case = writer.case
+    section = writer.section("plan_b")
+    if case.story is not None:
+        now = case.switches_now()
+        section.milestones = [
+            {"day": w.day * case.pace, "text": str(w.text), "now": w in now}
+            for w in sorted(case.story.switches, key=lambda w: w.day)
+        ]
+    return section
+
+
 def _notes(writer: Writer, section: str) -> list[str]:
     """The story's own paragraphs for this section whose conditions hold."""
     story = writer.case.story
@@ -172,15 +189,17 @@ def _money(writer: Writer) -> Section:
     if story is not None and story.benchmarks:
         section.paragraphs += _notes(writer, "money")
         section.items = [benchmark_text(b) for b in story.benchmarks]
+    if story is not None and story.grounds is not None:
+        # A path no article tells rests on verified facts: they are its sources.
+        writer.cite(*story.grounds.facts, *(b.fact for b in story.benchmarks if b.fact))
     return section
 
 
 def benchmark_text(benchmark: Benchmark) -> str:
     value = benchmark.value
-    if benchmark.unit == "yuan":
-        amount = yuan(value)
-    elif benchmark.unit == "US$":
-        amount = us_dollars(value)
+    currencies = {"yuan": "CNY", "US$": "USD", "HK$": "HKD", "S$": "SGD"}
+    if benchmark.unit in currencies:
+        amount = money(value, currencies[benchmark.unit])
     elif benchmark.unit == "%":
         amount = f"{value:g}%"
     else:
@@ -272,6 +291,7 @@ def build(
         _match(writer),
         _rest(writer),
         _milestones(writer),
+        _plan_b(writer),
         _money(writer),
         _risks(writer),
         writer.section("rights"),

@@ -45,6 +45,7 @@ SECTIONS = (
     "match",
     "rest",
     "milestones",
+    "plan_b",
     "general",
     "money",
     "risks",

@@ -152,6 +152,15 @@ WORKED = {
         "bool", "works outside the mainland and is moving there, or open to it"
     ),
     "story_benchmarks": Worked("bool", "the path's story gives figures"),
+    "story_grounded": Worked("bool", "the path rests on verified facts, not an article"),
+    "direction_honoured": Worked(
+        "bool", "the path first leads where the person said they want to go (or they are unsure)"
+    ),
+    "direction_blocker_known": Worked(
+        "bool", "the best path where the person wants to go is held back by a named answer"
+    ),
+    "path_is_income": Worked("bool", "the path followed is itself an income now (a bridge)"),
+    "switch_now": Worked("bool", "one of plan B's moments to switch has come already"),
     "story_success": Worked("bool", "the path's story is one of success"),
     "close": Worked("bool", "a path fits well"),
     "story": Worked("bool", "the plan follows a path's story"),

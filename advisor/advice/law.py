@@ -31,6 +31,11 @@ class LawError(Exception):
     there. The message names the file and the fact."""
 
 
+class MissingValue(LawError, KeyError):
+    """Code asked a fact for a figure it does not have. A KeyError too, so that a
+    template reading `fact.says` falls through to the attribute."""
+
+
 @dataclass(frozen=True)
 class Fact:
     key: str
@@ -50,7 +55,7 @@ class Fact:
         try:
             return self.values[name]
         except KeyError:
-            raise LawError(f"{self.key} has no value “{name}”") from None
+            raise MissingValue(f"{self.key} has no value “{name}”") from None
 
     @property
     def citation(self) -> str:

@@ -487,7 +487,9 @@ def as_json(result: Result) -> dict[str, Any]:
                 "points": m.points,
                 "raised": [factor(f) for f in m.raised],
                 "lowered": [factor(f) for f in m.lowered],
-                "source": {
+                "source": None
+                if m.archetype.source is None
+                else {
                     "file": m.archetype.source.file,
                     "title": m.archetype.source.title,
                     "publication": m.archetype.source.publication,
@@ -495,6 +497,10 @@ def as_json(result: Result) -> dict[str, Any]:
                     "person": str(m.archetype.source.person),
                     "passage": m.archetype.source.passage,
                 },
+                "grounds": [
+                    {"fact": f.key, "citation": f.citation, "url": f.url}
+                    for f in m.archetype.ground_facts
+                ],
             }
             for m in result.matches
         ],

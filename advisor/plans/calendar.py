@@ -10,19 +10,27 @@ from advisor.plans.models import Plan
 
 
 def milestones_calendar(plan: Plan) -> bytes:
-    """The 30/60/90-day milestones as all-day events, counted from the end of any rest."""
+    """The 30/60/90-day milestones and plan B's moments to switch, as all-day events,
+    counted from the end of any rest."""
     start = (plan.finished_at or timezone.now()).date() + timedelta(
         days=30 * plan.content.get("rest_months", 0)
     )
     calendar = Calendar()
     calendar.add("prodid", "-//Leap//Plan milestones//EN")
     calendar.add("version", "2.0")
-    section = next(s for s in plan.content["sections"] if s["key"] == "milestones")
-    for number, milestone in enumerate(section["milestones"], start=1):
+    sections = {s["key"]: s for s in plan.content["sections"]}
+    events = [_("Leap, day %(day)d: %(text)s") % m for m in sections["milestones"]["milestones"]]
+    days = [m["day"] for m in sections["milestones"]["milestones"]]
+    # Plan B's moments to switch, as if-then checks on their day (plans written before
+    # plan B have none).
+    for switch in sections.get("plan_b", {}).get("milestones", []):
+        events.append(_("Leap, day %(day)d: plan B? %(text)s") % switch)
+        days.append(switch["day"])
+    for number, (day, summary) in enumerate(zip(days, events, strict=True), start=1):
         event = Event()
         event.add("uid", f"{plan.pk}-{number}@leap")
         event.add("dtstamp", plan.finished_at or timezone.now())
-        event.add("dtstart", start + timedelta(days=milestone["day"]))
-        event.add("summary", _("Leap, day %(day)d: %(text)s") % milestone)
+        event.add("dtstart", start + timedelta(days=day))
+        event.add("summary", summary)
         calendar.add_component(event)
     return calendar.to_ical()
