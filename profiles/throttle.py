@@ -18,6 +18,7 @@ import hashlib
 import ipaddress
 import logging
 
+from axes.models import AccessAttempt
 from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -46,10 +47,16 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
+# django-axes keeps the name of each failed log-in in a column this wide. No account's
+# is longer (emails stop at 254 characters), but a log-in form may be sent anything.
+USERNAME_LIMIT = AccessAttempt._meta.get_field("username").max_length
+
+
 def login_username(request: HttpRequest, credentials: dict | None) -> str:
-    """The account a log-in is for, as stored: ALICE@example.com counts against alice's."""
+    """The account a log-in is for, as stored: ALICE@example.com counts against alice's.
+    Cut to the width django-axes stores (a longer name was a 500 on PostgreSQL)."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return normalise_email(str(username))
+    return normalise_email(str(username))[:USERNAME_LIMIT]
 
 
 def client_description(username, ip_address, user_agent, path_info, request) -> str:
