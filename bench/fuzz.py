@@ -114,7 +114,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         # Lockouts would soon lock out the address the run comes from (the fuzz fails
         # many log-ins); they are not what this measures.
         env = server_env(database_url, tmp / "static")
-        env["LOGIN_FAILURE_LIMIT"] = "1000000"
+        env["LOGIN_FAILURE_LIMIT"] = env["LOGIN_ADDRESS_FAILURE_LIMIT"] = "1000000"
         env["CELERY_QUEUE"] = f"leap-fuzz-{args.seed}-{int(time.time())}"
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
