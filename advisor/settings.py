@@ -220,6 +220,9 @@ PROXY_COUNT = envint("PROXY_COUNT", "1") if envbool("BEHIND_PROXY", "false") els
 OTP_TOTP_ISSUER = os.getenv("OTP_ISSUER", "Leap")
 # Minutes between the password and the code, before the log-in starts again.
 TWO_FACTOR_PENDING_MINUTES = envint("TWO_FACTOR_PENDING_MINUTES", "5")
+# django-otp's throttle made even the first retry wait a second; wrong codes are
+# throttled by profiles.two_factor.wait_left instead, on the counts django-otp keeps.
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Redis, Celery and the cache ------------------------------------------
 
