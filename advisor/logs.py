@@ -87,6 +87,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class AsWarning(logging.Filter):
+    """Log an error as a warning (set on the loggers of `REFUSED_UNREAD`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+# Django refuses a request it will not read (too many fields or files, a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE) with a 400, and logs it as an error under django.security.
+# It is a client's mistake or a fuzzer's, not ours: as an error it would wake whoever
+# watches the error alerts (a fuzz of 10,000 requests once logged 200), so a warning.
+REFUSED_UNREAD = ("TooManyFieldsSent", "TooManyFilesSent", "RequestDataTooBig")
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
@@ -99,7 +114,10 @@ def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "advisor.logs.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "advisor.logs.RequestIdFilter"},
+            "as_warning": {"()": "advisor.logs.AsWarning"},
+        },
         "formatters": {"leap": formatter},
         "handlers": {
             "console": {
@@ -111,6 +129,7 @@ def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             **{name: {"level": "WARNING"} for name in quiet},
+            **{f"django.security.{name}": {"filters": ["as_warning"]} for name in REFUSED_UNREAD},
             # gunicorn's own loggers, when it takes this configuration (gunicorn.conf.py).
             "gunicorn.error": {"level": level, "handlers": ["console"], "propagate": False},
         },

@@ -183,11 +183,16 @@ AUTHENTICATION_BACKENDS = [
 
 # --- Throttling (profiles/throttle.py) --------------------------------------
 
-# Log-in: locked out per account and per address after this many failures, until this
-# many minutes pass without one (or, for an account, until its password is reset).
+# Log-in: an account is locked out from one address after this many failures there, and
+# an address for every account after the second, much higher number from it, until
+# this many minutes pass without a failure (or, for an account, until its password is
+# reset). Never an account from everywhere, nor an address at the first limit: either
+# would let one person lock out others (docs/architecture.md has the numbers' reasons).
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "100")
 AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", "15") / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "profiles.throttle.LockoutHandler"  # adds the limit per address
 AXES_USERNAME_CALLABLE = "profiles.throttle.login_username"
 AXES_CLIENT_IP_CALLABLE = "profiles.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "profiles.throttle.locked_out"
@@ -215,6 +220,9 @@ PROXY_COUNT = envint("PROXY_COUNT", "1") if envbool("BEHIND_PROXY", "false") els
 OTP_TOTP_ISSUER = os.getenv("OTP_ISSUER", "Leap")
 # Minutes between the password and the code, before the log-in starts again.
 TWO_FACTOR_PENDING_MINUTES = envint("TWO_FACTOR_PENDING_MINUTES", "5")
+# django-otp's throttle made even the first retry wait a second; wrong codes are
+# throttled by profiles.two_factor.wait_left instead, on the counts django-otp keeps.
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Redis, Celery and the cache ------------------------------------------
 

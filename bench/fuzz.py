@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import sys
 import time
 from collections import Counter
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         # Lockouts would soon lock out the address the run comes from (the fuzz fails
         # many log-ins); they are not what this measures.
         env = server_env(database_url, tmp / "static")
-        env["LOGIN_FAILURE_LIMIT"] = "1000000"
+        env["LOGIN_FAILURE_LIMIT"] = env["LOGIN_ADDRESS_FAILURE_LIMIT"] = "1000000"
         env["CELERY_QUEUE"] = f"leap-fuzz-{args.seed}-{int(time.time())}"
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
@@ -150,7 +151,7 @@ def fuzz(args, port, ids, generator_class):
             sessions[2].log_in("carol@example.com", fresh_code("carol@example.com"))
             sessions[3].log_in("admin@example.com", fresh_code("admin@example.com"))
         request = generator.request()
-        session = sessions[number % len(sessions)]
+        session = sessions[0 if request.by_visitor else number % len(sessions)]
         try:
             status, _ = session.send(
                 request.method, request.path, request.body, request.headers, request.content_type
@@ -177,10 +178,30 @@ def report(args, statuses: Counter, failures: list[str], seconds: float, log: Pa
     print(f"\n5xx (or no answer): {len(failures)} of {args.requests}  (target 0)")
     for failure in failures[:10]:
         print(f"  {failure}", file=sys.stderr)
-    errors = [line for line in log.read_text().splitlines() if '"level": "ERROR"' in line]
-    for line in [e for e in errors if "/healthz" not in e][:3]:
-        print(f"\nserver log, an error:\n{line[:6000]}", file=sys.stderr)
+    errors = [
+        entry
+        for entry in map(_entry, log.read_text().splitlines())
+        if entry.get("level") == "ERROR" and "/healthz" not in str(entry.get("request"))
+    ]
+    by_logger = Counter(str(entry.get("logger")) for entry in errors)
+    print(f"\nserver log lines at ERROR: {len(errors)}")
+    for logger, number in by_logger.most_common():
+        print(f"  {number:>6}  {logger}")
+    for entry in errors[:3]:
+        # The message, and the end of the traceback: where it broke, not how it got there.
+        print(f"\nserver log, an error: {entry.get('logger')}: {entry.get('message')}\n"
+              f"{entry.get('request')}\n...{str(entry.get('exception', ''))[-3000:]}",
+              file=sys.stderr)  # fmt: skip
     return 2 if failures else 0
+
+
+def _entry(line: str) -> dict:
+    """A JSON line of the server's log as a dict; anything else as its text."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return {"message": line}
+    return entry if isinstance(entry, dict) else {"message": line}
 
 
 def main(argv: list[str] | None = None) -> int:

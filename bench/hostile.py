@@ -6,6 +6,7 @@ from its URL configuration, so a new page is fuzzed without anyone listing it; e
 request fills the URL's parameters (real ids of the people seeded, other ids, forged
 ones), picks a method, form fields from every form Leap has, hostile values for them,
 and an encoding: form data in UTF-8 or another charset, multipart, JSON, raw bytes.
+Requests that once found a fault (`replayed`) go first, in every run.
 
 Needs Django set up (settings loaded), since it reads the URL configuration.
 """
@@ -18,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from profiles import questionnaire
 
@@ -44,6 +45,7 @@ VALUES = [
     "x" * 5000, "9" * 400, "en", "zh-hans", "xx", "new", "in_review", "reviewed", "back",
     "review", "on", "true", "false", "give", "withdraw", "high_strain", "me", "none",
     "alice@example.com", "ALICE@EXAMPLE.COM", "=cmd|'/c calc'!a0.x@example.com",
+    "a" * 250 + "@example.com", "u" * 300,
     "influencer_founder", "sustainable_switcher", "123456", "12345678", "abcd2345",
 ]  # fmt: skip
 
@@ -81,9 +83,33 @@ class HostileRequest:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     content_type: str = ""
+    # Sent by the visitor, not by whichever client is next: a logged-in one skips the
+    # log-in form.
+    by_visitor: bool = False
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.content_type}] {self.body[:200]!r}"
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def replayed() -> list[HostileRequest]:
+    """Requests that once found a fault, sent first in every run whatever the seed."""
+    login = reverse("login")
+
+    def form(fields) -> bytes:
+        return urlencode(fields).encode()
+
+    bodies = [
+        # django-axes kept the posted name whole in 255 characters: 500 on PostgreSQL.
+        form({"username": "a" * 250 + "@example.com", "password": "x"}),
+        form({"username": "u" * 300, "password": "x"}),
+        # Refused unread with a 400, and logged as errors (advisor/logs.py).
+        form([(f"f{n}", "1") for n in range(1001)]),
+        b"f=" + b"x" * (3 * 1024 * 1024),
+    ]
+    return [HostileRequest("POST", login, {}, body, FORM, by_visitor=True) for body in bodies]
 
 
 def routes() -> list[str]:
@@ -121,6 +147,7 @@ class Generator:
         self.random = random.Random(seed)  # noqa: S311 (reproducible on purpose)
         self.ids = ids
         self.routes = [*routes(), *ADMIN]
+        self.replays = replayed()
 
     def _value(self) -> str:
         pick = self.random.random()
@@ -147,6 +174,8 @@ class Generator:
         return [(self.random.choice(FIELDS), self._value()) for _ in range(count)]
 
     def request(self) -> HostileRequest:
+        if self.replays:
+            return self.replays.pop(0)
         path = self._fill(self.random.choice(self.routes))
         method = self.random.choice(METHODS)
         if self.random.random() < 0.4:

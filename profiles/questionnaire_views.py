@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    HttpResponseStopPolling,
+    push_url,
+    reswap,
+    retarget,
+)
 
 from advisor.advice import content, matching
 from profiles import questionnaire
@@ -347,6 +353,8 @@ def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _get_submission_for_user(request, submission_id)
     context = {"submission": submission, "plan": submission.plans.first()}
     if request.htmx:
+        if context["plan"] is None:  # deleted meanwhile, in another tab
+            return HttpResponseStopPolling()
         # The poll: the plan's status only, which stops polling once the plan is finished.
         return render(request, "questionnaire/submission.html#plan_status", context)
     context["result"] = matching.rank(submission.answers)

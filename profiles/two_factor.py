@@ -1,9 +1,10 @@
 """Two-factor sign-in: a code from an authenticator app (TOTP), or a one-time recovery code.
 
 Built on django-otp (docs/architecture.md says why): a `TOTPDevice` for the app and a
-`StaticDevice` holding the recovery codes, both django-otp's, both throttled by it after
-wrong codes. Counsellors and staff must use it (their pages and the admin ask for a
-verified session); any member may turn it on.
+`StaticDevice` holding the recovery codes, both django-otp's. Wrong codes are throttled
+here (`wait_left`), on the counts django-otp keeps: a few tries at once, then waits.
+Counsellors and staff must use it (their pages and the admin ask for a verified
+session); any member may turn it on.
 
 Signing in with a second factor is two steps: the password, which leaves the account
 *pending* in the session for a few minutes without logging it in; then the code, which
@@ -12,14 +13,17 @@ logs it in and marks the session verified.
 
 from __future__ import annotations
 
+import math
 import time
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import login
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,10 +37,39 @@ RECOVERY_DEVICE = "Recovery codes"
 
 
 class Verdict:
-    """Why a code was not accepted."""
+    """Why a code was not accepted (or `Wait`)."""
 
     WRONG = "wrong"
-    WAIT = "wait"  # django-otp throttles a device after wrong codes
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Too many wrong codes in a row: no code is checked for this long."""
+
+    left: timedelta
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.left.total_seconds() / 60))
+
+
+# Wrong codes in a row that can be typed again at once: a typo, or a code that changed
+# while it was being typed, as people who use authenticator apps expect. After them each
+# try waits, from a minute, twice as long after each further wrong code (django-otp's
+# own throttle, off in settings, made even the first retry wait). Someone guessing at a
+# 6-digit code (three are valid at a time) gets 15 tries in the first day, then one or
+# two a day.
+FREE_TRIES = 5
+FIRST_WAIT = timedelta(minutes=1)
+
+
+def wait_left(device: TOTPDevice | StaticDevice) -> timedelta:
+    """How much longer `device` refuses to check a code (zero: it checks one now)."""
+    failures = device.throttling_failure_count
+    if failures < FREE_TRIES or device.throttling_failure_timestamp is None:
+        return timedelta(0)
+    wait = FIRST_WAIT * 2 ** (failures - FREE_TRIES)
+    return max(device.throttling_failure_timestamp + wait - timezone.now(), timedelta(0))
 
 
 def required_for(user: User) -> bool:
@@ -73,12 +106,13 @@ def secret_of(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_setup(device: TOTPDevice, code: str) -> list[str] | str:
+def confirm_setup(device: TOTPDevice, code: str) -> list[str] | Wait | str:
     """Turn two-factor sign-in on if `code` is right: the app device confirmed, any older
     one removed, and fresh recovery codes, returned to be shown once. Else why not
-    (Verdict.WAIT or Verdict.WRONG)."""
-    if not device.verify_is_allowed()[0]:
-        return Verdict.WAIT
+    (a `Wait`, or Verdict.WRONG)."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)  # tries in turn
+    if wait := wait_left(device):
+        return Wait(wait)
     if not device.verify_token(_digits(code)):
         return Verdict.WRONG
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
@@ -137,20 +171,31 @@ def pending(request: HttpRequest) -> Pending | None:
     return Pending(user=user, backend=held["backend"], next_url=held.get("next", ""))
 
 
-def verify(user: User, code: str) -> TOTPDevice | StaticDevice | str:
+def verify(user: User, code: str) -> TOTPDevice | StaticDevice | Wait | str:
     """The device that accepts `code` (the app's, or a recovery code), else why not:
-    Verdict.WAIT while django-otp throttles after wrong codes, or Verdict.WRONG."""
+    a `Wait` after too many wrong codes in a row, or Verdict.WRONG."""
     code = code.strip().replace(" ", "").lower()
-    devices = [d for d in (app_device(user), StaticDevice.objects.filter(user=user).first()) if d]
-    if any(not d.verify_is_allowed()[0] for d in devices):
-        return Verdict.WAIT
     with transaction.atomic():
+        # Locked, so that one code cannot be used twice by two requests at once, and
+        # tries sent at once are counted one after another.
+        devices = [
+            device
+            for device in (
+                TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first(),
+                StaticDevice.objects.select_for_update().filter(user=user).first(),
+            )
+            if device
+        ]
+        if wait := max((wait_left(device) for device in devices), default=timedelta(0)):
+            return Wait(wait)
         for device in devices:
             token = _digits(code) if isinstance(device, TOTPDevice) else code
-            # Locked, so that one code cannot be used twice by two requests at once.
-            locked = type(device).objects.select_for_update().get(pk=device.pk)
-            if token and locked.verify_token(token):
-                return locked
+            if token and device.verify_token(token):
+                # The person is proven: the wrong codes the other device counted too go.
+                for other in devices:
+                    if other is not device and other.throttling_failure_count:
+                        other.throttle_reset()
+                return device
     return Verdict.WRONG
 
 

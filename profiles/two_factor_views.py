@@ -101,8 +101,17 @@ WRONG_AT_SET_UP = gettext_lazy(
 
 def _refused(form: CodeForm, outcome, *, wrong) -> bool:
     """Put on the form why a code was not taken, if it was not (two_factor.Verdict)."""
-    if outcome == two_factor.Verdict.WAIT:
-        form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+    if isinstance(outcome, two_factor.Wait):
+        minutes = outcome.minutes
+        form.add_error(
+            "code",
+            ngettext(
+                "Too many wrong codes. Try again in %(minutes)d minute.",
+                "Too many wrong codes. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
     elif outcome == two_factor.Verdict.WRONG:
         form.add_error("code", str(wrong))
     else:

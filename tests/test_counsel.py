@@ -327,6 +327,13 @@ def test_the_csv_export_follows_the_filters_and_is_recorded(counsellor, django_u
     assert AuditEvent.objects.get(action="exported").detail == "archetype=returnee_engineer"
 
 
+def test_the_export_link_comes_with_the_results_htmx_swaps_and_their_filters(counsellor, alices):
+    filtered = {"flag": "high_strain", "page": "1"}
+    swap = counsellor.get(url("counsel_queue"), filtered, headers={"HX-Request": "true"})
+    link = f'href="{url("counsel_export")}?flag=high_strain"'  # every page of them
+    assert link in swap.content.decode()
+
+
 def test_the_trail_is_in_the_admin_and_read_only(admin_client, counsellor, alices):
     counsellor.get(url("counsel_submission", alices))
     page = admin_client.get(reverse("admin:counsel_auditevent_changelist")).content.decode()

@@ -1,5 +1,7 @@
 """In Chromium: a counsellor filters, opens, writes a shared note; the member reads it."""
 
+import csv
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -50,6 +52,30 @@ def test_a_counsellors_shared_note_reaches_the_member(page: Page, alice, bob, ca
     page.get_by_role("link", name="Version 1").click()
     notes = page.get_by_role("region", name="From your counsellor")
     expect(notes).to_contain_text(advice)
+
+
+def exported_members(page: Page) -> list[str]:
+    """Click "Export these as CSV": the members in the file downloaded."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export these as CSV").click()
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as exported:
+        return [row[1] for row in csv.reader(exported)][1:]
+
+
+def test_the_csv_export_holds_what_the_filters_show_and_no_more(
+    page: Page, alice, bob, carol_the_counsellor
+):
+    for member, answers in [(alice, LI_JING), (bob, LIU_CHEN)]:
+        submit(Draft.objects.create(owner=member, answers=answers), consent_review=True)
+    log_in(page, carol_the_counsellor.email)
+    page.goto("/counsel/")
+    page.get_by_label("Flag").select_option("high_strain")  # htmx swaps the results
+    expect(page.get_by_role("status")).to_have_text("1 submission")
+    assert exported_members(page) == ["alice@example.com"]
+
+    page.get_by_label("Flag").select_option("")  # and back: all of them again
+    expect(page.get_by_role("status")).to_have_text("2 submissions")
+    assert sorted(exported_members(page)) == ["alice@example.com", "bob@example.com"]
 
 
 # --- The workspace at a glance, at phone width, and without a word from the CSP -------

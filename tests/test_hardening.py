@@ -3,6 +3,7 @@ runs, HTTPS from the environment, and pages with a person's answers never cached
 
 import csv
 import io
+import logging
 import os
 import re
 import secrets
@@ -11,6 +12,7 @@ import sys
 import uuid
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -54,6 +56,53 @@ def test_submit_with_a_draft_id_that_is_no_uuid_is_a_400(client, alice):
     Draft.objects.create(owner=alice, answers=LI_JING)
     response = client.post(reverse("questionnaire_review"), {"draft_id": "not-a-uuid"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "name", ["a" * 250 + "@example.com", "u" * 300], ids=["262-character email", "300 characters"]
+)
+def test_a_log_in_name_longer_than_any_account_is_a_400_not_a_500(name):
+    """django-axes keeps the name of each failed log-in in a 255-character column:
+    PostgreSQL refused a longer one (a 500), SQLite kept it whole."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.get(reverse("login"))
+    token = client.cookies["csrftoken"].value
+    data = {"username": name, "password": "any password", "csrfmiddlewaretoken": token}
+    assert client.post(reverse("login"), data).status_code == 400
+    # Still counted, as the account it could be at most.
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [255]
+
+
+def _files(count: int) -> bytes:
+    part = '--leap\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nx\r\n'
+    return (part * count + "--leap--\r\n").encode()
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("&".join(f"f{n}=1" for n in range(1001)).encode(), FORM),  # TooManyFieldsSent
+        (b"f=" + b"x" * (3 * 1024 * 1024), FORM),  # RequestDataTooBig
+        (_files(101), "multipart/form-data; boundary=leap"),  # TooManyFilesSent
+    ],
+    ids=["1001 fields", "3 MB", "101 files"],
+)
+def test_a_body_too_big_to_read_is_a_400_logged_as_a_warning_not_an_error(
+    body, content_type, caplog
+):
+    """Django refuses it and logs an error under django.security, which would wake whoever
+    watches the error alerts for what is a client's mistake (or a fuzzer's)."""
+    client = Client(raise_request_exception=False)
+    with caplog.at_level("INFO"):
+        response = client.generic("POST", reverse("login"), body, content_type=content_type)
+    assert response.status_code == 400
+    security = [r for r in caplog.records if r.name.startswith("django.security.")]
+    assert security, "Django logs the refusal"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert {r.levelname for r in security} == {"WARNING"}
 
 
 @pytest.mark.parametrize("target", ["abc", "plans", "javascript:alert(1)", "//evil.example/"])

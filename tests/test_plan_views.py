@@ -143,6 +143,17 @@ def test_the_result_page_polls_for_the_plan_until_it_is_ready(client, alice):
     assert "hx-get" not in poll  # ready: it stops asking
 
 
+def test_a_poll_for_a_plan_deleted_meanwhile_stops_polling_instead_of_a_500(client, alice):
+    """Found by bench/fuzz.py: the plan deleted in another tab, the result page's poll
+    rendered a link to no plan."""
+    submission = submit(alice)
+    client.force_login(alice)
+    submission.plans.all().delete()
+    poll = client.get(reverse("submission", args=[submission.pk]), headers={"HX-Request": "true"})
+    assert poll.status_code == 286  # htmx's "stop polling"
+    assert poll.content == b""
+
+
 @pytest.mark.parametrize("name", ["plan", "plan_pdf", "plan_ics"])
 def test_another_member_gets_404_for_every_plan_page(client, bob, ready_plan, name):
     client.force_login(bob)

@@ -2,6 +2,8 @@
 copy of everything Leap keeps about them, deletion that leaves nothing naming them, and
 visitors' drafts gone with their sessions."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -14,6 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisor.counsel.models import AuditEvent, Note, Review
@@ -98,6 +102,44 @@ def test_giving_consent_later_puts_the_submission_in_the_queue_not_overdue(
     assert AuditEvent.objects.filter(action="consent_given", actor=alice).count() == 1
     page = member.get(reverse("submission", args=[alices.pk])).content.decode()
     assert "Stop counsellor review" in page
+
+
+def submitted_cell(queue_page: str) -> str:
+    cell = re.search(r'<td data-label="Submitted">(.*?)</td>', queue_page, re.S).group(1)
+    return re.sub(r"<[^>]*>", " ", cell)
+
+
+def test_after_consent_is_given_again_the_queue_still_shows_when_it_was_submitted(
+    member, counsellor, alice
+):
+    alices = submit(alice)
+    a_month_ago = timezone.now() - timedelta(days=30)
+    Submission.objects.filter(pk=alices.pk).update(created_at=a_month_ago)
+    Review.objects.filter(submission=alices).update(created_at=a_month_ago)
+    consent(member, alices, "withdraw")
+    consent(member, alices, "give")
+
+    submitted = date_format(localtime(a_month_ago), "SHORT_DATETIME_FORMAT")
+    given = date_format(localtime(Review.objects.get().created_at), "SHORT_DATETIME_FORMAT")
+    cell = submitted_cell(queue_of(counsellor))
+    assert cell.strip().startswith(submitted)
+    assert f"Review allowed on {given}" in cell  # when its clock (overdue or not) started
+    header, row = csv.reader(io.StringIO(csv_of(counsellor).lstrip("\ufeff")))
+    exported = dict(zip(header, row, strict=True))
+    assert exported["submitted"] == a_month_ago.isoformat()
+    assert exported["review_opened"] == Review.objects.get().created_at.isoformat()
+
+
+def test_a_counsellors_visit_after_consent_is_given_again_is_recorded(
+    member, counsellor, alice, carol_the_counsellor
+):
+    alices = submit(alice)
+    counsellor.get(reverse("counsel_submission", args=[alices.pk]))
+    consent(member, alices, "withdraw")
+    consent(member, alices, "give")
+    counsellor.get(reverse("counsel_submission", args=[alices.pk]))  # within the hour
+    openings = AuditEvent.objects.filter(action="opened", actor=carol_the_counsellor)
+    assert openings.count() == 2
 
 
 def test_consent_for_all_submissions_at_once(member, counsellor, alice):

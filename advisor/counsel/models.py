@@ -116,6 +116,12 @@ class Review(models.Model):
         return f"Review of {self.submission_id} ({self.status})"
 
     @property
+    def opened_after_submit(self) -> bool:
+        """Consent to review was given after submit (again, or for the first time): the
+        review, and the time it has to be done in, start then, not at submit."""
+        return self.created_at > self.submission.created_at
+
+    @property
     def is_overdue(self) -> bool:
         return self.status != self.Status.REVIEWED and self.created_at < _sla_cutoff()
 

@@ -70,22 +70,23 @@ def record(submission, *, actor, action: str, detail: str = "", assignee=None) -
 
 
 # One visit: a counsellor who opens a submission again within this time of their last
-# event on it (an opening or an action) is still on the same visit, and no new "Opened"
-# is recorded. Every action redirects back to the page, which would otherwise record an
-# opening after each one (docs/counselling.md, "The trail").
+# event on its review (an opening or an action) is still on the same visit, and no new
+# "Opened" is recorded. Every action redirects back to the page, which would otherwise
+# record an opening after each one (docs/counselling.md, "The trail").
 VISIT = timedelta(hours=1)
 
 
-def record_opening(submission, *, counsellor) -> AuditEvent | None:
-    """Record that `counsellor` opened the submission, unless they are on a visit to it
-    already: then nothing (None)."""
-    since = timezone.now() - VISIT
+def record_opening(review: Review, *, counsellor) -> AuditEvent | None:
+    """Record that `counsellor` opened the review's submission, unless they are on a
+    visit to this review already: then nothing (None). A visit before consent was
+    withdrawn and given again was to another review, and does not count."""
+    since = max(timezone.now() - VISIT, review.created_at)
     on_a_visit = AuditEvent.objects.filter(
-        submission=submission, actor=counsellor, created_at__gte=since
+        submission=review.submission, actor=counsellor, created_at__gte=since
     ).exists()
     if on_a_visit:
         return None
-    return record(submission, actor=counsellor, action=Action.OPENED)
+    return record(review.submission, actor=counsellor, action=Action.OPENED)
 
 
 @transaction.atomic

@@ -84,7 +84,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")  # a BOM, so that Excel reads the Chinese names as UTF-8
     writer = csv.writer(response)
     writer.writerow(["submission", "member", "submitted", "status", "archetype", "priority",
-                     "high_strain", "assignee", "overdue"])  # fmt: skip
+                     "high_strain", "assignee", "overdue", "review_opened"])  # fmt: skip
     # In one transaction: a server-side cursor lives only as long as its transaction,
     # which keeps it on one server connection behind PgBouncer in transaction mode.
     members = set()
@@ -93,9 +93,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             members.add(review.submission.owner_id)
             writer.writerow([csv_cell(value) for value in (
                 review.submission_id, review.submission.owner.email,
-                review.created_at.isoformat(), review.status, review.archetype, review.priority,
-                review.high_strain, review.assignee.email if review.assignee else "",
-                review.is_overdue,
+                review.submission.created_at.isoformat(), review.status, review.archetype,
+                review.priority, review.high_strain,
+                review.assignee.email if review.assignee else "", review.is_overdue,
+                review.created_at.isoformat(),
             )])  # fmt: skip
         rules.record(None, actor=request.user, action=AuditEvent.Action.EXPORTED,
                      detail=_export_detail(form.cleaned_data, members))  # fmt: skip
@@ -150,7 +151,7 @@ def _render_review(request, review: Review, *, status: int = 200, **forms_and_me
 @require_GET
 def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     review = _get_review(submission_id)
-    rules.record_opening(review.submission, counsellor=request.user)
+    rules.record_opening(review, counsellor=request.user)
     return _render_review(request, review)
 
 
