@@ -168,7 +168,7 @@ def test_the_counsellor_pages_fit_a_phone(page: Page, alice, bob, carol_the_coun
     page.get_by_role("textbox", name="Note").fill("A long word: " + "x" * 120)
     page.get_by_role("button", name="Save the note").click()
     page.get_by_role("button", name="Save the note").click()  # empty: 400, with the error
-    expect(page.get_by_role("link", name="Note — This field is required.")).to_be_visible()
+    expect(page.get_by_role("link", name="Note — Please fill this in.")).to_be_visible()
     assert scroll_width(page) <= PHONE["width"], "the submission with notes and an error"
 
 
