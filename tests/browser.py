@@ -144,13 +144,16 @@ BROKEN_WORDS = """() => {
 
 
 def phone_faults(page: Page, path: str) -> list[str]:
-    """What is wrong with `path` on a phone: an error, sideways scrolling, words broken."""
+    """What is wrong with `path` on a phone, as it opens and with every fold open: an
+    error, sideways scrolling, words broken."""
     response = page.goto(path)
     if response is None or response.status != 200:
         return [f"{path}: answered {response.status if response else 'nothing'}"]
     faults = []
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    if width > PHONE["width"]:
-        faults.append(f"{path}: {width} px wide")
-    faults += [f"{path}: {word}" for word in page.evaluate(BROKEN_WORDS)]
-    return faults
+    for state in ("", " (unfolded)"):
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            faults.append(f"{path}{state}: {width} px wide")
+        faults += [f"{path}{state}: {word}" for word in page.evaluate(BROKEN_WORDS)]
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    return list(dict.fromkeys(faults))

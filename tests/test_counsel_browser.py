@@ -159,9 +159,10 @@ def test_the_counsellor_pages_fit_a_phone(page: Page, alice, bob, carol_the_coun
     for path in pages:
         page.goto(path)
         assert scroll_width(page) <= PHONE["width"], path
-    # With every fold open, the plan and the matches too.
+    # With every fold open, the plan and the matches too (the first match opens open).
     for summary in page.locator("details > summary").all():
-        summary.click()
+        if not summary.evaluate("summary => summary.parentElement.open"):
+            summary.click()
     assert scroll_width(page) <= PHONE["width"], "the submission, unfolded"
     # After actions: a history, a note, an error.
     page.get_by_role("button", name="Claim it").click()
