@@ -60,7 +60,7 @@ class Demo:
 def seed() -> Demo:
     """The demo data, in the database this process is set up on (a throwaway one: the
     demo accounts' passwords are public, whatever DEBUG says). Plans are written here and
-    now, as a worker would write them."""
+    now, as a worker would write them: all of them are ready when it returns."""
     from django.core.management import call_command
     from django.urls import NoReverseMatch, reverse
 
@@ -73,9 +73,14 @@ def seed() -> Demo:
     from profiles.personas import LI_JING
     from profiles.questionnaire import STEPS
 
+    def write_all() -> None:
+        for plan_id in Plan.objects.filter(status=Plan.Status.QUEUED).values_list("pk", flat=True):
+            lifecycle.write(plan_id)
+        # In the test suite a running worker may have taken one first: it writes it.
+        wait_for("the demo's plans", lambda: not Plan.objects.unfinished().exists(), seconds=60)
+
     call_command("seed_demo", "--allow-production", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    for plan_id in Plan.objects.filter(status=Plan.Status.QUEUED).values_list("pk", flat=True):
-        lifecycle.write(plan_id)
+    write_all()
     member = User.objects.get(email="member@example.com")
     counsellor = User.objects.get(email="counsellor@example.com")
     for person in (member, counsellor):
@@ -87,15 +92,13 @@ def seed() -> Demo:
     plan = submission.plans.newest()
     # The same plan written in Chinese, for the Chinese screenshots.
     plan_zh = lifecycle.start(submission, language="zh-hans")
-    lifecycle.write(plan_zh.pk)
     # A counsellor's version for the runner-up, in each language, to compare with the first.
     runner_up = matching.rank(submission.answers).matches[1].archetype.slug
     other, other_zh = (
         lifecycle.start(submission, language=language, archetype=runner_up, by_counsellor=True)
         for language in ("en", "zh-hans")
     )
-    for version in (other, other_zh):
-        lifecycle.write(version.pk)
+    write_all()
     review = Review.objects.get(submission=submission)
     # A review under way, so that the counsellor's page shows notes and a history.
     rules.claim(review, counsellor=counsellor)
