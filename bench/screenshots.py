@@ -1,5 +1,5 @@
 """Screenshots of Leap's main pages, in English and Chinese, on a desktop and a phone,
-into docs/screenshots/ (docs/ui.md lists them).
+into docs/screenshots/ (docs/ui.md lists them), with each page's full height.
 
 Run from the project root:  .venv/bin/python -m bench.screenshots [--out docs/screenshots]
 
@@ -7,7 +7,11 @@ It makes a throwaway SQLite database in a temporary folder, seeds the demo accou
 their plans there (written in this process, so no worker and no broker are involved),
 starts `manage.py runserver` on 127.0.0.1 and a free port, drives Chromium
 (/usr/bin/chromium, or CHROMIUM_PATH) through the pages, and stops the server by its PID.
-A page that this version of Leap does not have is skipped with a note.
+A page that this version of Leap does not have is skipped with a note. It prints how tall
+each page is, in pixels and in screens of its viewport.
+
+The pages and the seeding are shared: tests/test_phone.py walks the same pages on a
+phone in the test suite (`seed`, `PAGES`, `path_of`, `log_in`).
 """
 
 from __future__ import annotations
@@ -54,14 +58,13 @@ class Demo:
 
 
 def seed() -> Demo:
-    """The demo data, in the throwaway database this process is set up on. Plans are
-    written here and now, as a worker would write them; the messages meant for a worker
-    go to an in-memory broker that nobody reads, not to the folder broker in var/."""
+    """The demo data, in the database this process is set up on (a throwaway one: the
+    demo accounts' passwords are public, whatever DEBUG says). Plans are written here and
+    now, as a worker would write them: all of them are ready when it returns."""
     from django.core.management import call_command
     from django.urls import NoReverseMatch, reverse
 
-    from advisor.advice import catalogue
-    from advisor.celery import app
+    from advisor.advice import catalogue, matching
     from advisor.counsel import rules
     from advisor.counsel.models import Review
     from advisor.plans import lifecycle
@@ -70,11 +73,14 @@ def seed() -> Demo:
     from profiles.personas import LI_JING
     from profiles.questionnaire import STEPS
 
-    app.conf.broker_url, app.conf.broker_transport_options = "memory://", {}
-    logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # memory:// has no host
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    for plan_id in Plan.objects.filter(status=Plan.Status.QUEUED).values_list("pk", flat=True):
-        lifecycle.write(plan_id)
+    def write_all() -> None:
+        for plan_id in Plan.objects.filter(status=Plan.Status.QUEUED).values_list("pk", flat=True):
+            lifecycle.write(plan_id)
+        # In the test suite a running worker may have taken one first: it writes it.
+        wait_for("the demo's plans", lambda: not Plan.objects.unfinished().exists(), seconds=60)
+
+    call_command("seed_demo", "--allow-production", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    write_all()
     member = User.objects.get(email="member@example.com")
     counsellor = User.objects.get(email="counsellor@example.com")
     for person in (member, counsellor):
@@ -86,7 +92,13 @@ def seed() -> Demo:
     plan = submission.plans.newest()
     # The same plan written in Chinese, for the Chinese screenshots.
     plan_zh = lifecycle.start(submission, language="zh-hans")
-    lifecycle.write(plan_zh.pk)
+    # A counsellor's version for the runner-up, in each language, to compare with the first.
+    runner_up = matching.rank(submission.answers).matches[1].archetype.slug
+    other, other_zh = (
+        lifecycle.start(submission, language=language, archetype=runner_up, by_counsellor=True)
+        for language in ("en", "zh-hans")
+    )
+    write_all()
     review = Review.objects.get(submission=submission)
     # A review under way, so that the counsellor's page shows notes and a history.
     rules.claim(review, counsellor=counsellor)
@@ -120,6 +132,8 @@ def seed() -> Demo:
             "result": path("submission", submission.pk),
             "plan": path("plan", plan.pk),
             "plan-zh": path("plan", plan_zh.pk),
+            "compare": _compare(path("plan_compare"), plan, other),
+            "compare-zh": _compare(path("plan_compare"), plan_zh, other_zh),
             "my-plans": path("plans"),
             "my-data": path("account"),
             "counsel-queue": path("counsel_queue"),
@@ -128,9 +142,21 @@ def seed() -> Demo:
     )
 
 
-VISITOR_PAGES = ["home", "story", "step", "login"]
-MEMBER_PAGES = ["review", "result", "plan", "my-plans", "my-data"]
-COUNSELLOR_PAGES = ["counsel-queue", "counsel-submission"]
+def _compare(path: str | None, first, second) -> str | None:
+    return path and f"{path}?pick={first.pk}&pick={second.pk}"
+
+
+# Who sees which pages.
+PAGES = {
+    "visitor": ["home", "story", "step", "login"],
+    "member": ["review", "result", "plan", "compare", "my-plans", "my-data"],
+    "counsellor": ["counsel-queue", "counsel-submission"],
+}
+
+
+def path_of(demo: Demo, name: str, language: str) -> str | None:
+    """The path of page `name` for `language`: a plan, or two compared, in it."""
+    return demo.paths.get(f"{name}-zh" if language.startswith("zh") else name, demo.paths[name])
 
 
 def log_in(page, email: str, code: str | None = None) -> None:
@@ -146,7 +172,8 @@ def log_in(page, email: str, code: str | None = None) -> None:
 
 
 def take(page, base_url: str, path: str | None, out: Path, note: Callable[[str], None]) -> int:
-    """One viewport-sized screenshot of `path`; 0 bytes (and a note) when it is missing."""
+    """One viewport-sized screenshot of `path`, and a note of the page's full height;
+    0 bytes (and a note) when it is missing."""
     if path is None:
         note(f"skipped {out.name}: this version of Leap has no such page")
         return 0
@@ -156,6 +183,9 @@ def take(page, base_url: str, path: str | None, out: Path, note: Callable[[str],
         return 0
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(out), animations="disabled")
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    screens = height / page.viewport_size["height"]
+    note(f"{out.stem}: {height:,} px tall, {screens:.1f} screens")
     return out.stat().st_size
 
 
@@ -176,11 +206,7 @@ def shoot(demo: Demo, base_url: str, out: Path) -> list[str]:
                 )
                 for width_name, viewport in VIEWPORTS.items():
                     prefix = f"{width_name}-{language.split('-')[0]}"
-                    for who, pages in (
-                        ("visitor", VISITOR_PAGES),
-                        ("member", MEMBER_PAGES),
-                        ("counsellor", COUNSELLOR_PAGES),
-                    ):
+                    for who, pages in PAGES.items():
                         context = browser.new_context(
                             base_url=base_url, viewport=viewport, locale=locale
                         )
@@ -194,9 +220,7 @@ def shoot(demo: Demo, base_url: str, out: Path) -> list[str]:
                             log_in(page, demo.counsellor, codes.pop())
                         for name in pages:
                             file = out / f"{prefix}-{name}.png"
-                            # Each language's screenshot shows the plan written in it.
-                            written_in = f"{name}-zh" if language.startswith("zh") else name
-                            target = demo.paths.get(written_in, demo.paths[name])
+                            target = path_of(demo, name, language)
                             total += take(page, base_url, target, file, notes.append)
                         context.close()
         finally:
@@ -208,6 +232,7 @@ def shoot(demo: Demo, base_url: str, out: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--port", type=int, help="the web server's port (default: a free one)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"screenshots: no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", file=sys.stderr)
@@ -224,6 +249,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         manage(env, "migrate", "--noinput")
         setup_django(env)
+        from advisor.celery import app
+
+        # The messages meant for a worker go to an in-memory broker that nobody reads,
+        # not to the folder broker in var/.
+        app.conf.broker_url, app.conf.broker_transport_options = "memory://", {}
+        logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # memory:// has no host
         # Playwright's sync API runs an event loop in this thread; the ORM calls made
         # between pages are still plain synchronous code.
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -231,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         for old in args.out.glob("*.png"):
             old.unlink()
-        port = free_port()
+        port = args.port or free_port()
         base_url = f"http://{HOST}:{port}"
         processes = Processes(folder, env)
         processes.start(

@@ -5,12 +5,25 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from advisor.forms import PlainWords
 from advisor.mail import send_now
 from profiles import questionnaire, tasks
 from profiles.models import User, normalise_email
 
 
-class SignupForm(BaseUserCreationForm):
+class NewPassword:
+    """A form mixin for choosing a password, twice: the rules' errors (too short, too
+    common) sit under the password itself, where Django put them under its confirmation;
+    only a confirmation that differs is the confirmation's fault."""
+
+    error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+    chosen = "password1"  # the field with the password chosen
+
+    def validate_password_for_user(self, user, password_field_name=None):
+        super().validate_password_for_user(user, password_field_name=self.chosen)
+
+
+class SignupForm(NewPassword, PlainWords, BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
@@ -26,7 +39,17 @@ class SignupForm(BaseUserCreationForm):
         return email
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class SetPasswordForm(NewPassword, PlainWords, auth_forms.SetPasswordForm):
+    """A new password, from a reset link."""
+
+    chosen = "new_password1"
+
+
+class LoginForm(PlainWords, auth_forms.AuthenticationForm):
+    """Django's log-in form, its errors in Leap's words."""
+
+
+class PasswordResetForm(PlainWords, auth_forms.PasswordResetForm):
     """Django's, but the email is written and sent by a worker (profiles/tasks.py)."""
 
     def send_later(self, *, language: str) -> bool:
@@ -66,7 +89,7 @@ def _field_for(question: questionnaire.Question) -> forms.Field:
     )
 
 
-class StepForm(forms.Form):
+class StepForm(PlainWords, forms.Form):
     """One step of the questionnaire, holding only the questions that apply.
 
     Whether a question applies is decided on the stored answers updated with what
@@ -133,7 +156,7 @@ class StepForm(forms.Form):
         )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(PlainWords, forms.Form):
     consent_processing = forms.BooleanField(
         label=_("I agree that Leap may process my answers to match me and write my plan."),
         help_text=_("Required. Your answers are used for nothing else, and you can delete them."),
@@ -146,7 +169,7 @@ class SubmitForm(forms.Form):
     )
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(PlainWords, forms.Form):
     password = forms.CharField(
         label=_("Your password, to confirm"),
         help_text=_("This deletes your account, answers, plans and PDFs. It cannot be undone."),

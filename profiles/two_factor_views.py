@@ -25,13 +25,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from advisor.forms import PlainWords
 from profiles import two_factor
 from profiles.language import remember_language
 from profiles.questionnaire_views import adopt_session_draft
 from profiles.redirects import safe_next
 
 
-class CodeForm(forms.Form):
+class CodeForm(PlainWords, forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=32,

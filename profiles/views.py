@@ -16,7 +16,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from profiles import privacy, throttle, two_factor
-from profiles.forms import DeleteAccountForm, PasswordResetForm, SignupForm
+from profiles.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignupForm,
+)
 from profiles.language import remember_language
 from profiles.models import Submission
 from profiles.redirects import safe_next
@@ -68,6 +74,7 @@ class LoginView(InvalidFormIsBadRequest, auth_views.LoginView):
     (profiles/two_factor_views.py); one that must have it and has not goes to set it up.
     Wrong passwords lock out the account and the address (profiles/throttle.py)."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_redirect_url(self) -> str:
@@ -104,6 +111,8 @@ class PasswordResetView(InvalidFormIsBadRequest, auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(InvalidFormIsBadRequest, auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The way back from a lockout: whoever can reset the password owns the account.

@@ -76,3 +76,84 @@ def assert_fit_a_phone(page: Page, paths: list[str]) -> None:
         or m["header"] > HEADER_ONE_ROW
     ]
     assert not misfits, misfits
+
+
+# --- Words broken mid-word (issue 25) ---------------------------------------------------
+
+# A word is broken when its letters lie on two lines or more: each text node's words (as
+# Intl.Segmenter cuts them, in the language of the element) are measured with
+# Range.getClientRects, one box per line the word is on. Measuring the outcome catches
+# every cause (overflow-wrap: anywhere, word-break, a table column squeezed narrower than
+# its heading), where a check of the CSS would catch only the causes it names. Excused:
+# a word longer than a line of the page (a long address must break or overflow), and a
+# Chinese word broken at the end of a line of running text, since Chinese breaks between
+# any two characters. Running text is a box at least 8 characters wide: a Chinese word
+# broken in a narrower one ("已完/成" in a squeezed table cell) is not excused.
+BROKEN_WORDS = """() => {
+  const column = document.querySelector("main").getBoundingClientRect().width;
+  const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "OPTION", "TEXTAREA"]);
+  const lines = (rects) => {
+    let count = 0, bottom = -Infinity;
+    for (const r of [...rects].filter((r) => r.width > 0).sort((a, b) => a.top - b.top)) {
+      if (r.top >= bottom - 1) { count += 1; bottom = r.bottom; }
+      else bottom = Math.max(bottom, r.bottom);
+    }
+    return count;
+  };
+  const hidden = (el) => {
+    for (; el; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (style.clip !== "auto" || style.visibility === "hidden") return true;
+    }
+    return false;
+  };
+  const characters = (el) => {  // how many characters of its font a line of el's box holds
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    for (; el.parentElement; el = el.parentElement) {
+      const display = getComputedStyle(el).display;
+      if (!display.startsWith("inline") && display !== "contents") break;
+    }
+    const style = getComputedStyle(el);
+    const width = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return width / size;
+  };
+  const broken = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.data.trim() || skip.has(el.tagName) || el.closest("svg")) continue;
+    range.selectNodeContents(node);
+    if (lines(range.getClientRects()) < 2 || hidden(el)) continue;
+    const lang = el.closest("[lang]")?.lang || "en";
+    for (const s of new Intl.Segmenter(lang, { granularity: "word" }).segment(node.data)) {
+      if (!s.isWordLike || [...s.segment].length < 2) continue;
+      range.setStart(node, s.index);
+      range.setEnd(node, s.index + s.segment.length);
+      const rects = range.getClientRects();
+      if (lines(rects) < 2) continue;
+      const width = [...rects].reduce((sum, r) => sum + r.width, 0);
+      if (width > column) continue;
+      if (/\\p{Script=Han}/u.test(s.segment) && characters(el) >= 8) continue;
+      const where = `<${el.tagName.toLowerCase()}>: ${node.data.trim().slice(0, 40)}`;
+      broken.push(`${s.segment} (in ${where})`);
+    }
+  }
+  return broken;
+}"""
+
+
+def phone_faults(page: Page, path: str) -> list[str]:
+    """What is wrong with `path` on a phone, as it opens and with every fold open: an
+    error, sideways scrolling, words broken."""
+    response = page.goto(path)
+    if response is None or response.status != 200:
+        return [f"{path}: answered {response.status if response else 'nothing'}"]
+    faults = []
+    for state in ("", " (unfolded)"):
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            faults.append(f"{path}{state}: {width} px wide")
+        faults += [f"{path}{state}: {word}" for word in page.evaluate(BROKEN_WORDS)]
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    return list(dict.fromkeys(faults))

@@ -48,6 +48,36 @@ def test_it_rejects_mismatched_passwords(client):
     response = signup(client, password2="something-else-entirely")
     assert response.status_code == 400
     assert not User.objects.exists()
+    # Under the confirmation, the field that differs, in words for people.
+    assert response.context["form"].errors == {"password2": ["The two passwords are not the same."]}
+
+
+def test_a_weak_password_is_faulted_under_the_password_not_its_confirmation(client):
+    response = signup(client, password="12345678")
+    errors = response.context["form"].errors
+    assert "password2" not in errors
+    assert "This password is too short." in " ".join(errors["password1"])
+    body = response.content.decode()
+    assert 'href="#id_password1"' in body  # the error summary leads to the password
+
+
+def test_a_weak_new_password_is_faulted_under_it_too(client, alice):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(alice.pk))
+    token = default_token_generator.make_token(alice)
+    form_url = client.get(
+        reverse("password_reset_confirm", args=[uid, token]), follow=True
+    ).redirect_chain[-1][0]
+    errors = (
+        client.post(form_url, {"new_password1": "123", "new_password2": "123"})
+        .context["form"]
+        .errors
+    )
+    assert "new_password2" not in errors
+    assert "This password is too short." in " ".join(errors["new_password1"])
 
 
 def test_a_rejected_sign_up_keeps_the_way_back_to_the_review(client):

@@ -230,3 +230,34 @@ def test_a_members_chinese_result_page_reads_as_chinese(client, alice, settings,
     page = client.get(reverse("submission", args=[submission.pk])).content.decode()
     assert "匹配" in page  # in Chinese indeed
     assert page_faults(page, english_ok=_allowed_words()) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_form_errors_speak_to_people_not_to_programmers(client, settings, language):
+    # Django's own messages say 该变量 ("this variable"), 字段 ("field") and 值 ("value").
+    from profiles import questionnaire as q
+    from tests.test_questionnaire_views import answer
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    notes_step = next(step.slug for step in q.STEPS if "notes" in step.keys)
+    pages = [
+        client.post(reverse("signup"), {"email": "a" * 250 + "@example.com"}),
+        client.post(reverse("signup"), {"email": "not-an-email", "password1": "x"}),
+        answer(client, "situation"),
+        answer(client, "money", savings="-5", monthly_expenses="99999999999", currency="XYZ"),
+        answer(client, "money", lump_sum="lots"),
+        answer(client, notes_step, notes="长" * 1001),
+    ]
+    errors = [
+        " ".join(error.split())
+        for page in pages
+        for error in re.findall(r'class="errorlist"[^>]*>(.*?)</ul>', page.content.decode(), re.S)
+    ]
+    assert len(errors) >= 8, errors
+    text = " ".join(re.sub(r"<[^>]+>", " ", error) for error in errors)
+    programmers = "变量|字段|该值|有效的值" if language == "zh-hans" else "this value|This field"
+    assert not re.search(programmers, text), text
+    if language == "zh-hans":
+        for words in ("请填写这一项", "最多254个字符", "不能超过", "最多1000个字符", "整数"):
+            assert words in text, (words, text)

@@ -122,7 +122,7 @@ def test_filters(counsellor, carol_the_counsellor, django_user_model, query, sho
 def test_a_bad_filter_is_400_with_the_reason(counsellor):
     response = counsellor.get(url("counsel_queue"), {"status": "bogus"})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Please choose one of the options given" in response.content.decode()
 
 
 def test_with_htmx_filtering_swaps_the_results_only(counsellor, alices):

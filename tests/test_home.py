@@ -1,8 +1,10 @@
 """The home page, which knows where you left off, and the stories its cards open."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from advisor.advice import catalogue
@@ -50,6 +52,16 @@ def test_a_member_sees_their_latest_plan_its_status_and_their_draft(client, alic
     assert f'href="{reverse("plans")}"' in page
     assert "Continue where you left off (step 1)" in page
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_time_in_the_afternoon_ends_no_sentence_with_two_full_stops(client, alice):
+    submission = submit(Draft.objects.create(owner=alice, answers=LI_JING), consent_review=False)
+    evening = timezone.make_aware(datetime(2026, 12, 7, 20, 20))
+    submission.plans.update(created_at=evening)
+    client.force_login(alice)
+    page = home(client)
+    assert "8:20 p.m." in page
+    assert "p.m.." not in page
 
 
 def test_a_member_without_a_plan_is_told_how_to_get_one(client, alice):

@@ -17,11 +17,12 @@ from playwright.sync_api import expect
 from advisor.advice import catalogue
 from advisor.plans import worker
 from advisor.plans.models import Plan
+from bench import screenshots
 from profiles import questionnaire as q
-from profiles.models import Draft
+from profiles.models import Draft, User
 from profiles.personas import LI_JING
 from profiles.submit import submit
-from tests.browser import assert_fit_a_phone, log_in, phone
+from tests.browser import assert_fit_a_phone, log_in, phone, phone_faults
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -130,3 +131,99 @@ def test_a_members_menu_opens_on_a_phone_and_stays_on_the_page(
         page.get_by_role("link", name="My plans", exact=True).click()
         assert page.url.endswith("/plans/")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_screenshots_pages_fit_a_phone_and_break_no_word(
+    browser, live_server, transactional_db, language
+):
+    """bench/screenshots.py's pages, seeded as it seeds them, at 375 px: none scrolls
+    sideways, and no word is broken across lines (tests/browser.py, BROKEN_WORDS)."""
+    demo = screenshots.seed()  # its plans written, here or by a running test worker
+    User.objects.filter(email__in=[demo.member, demo.counsellor]).update(language=language)
+    faults = []
+    for who, names in screenshots.PAGES.items():
+        with phone(browser, live_server.url) as page:
+            page.context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+            if who == "member":
+                screenshots.log_in(page, demo.member)
+            elif who == "counsellor":
+                screenshots.log_in(page, demo.counsellor, demo.codes.pop())
+            for name in names:
+                faults += phone_faults(page, screenshots.path_of(demo, name, language))
+    assert not faults, "\n".join(faults)
+
+
+# --- What repeats is folded on a phone (issue 25) ----------------------------------------
+
+UNFOLD = "document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+
+
+def folded_and_unfolded(page) -> tuple[int, int]:
+    """The page's height as it opens, and with every fold opened."""
+    folded = page.evaluate("document.scrollingElement.scrollHeight")
+    page.evaluate(UNFOLD)
+    return folded, page.evaluate("document.scrollingElement.scrollHeight")
+
+
+def test_the_questionnaires_steps_take_one_row_on_a_phone(browser, live_server, transactional_db):
+    with phone(browser, live_server.url) as page:
+        page.goto("/questionnaire/work/")
+        progress = page.get_by_role("navigation", name="Questionnaire progress")
+        assert progress.bounding_box()["height"] <= 48  # four rows of buttons before
+        expect(progress.get_by_role("link", name="Strain")).to_be_hidden()
+        progress.get_by_text("All steps").click()
+        progress.get_by_role("link", name="Strain").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Strain")
+
+
+def test_on_a_desktop_the_questionnaires_steps_show(page):
+    page.goto("/questionnaire/work/")
+    expect(page.get_by_role("link", name="Strain")).to_be_visible()
+    expect(page.get_by_text("All steps")).to_be_hidden()
+
+
+def test_on_a_phone_the_result_opens_the_first_match_and_folds_the_rest(
+    browser, live_server, transactional_db, alice
+):
+    (plan,) = ready_plans(alice, 1)
+    with phone(browser, live_server.url) as page:
+        log_in(page, alice.email)
+        page.goto(f"/submissions/{plan.submission_id}/")
+        matches = page.locator(".match")
+        assert matches.count() == 9
+        expect(matches.first.get_by_text("What points to it")).to_be_visible()
+        for n in range(1, 9):
+            expect(matches.nth(n).get_by_role("heading", level=3)).to_be_visible()
+            expect(matches.nth(n).locator("p").first).to_be_hidden()
+        expect(page.get_by_role("heading", name="Your answers")).to_be_visible()
+        expect(page.get_by_text("Years of experience in tech")).to_be_hidden()
+        folded, unfolded = folded_and_unfolded(page)
+        assert folded < unfolded / 2, (folded, unfolded)
+
+
+def test_on_a_phone_a_comparison_shows_a_section_the_same_in_both_once_and_folded(
+    browser, live_server, transactional_db, alice
+):
+    from advisor.advice import matching
+    from advisor.plans import lifecycle
+
+    (plan,) = ready_plans(alice, 1)
+    runner_up = matching.rank(plan.submission.answers).matches[1].archetype.slug
+    other = lifecycle.start(plan.submission, language="en", archetype=runner_up, by_counsellor=True)
+    worker.generate(other.pk)
+    with phone(browser, live_server.url) as page:
+        log_in(page, alice.email)
+        page.goto(f"/plans/compare/?pick={plan.pk}&pick={other.pk}")
+        same = page.locator("details.compare-row")
+        changed = page.locator("section.compare-row.changed")
+        assert same.count() and changed.count()
+        resources = same.filter(has_text="Resources")
+        expect(resources.get_by_role("heading", level=2)).to_contain_text("(the same)")
+        expect(resources.get_by_role("listitem").first).to_be_hidden()
+        expect(resources.get_by_role("heading", level=3)).to_have_count(0)  # once, not twice
+        expect(changed.first.get_by_role("heading", level=3)).to_have_count(2)  # both
+        folded, unfolded = folded_and_unfolded(page)
+        assert folded < unfolded, (folded, unfolded)

@@ -461,3 +461,75 @@ def test_a_plan_keeps_its_own_language_on_a_page_in_another(client, alice):
     assert re.search(r"<strong>第\d+天</strong>", page)
     assert "<strong>Day " not in page
     assert "Milestones for my calendar (.ics)" in page  # the page keeps its own words
+
+
+def fonts_by_character(html: str) -> dict[str, set[str]]:
+    """Each character WeasyPrint lays out in `html`, with the font families it is set in.
+
+    Which font sets a character is Pango's choice, made per run of text while laying out;
+    the PDF only keeps the result. So this asks Pango, as WeasyPrint's own drawing code
+    does (weasyprint/draw/text.py), for the font of each run of each line."""
+    from weasyprint import HTML
+    from weasyprint.text.ffi import ffi, pango
+
+    fonts: dict[str, set[str]] = {}
+
+    def walk(box) -> None:
+        layout = getattr(box, "pango_layout", None)
+        if layout is not None and box.text.strip():
+            layout.reactivate(box.style)  # released after layout, to save memory
+            line, _ = layout.get_first_line()
+            text = layout.text.encode()
+            run = line.runs
+            while run != ffi.NULL:
+                item = run.data.item
+                description = pango.pango_font_describe_with_absolute_size(item.analysis.font)
+                family = ffi.string(pango.pango_font_description_get_family(description))
+                pango.pango_font_description_free(description)
+                for character in text[item.offset : item.offset + item.length].decode():
+                    fonts.setdefault(character, set()).add(family.decode())
+                run = run.next
+            layout.deactivate()
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in HTML(string=html).render().pages:
+        walk(page._page_box)
+    return fonts
+
+
+APOSTROPHE = "\u2019"  # the typographic one, not the typewriter's
+LATIN_PUNCTUATION = APOSTROPHE + "\u201c\u201d\u2022"  # and quotes and a bullet
+
+
+def test_the_english_pdf_sets_its_words_and_their_quotes_in_a_latin_font(alice):
+    # A CJK font draws quotes and apostrophes full-width: "China' s" in an English plan.
+    plan = submit(alice).plans.get()
+    assert worker.generate(plan.pk) == "ready"
+    plan.refresh_from_db()
+    html = worker.pdf_html(plan)
+    assert f"China{APOSTROPHE}s" in html
+    fonts = fonts_by_character(html)
+    latin = {c for c in fonts if c.isascii() and c.isalnum()} | set(LATIN_PUNCTUATION)
+    assert set(LATIN_PUNCTUATION) <= fonts.keys()  # the plan has each of them to set
+    in_cjk = {c: fonts[c] for c in latin if any("CJK" in f for f in fonts[c])}
+    assert not in_cjk, in_cjk
+    assert {f for c in latin for f in fonts[c]} == {"DejaVu Sans"}
+    # Its few Chinese words (a sick note, 病假证明) fall back to the Chinese font.
+    assert fonts["病"] == {"Noto Sans CJK SC"}
+
+
+def test_the_chinese_pdf_sets_chinese_in_the_chinese_font_and_an_english_title_as_latin(alice):
+    plan = submit(alice).plans.get()
+    Plan.objects.filter(pk=plan.pk).update(language="zh-hans")
+    assert worker.generate(plan.pk) == "ready"
+    plan.refresh_from_db()
+    html = worker.pdf_html(plan)
+    fonts = fonts_by_character(html)
+    chinese = {c for c in fonts if "\u4e00" <= c <= "\u9fff"} | set("“”：，。")
+    assert {f for c in chinese for f in fonts[c]} == {"Noto Sans CJK SC"}
+    # The article's English title keeps its apostrophe narrow: 《… China's Tech Exodus …》
+    assert f"China{APOSTROPHE}s" in html
+    assert not any("CJK" in f for f in fonts[APOSTROPHE])
+    # The charts, drawn by WeasyPrint's SVG renderer, name the same fonts.
+    assert html.count('font-family="Noto Sans CJK SC, DejaVu Sans"') == 3

@@ -152,6 +152,34 @@ def test_consent_for_all_submissions_at_once(member, counsellor, alice):
     assert AuditEvent.objects.filter(action="consent_given").count() == 2
 
 
+def my_data(member) -> str:
+    main = member.get(reverse("account")).content.decode().split("<main", 1)[1]
+    return " ".join(main.split())
+
+
+def test_my_data_speaks_of_one_submission_as_one(member, alice):
+    alices = submit(alice)
+    page = my_data(member)
+    assert "1 of your 1" not in page
+    assert "A counsellor may read your submission." in page
+    assert "Stop counsellor review of my submission" in page
+    consent(member, alices, "withdraw")
+    page = my_data(member)
+    assert "No counsellor may read your submission." in page
+    assert "Let a counsellor review my submission" in page
+
+
+def test_my_data_with_no_submission_has_nothing_to_consent_to(member):
+    page = my_data(member)
+    assert "0 of your 0" not in page
+    assert "You have not submitted any answers yet" in page
+
+
+def test_my_data_counts_several_submissions(member, alice):
+    submit(alice), submit(alice, MEI_CHEN, consent_review=False)
+    assert "Counsellors may read 1 of your 2 submissions." in my_data(member)
+
+
 def test_asking_twice_changes_and_records_nothing_more(member, alice):
     alices = submit(alice)
     consent(member, alices, "withdraw")

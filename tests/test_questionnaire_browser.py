@@ -64,7 +64,7 @@ def test_a_visitor_completes_edits_resumes_signs_up_and_submits(page: Page, live
     expect(hours).to_have_value("72")
     hours.fill("200")
     hours.press("Tab")
-    expect(page.locator("#id_hours_per_week_error")).to_contain_text("less than or equal to 120")
+    expect(page.locator("#id_hours_per_week_error")).to_contain_text("cannot be more than 120")
     hours.fill("60")
     save_and_expect(page, "Strain")
 

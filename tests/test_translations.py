@@ -44,3 +44,22 @@ def test_the_committed_catalogue_is_complete_and_compiled():
     assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == {
         (e.msgctxt, e.msgid): e.msgstr for e in catalogue.translated_entries() if not e.msgid_plural
     }
+
+
+def test_no_sentence_ends_on_a_time_of_day():
+    """English times end in "p.m.": a full stop after one read "8:20 p.m..". Leap's
+    sentences give a date and time first, or as a caption without a full stop."""
+    import re
+
+    message = re.compile(
+        r"\{% blocktranslate [^%]*?(\w+)=[\w.]+\|date:\"(?:SHORT_)?DATETIME_FORMAT\"[^%]*%\}"
+        r"(.*?)\{% endblocktranslate %\}",
+        re.S,
+    )
+    found = [
+        f"{path.relative_to(ROOT)}: {body.strip()}"
+        for path in (ROOT / "templates").rglob("*.*")
+        for name, body in message.findall(path.read_text(encoding="utf-8"))
+        if "{{ " + name + " }}." in body
+    ]
+    assert found == []

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from advisor.advice import catalogue
 from advisor.counsel.models import Review
+from advisor.forms import PlainWords
 from profiles.models import User
 
 
@@ -13,7 +14,7 @@ def _archetype_choices():
     return [(a.slug, str(a.name)) for a in catalogue.archetypes()]
 
 
-class QueueFilter(forms.Form):
+class QueueFilter(PlainWords, forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
@@ -42,7 +43,7 @@ class QueueFilter(forms.Form):
         self.fields["archetype"].choices = [("", _("Any archetype")), *_archetype_choices()]
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlainWords, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
@@ -56,7 +57,7 @@ class NoteForm(forms.Form):
     )
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(PlainWords, forms.Form):
     archetype = forms.ChoiceField(label=gettext_lazy("Write the plan for"))
     reason = forms.CharField(
         label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
@@ -67,7 +68,7 @@ class OverrideForm(forms.Form):
         self.fields["archetype"].choices = _archetype_choices()
 
 
-class AssignForm(forms.Form):
+class AssignForm(PlainWords, forms.Form):
     counsellor = forms.ModelChoiceField(
         label=gettext_lazy("Assign to"), queryset=User.objects.counsellors().order_by("email")
     )
