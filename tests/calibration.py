@@ -10,28 +10,23 @@ from dataclasses import dataclass
 from profiles import questionnaire as q
 from tests.people import BASE
 
-# Where and how a person works.
+# Where and how a person works: on the mainland in most of its kinds, and abroad.
 PLACES = {
-    "mainland, employed": {},
+    "mainland, employed, 45 hours": {"hours_per_week": 45},
+    "mainland, employed, 72 hours": {"hours_per_week": 72, "weekend_days_worked": "1"},
     "mainland, laid off": {
         "employment_status": "laid_off",
         "severance_status": "agreed",
         "months_since_left": 1,
     },
+    "mainland, unpaid": {"circumstances": ["unpaid"], "owed_what": "pay", "owed_months": 2},
+    "mainland, self-employed": {"employment_status": "self_employed"},
     "mainland, student": {"employment_status": "student", "years_experience": 0},
     "Hong Kong": {"location": "hong_kong", "return_home": "no", "currency": "HKD"},
     "US, open to returning": {
         "location": "overseas",
         "country": "us",
         "return_home": "open",
-        "languages": ["zh", "en"],
-        "overseas_experience": "both",
-        "currency": "USD",
-    },
-    "US, planning to return": {
-        "location": "overseas",
-        "country": "us",
-        "return_home": "planning",
         "languages": ["zh", "en"],
         "overseas_experience": "both",
         "currency": "USD",
@@ -45,7 +40,8 @@ PLACES = {
         "currency": "USD",
     },
 }
-HOURS = {"45 hours": {"hours_per_week": 45}, "72 hours": {"hours_per_week": 72}}
+MAINLAND = tuple(label for label in PLACES if label.startswith("mainland"))
+AGES = {"under 35": {"age_band": "25_34"}, "35 to 44": {"age_band": "35_44"}}
 STRAIN = {
     "no strain": {"strain_signals": [], "need_break": "no"},
     "high strain": {"strain_signals": ["fainted_or_ill", "nonstop", "sleep"], "need_break": "long"},
@@ -53,7 +49,6 @@ STRAIN = {
 SKILLS = {
     "engineering": {"skills": ["deep_engineering"]},
     "data and growth": {"skills": ["data_analysis", "traffic_growth"]},
-    "teaching": {"skills": ["teaching", "product_management"]},
     "teaching, with an audience": {
         "skills": ["teaching", "product_management"],
         "has_audience": "yes",
@@ -62,27 +57,24 @@ SKILLS = {
     },
     "none listed": {"skills": []},
 }
-DIRECTIONS = {
-    d: {"direction": d} for d in ("found", "freelance", "join", "stay", "leave_tech", "unsure")
-}
+DIRECTIONS = {d: {"direction": d} for d in q.QUESTIONS["direction"].choice_values}
 PULLS = {
     "money": {"pulls": ["money"]},
     "freedom": {"pulls": ["freedom_rest"]},
     "own thing": {"pulls": ["build_own", "purpose_control"]},
-    "culture": {"pulls": ["change_culture"]},
+    "home and family": {"pulls": ["home_family"]},
 }
 RISK = {"low risk": {"risk_tolerance": "low"}, "high risk": {"risk_tolerance": "high"}}
-# Runway: two, eight and eighteen months of a 15,000 a month cost, with or without
-# people to feed.
+# Runway: two and twelve months of a 15,000 a month cost, with or without people to feed.
 MONEY = {
     f"{months} months, {people} dependants": {
         "savings": months * 15_000,
         "monthly_expenses": 15_000,
         "dependants": people,
     }
-    for months, people in itertools.product((2, 8, 18), (0, 2))
+    for months, people in itertools.product((2, 12), (0, 2))
 }
-DIMENSIONS = (PLACES, HOURS, STRAIN, SKILLS, DIRECTIONS, PULLS, RISK, MONEY)
+DIMENSIONS = (PLACES, AGES, STRAIN, SKILLS, DIRECTIONS, PULLS, RISK, MONEY)
 
 
 def grid():
@@ -102,38 +94,69 @@ class Figures:
     fits: Counter
     close: int
     close_by_direction: Counter  # of the grid's sets for each direction, how many close
+    # Of the grid's sets for each stated direction, how many put first a path leading there.
+    honoured: Counter
+    mainland_total: int = 0
+    mainland_first: Counter | None = None
 
     def share(self, slug: str) -> float:
         return self.first[slug] / self.total
+
+    def mainland_share(self, slug: str) -> float:
+        return self.mainland_first[slug] / self.mainland_total
 
 
 def figures() -> Figures:
     from advisor.advice import matching
 
-    first, fits, by_direction, close, total = Counter(), Counter(), Counter(), 0, 0
-    for _label, answers in grid():
+    first, fits, by_direction, honoured, close, total = (
+        Counter(),
+        Counter(),
+        Counter(),
+        Counter(),
+        0,
+        0,
+    )
+    mainland_first, mainland_total = Counter(), 0
+    for label, answers in grid():
         result = matching.rank(answers)
-        first[result.best.archetype.slug] += 1
+        best = result.best.archetype
+        first[best.slug] += 1
         fits[result.best.fit] += 1
         close += result.close
         by_direction[answers["direction"]] += result.close
+        honoured[answers["direction"]] += answers["direction"] in best.directions
         total += 1
-    return Figures(total, first, fits, close, by_direction)
+        if label.startswith(MAINLAND):
+            mainland_first[best.slug] += 1
+            mainland_total += 1
+    return Figures(
+        total, first, fits, close, by_direction, honoured, mainland_total, mainland_first
+    )
 
 
 def report(found: Figures) -> str:
     lines = [f"{found.total:,} answer sets", "", "| path | first in | share |", "|---|---|---|"]
     for slug, count in found.first.most_common():
         lines.append(f"| {slug} | {count} | {100 * count / found.total:.1f}% |")
+    lines += ["", f"Of the {found.mainland_total:,} on the mainland:", ""]
+    lines += ["| path | first in | share |", "|---|---|---|"]
+    for slug, count in found.mainland_first.most_common():
+        lines.append(f"| {slug} | {count} | {100 * count / found.mainland_total:.1f}% |")
     lines += ["", "| fit of the first path | answer sets | share |", "|---|---|---|"]
     for fit in ("strong", "good", "possible", "weak"):
         lines.append(f"| {fit} | {found.fits[fit]} | {100 * found.fits[fit] / found.total:.1f}% |")
     no_close = found.total - found.close
     lines += ["", f"No close path: {no_close} ({100 * no_close / found.total:.1f}%)"]
-    lines += ["", "| next step | a close path |", "|---|---|"]
+    lines += ["", "| next step | a close path | the first path leads there |", "|---|---|---|"]
     each = found.total // len(DIRECTIONS)
     for direction in DIRECTIONS:
-        lines.append(f"| {direction} | {100 * found.close_by_direction[direction] / each:.0f}% |")
+        honoured = (
+            "—" if direction == "unsure" else f"{100 * found.honoured[direction] / each:.0f}%"
+        )
+        lines.append(
+            f"| {direction} | {100 * found.close_by_direction[direction] / each:.0f}% | {honoured} |"
+        )
     return "\n".join(lines)
 
 

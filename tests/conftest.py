@@ -1,7 +1,10 @@
 import os
+import time
+import types
 import uuid
 from pathlib import Path
 
+import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -71,6 +74,15 @@ def eager_tasks():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_hold_still(monkeypatch):
+    """django-ratelimit counts in fixed windows whose edges fall at a time of its own for
+    each key: a test that crossed one would see its count start again, and fail about
+    once a run in a hundred. The limits, not the windows, are what the tests check."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture(autouse=True)

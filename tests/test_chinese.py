@@ -144,7 +144,8 @@ def faults(text: str, *, english_ok: set[str] | None = None) -> list[str]:
         found += [
             f"an English word: {word!r}"
             for word in ENGLISH_WORD.findall(re.sub(r"https?://\S+", "", text))
-            if word not in english_ok
+            # An acronym (CLB, TTPS, MPF) is written in Latin letters in Chinese too.
+            if word not in english_ok and not word.isupper()
         ]
     return found
 

@@ -233,7 +233,12 @@ class Case:
         stated = self.person.direction
         if self.direction_honoured:
             return None
-        return next((m for m in self.result.matches if stated in m.archetype.directions), None)
+        # A bridge income leads anywhere on the way: the path that is the destination
+        # says more about what holds the person back.
+        leading = [m for m in self.result.matches if stated in m.archetype.directions]
+        return next((m for m in leading if not m.archetype.income_now), None) or next(
+            iter(leading), None
+        )
 
     @property
     def plan_b(self) -> Archetype | None:
@@ -327,7 +332,7 @@ class Case:
             mainland_later=self.mainland_later,
             mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
             authority_known=self.authority() is not None,
-            story_benchmarks=bool(self.story and self.story.benchmarks),
+            story_benchmarks=bool(self.story and self.story.benchmarks),  # narrowed below
             story_grounded=bool(self.story and self.story.grounds),
             path_is_income=bool(self.story and self.story.income_now),
             direction_honoured=self.direction_honoured,
@@ -342,6 +347,9 @@ class Case:
         )
         switches = self.story.switches if self.story else ()
         found["switch_now"] = any(w.checkable and w.holds(found) for w in switches)
+        # The story's figures said are those whose conditions hold (the mainland's, say).
+        benchmarks = self.story.benchmarks if self.story else ()
+        found["story_benchmarks"] = any(b.holds(found) for b in benchmarks)
         return found
 
     @property

@@ -176,6 +176,11 @@ class Benchmark:
     unit: str = ""
     # The verified fact the figure comes from, for a path no article tells.
     fact: str | None = None
+    # Shown only when every condition holds (the mainland's figures, say).
+    when: tuple[Condition, ...] = ()
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(c.holds(answers) for c in self.when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +422,7 @@ FILE_SCHEMA = _record(
                     "of": {"type": "string"},
                     "unit": {"enum": ["", "%", "yuan", "US$", "HK$", "S$"]},
                     "label": _TEXT,
+                    "when": _list_of(_CONDITION),
                 },
                 ["key", "label"],
             )
@@ -634,8 +640,12 @@ def _archetype(slug: str, raw: dict) -> Archetype:
                 problems.append(f"benchmarks[{i}]: no value “{b['of']}” of a fact “{b['fact']}”")
             else:
                 value = facts[b["fact"]].values[b["of"]]
+        conditions, found = _conditions(b.get("when", []), f"benchmarks[{i}].when")
+        problems += found
         benchmarks.append(
-            Benchmark(b["key"], value, Text(**b["label"]), b.get("unit", ""), b.get("fact"))
+            Benchmark(
+                b["key"], value, Text(**b["label"]), b.get("unit", ""), b.get("fact"), conditions
+            )
         )
     resource_conditions = []
     for i, r in enumerate(raw["plan"].get("resources", [])):

@@ -186,12 +186,13 @@ def _notes(writer: Writer, section: str) -> list[str]:
 def _money(writer: Writer) -> Section:
     section = writer.section("money")
     story = writer.case.story
-    if story is not None and story.benchmarks:
+    shown = [b for b in story.benchmarks if b.holds(writer.case.evidence)] if story else []
+    if shown:
         section.paragraphs += _notes(writer, "money")
-        section.items = [benchmark_text(b) for b in story.benchmarks]
+        section.items = [benchmark_text(b) for b in shown]
     if story is not None and story.grounds is not None:
         # A path no article tells rests on verified facts: they are its sources.
-        writer.cite(*story.grounds.facts, *(b.fact for b in story.benchmarks if b.fact))
+        writer.cite(*story.grounds.facts, *(b.fact for b in shown if b.fact))
     return section
 
 

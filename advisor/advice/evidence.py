@@ -212,6 +212,14 @@ def display(key: str, value: Any, *, currency: str = formats.DEFAULT_CURRENCY) -
     return questionnaire.QUESTIONS[key].display(value, currency=currency)
 
 
+def awaited(key: str) -> bool:
+    """Whether a question without an answer is still to come, rather than left blank on
+    purpose: a required one, or a list of choices (saved, empty or not, with its step).
+    A derived figure counts as awaited."""
+    found = questionnaire.QUESTIONS.get(key)
+    return found is None or found.required or found.kind == "multi"
+
+
 def applies(key: str, answers: Mapping[str, Any]) -> bool:
     """Whether the question was asked of this person: it applies to their answers, and
     belongs to the questionnaire version they answered."""

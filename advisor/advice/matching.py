@@ -293,8 +293,14 @@ class Change:
         }
 
 
+def whole(value: float) -> int:
+    """A score to the nearest whole point, halves up: with Python's round(), a cap of
+    30.5 would show 30 and one of 35.5 would show 36, a month's 5 points read as 6."""
+    return math.floor(value + 0.5)
+
+
 def score_of(points: float) -> int:
-    return round(100 / (1 + math.exp(-(points - OFFSET) / SCALE)))
+    return whole(100 / (1 + math.exp(-(points - OFFSET) / SCALE)))
 
 
 def fit_of(score: int) -> Fit:
@@ -312,7 +318,7 @@ def match_one(archetype: Archetype, answers: Mapping[str, Any]) -> Match:
     score = score_of(points)
     # A cap is a factor only where it binds: one above the score changed nothing.
     binding = [f for f in holding if f.cap is not None and f.cap < score]
-    score = round(min([score, *(f.cap for f in binding)]))
+    score = whole(min([score, *(f.cap for f in binding)]))
     factors = tuple(
         sorted(
             (f for f in holding if (f.cap is None and round(f.points)) or f in binding),
@@ -326,7 +332,10 @@ def _confidence(
     answers: Mapping[str, Any], archetypes: tuple[Archetype, ...], matches: list[Match]
 ) -> Confidence:
     weighed = sorted({key for a in archetypes for key in a.keys if evidence.applies(key, answers)})
-    missing = tuple(key for key in weighed if key not in answers)
+    # An optional question left blank was answered as the person chose ("leave it blank
+    # if you prefer"): only one not yet reached makes the ranking unsure. (A list of
+    # choices is stored, empty or not, once its step is saved.)
+    missing = tuple(key for key in weighed if key not in answers and evidence.awaited(key))
     share = 1 - len(missing) / len(weighed) if weighed else 0.0
     levels: list[Level] = ["high" if not missing else "medium" if share >= 0.75 else "low"]
     best = matches[0].score
@@ -336,7 +345,8 @@ def _confidence(
     elif best < CLOSE_FIT or margin < NARROW_MARGIN:
         levels.append("medium")
     level = min(levels, key=["low", "medium", "high"].index)
-    return Confidence(level, len(weighed) - len(missing), len(weighed), missing, best, margin)
+    answered = sum(key in answers for key in weighed)
+    return Confidence(level, answered, len(weighed), missing, best, margin)
 
 
 def fit_floor(fit: Fit) -> int:
