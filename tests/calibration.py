@@ -154,9 +154,8 @@ def report(found: Figures) -> str:
         honoured = (
             "—" if direction == "unsure" else f"{100 * found.honoured[direction] / each:.0f}%"
         )
-        lines.append(
-            f"| {direction} | {100 * found.close_by_direction[direction] / each:.0f}% | {honoured} |"
-        )
+        close = 100 * found.close_by_direction[direction] / each
+        lines.append(f"| {direction} | {close:.0f}% | {honoured} |")
     return "\n".join(lines)
 
 

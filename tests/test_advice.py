@@ -62,7 +62,7 @@ CASES = [
         people.LAID_OFF_AT_38,
         [
             "Severance (经济补偿) is one month's pay for each full year",
-            "at least 245,000 yuan",  # 7 years of 35,000
+            "that is 245,000 yuan plus the part year, if your pay is below the cap",  # 7 x 35,000
             "(the “+1”)",
             "twice the severance",
             "离职证明",
@@ -79,7 +79,7 @@ CASES = [
         ["Take the figures to your manager", "Log your real hours", "Leaving of your own accord"],
         [
             "经济补偿按在本单位的工作年限",
-            "至少24.5万元",
+            "是24.5万元",
             "“+1”",
             "离职证明",
             "失业保险金",
@@ -368,7 +368,7 @@ def test_an_implausible_lump_sum_is_used_as_given_and_said_so():
 def test_a_partner_who_covers_the_costs_means_the_savings_are_not_drawn_on():
     answers = {**people.FAINTED_AND_READY, "partner_income": 20_000}
     text = plan_text(answers)
-    assert "are covered by other income" in text
+    assert "Your partner's income of 20,000 yuan a month covers your costs" in text
     assert "Your money runs out soon" not in text
 
 
@@ -493,7 +493,7 @@ def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_le
         "before the reserve is reached",
     ]:
         assert unsaid not in text
-    assert "有1人靠你的收入生活。" in plan_text(person, "zh-hans")
+    assert "家里有一个人靠你养。" in plan_text(person, "zh-hans")
 
 
 def test_a_layoff_abroad_puts_the_visa_clock_first():

@@ -68,7 +68,7 @@ def test_no_runway_and_two_dependants_is_not_told_to_found_first():
     assert result.best.archetype.slug != "influencer_founder"
     assert founder.score <= 40
     assert founder.lowered[0].cap == 34  # 30 + 4 a month of runway
-    assert "your money lasts about 1 month" in founder.lowered[0].sentence
+    assert "your money lasts 1 month" in founder.lowered[0].sentence
     assert "2 people" in founder.lowered[0].sentence
 
 

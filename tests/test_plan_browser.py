@@ -30,7 +30,7 @@ def test_a_member_submits_and_watches_the_plan_arrive(page: Page, alice, worker)
     expect(page.get_by_text("Ready.")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Rest and reflection first")).to_be_visible()
     expect(
-        page.get_by_text("and your savings pay for 6 months of rest", exact=False)
+        page.get_by_text("The plan gives you 6 months of rest, the break you said", exact=False)
     ).to_be_visible()
     assert_no_axe_violations(page)
 

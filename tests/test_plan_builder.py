@@ -46,9 +46,9 @@ def test_li_jing_rests_six_months_sized_to_her_runway():
     plan = content.build(answers=LI_JING)
     assert plan["rest_months"] == 6
     rest = text(plan, "rest")
-    assert "Your money lasts about 18 months without a salary" in rest
+    assert "Without a salary your money lasts 18 months" in rest
     assert "3 months of it stays untouched as a reserve, which leaves 15 months" in rest
-    assert "and your savings pay for 6 months of rest" in rest
+    assert "The plan gives you 6 months of rest, the break you said you need" in rest
     assert "not a diagnosis" in rest
     assert "Rest starts on sick leave" in rest  # she fainted, and has a job
     assert "12 months remain" in text(plan, "money")
@@ -132,7 +132,7 @@ def test_the_plan_is_written_in_the_active_language():
         plan = content.build(answers=LI_JING)
     assert plan["name"] == "网红服务创业者"
     assert section(plan, "rights")["title"] == "你在工作所在地的权利"
-    assert "至少1.2万元" in text(plan, "money")
+    assert "每月税后收入至少要有1.2万元" in text(plan, "money")
 
 
 def test_building_is_deterministic():

@@ -18,7 +18,6 @@ from functools import cached_property
 from typing import Any
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from advisor.advice import catalogue, engine, evidence, law, matching, money
 from advisor.advice.catalogue import Archetype
@@ -32,6 +31,9 @@ REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
 # How fast the 30/60/90 days run, by when the person wants to move: someone starting as
 # soon as they can keeps the pace, someone just exploring takes three times as long.
 PACE = {"now": 1, "3_months": 1, "6_months": 2, "1_year": 3, "exploring": 3}
+# Months of money past which a slower pace is safe even with income at risk and others
+# depending on it: the slowest plan's last step comes at nine months.
+MONEY_FOR_LEISURE = 12
 WEEKS_PER_MONTH = 52 / 12
 # The labour authority Leap names for each country people answer with (law/*.toml).
 COUNTRY_AUTHORITY = {
@@ -64,6 +66,9 @@ class Rest:
     months: int  # from savings
     sick_leave: bool
     dips_into_reserve: bool = False
+    # What sets the months: the rest they need ("need"), the time they can take off
+    # ("time_off") or the money ("money").
+    limit: str = "need"
 
     @property
     def total_months(self) -> int:
@@ -82,12 +87,14 @@ def rest_of(person: Answers, funds: Money) -> Rest:
         affordable = wanted
     else:
         affordable = math.floor(max(0.0, funds.runway_months - funds.reserve_months))
-    months = min(wanted, person.months_off, affordable)
+    bounds = {"need": wanted, "time_off": person.months_off, "money": affordable}
+    limit = min(bounds, key=bounds.get)  # the first of equals: need, then time off
+    months = bounds[limit]
     # Someone who fainted rests a month even if it dips into the reserve, unless sick
     # leave pays for it or there is not a month's money at all.
     if person.fainted_or_ill and not sick_leave and months < 1 and funds.runway_months >= 1:
-        return Rest(1, False, dips_into_reserve=True)
-    return Rest(months, sick_leave)
+        return Rest(1, False, dips_into_reserve=True, limit="money")
+    return Rest(months, sick_leave, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -161,13 +168,30 @@ class Case:
 
     @cached_property
     def pace(self) -> int:
-        return 1 if self.pace_kept_for_risk else PACE.get(self.person.timeline, 1)
+        return (
+            1 if self.pace_kept_for_risk or self.visa_clock else PACE.get(self.person.timeline, 1)
+        )
+
+    def day(self, day: int) -> int:
+        """A milestone's day at this plan's pace: twice as fast on a visa's clock."""
+        return day // 2 if self.visa_clock else day * self.pace
+
+    @property
+    def visa_clock(self) -> bool:
+        """A right to stay tied to a job that has ended or is ending: the search runs on the
+        visa's deadline, not the plan's."""
+        p = self.person
+        return "visa" in p.circumstances and (
+            p.leaving or self.pushed_out or "closing" in p.circumstances
+        )
 
     @property
     def pace_kept_for_risk(self) -> bool:
         """No leisurely pace for someone whose income is at risk and who carries others."""
         wanted = PACE.get(self.person.timeline, 1)
-        return wanted > 1 and self.income_at_risk and self.carries_others
+        funds = self.funds
+        short = not funds.covered and funds.runway_months < MONEY_FOR_LEISURE
+        return wanted > 1 and self.income_at_risk and self.carries_others and short
 
     # --- What the rules turn on ------------------------------------------------------
 
@@ -184,12 +208,24 @@ class Case:
         return p.health_followup == "on_sick_leave" or p.pregnancy_stage == "maternity_leave"
 
     @property
+    def protected(self) -> bool:
+        """On the mainland, pregnant, on maternity leave, nursing or ill, with an employer:
+        the law keeps them from being dismissed, so pressure to sign need not end the job."""
+        p = self.person
+        return (
+            p.jurisdiction == "cn"
+            and p.has_employer
+            and bool({"pregnant", "illness"} & p.circumstances or self.on_leave)
+        )
+
+    @property
     def job_to_keep(self) -> bool:
+        """In a job they can mean to keep: employed, not pressed out (or protected from
+        it), the employer not closing. Someone on leave keeps the job for after it."""
         p = self.person
         return (
             p.employment_status in ("", "employed")
-            and not self.pushed_out
-            and not self.on_leave
+            and (not self.pushed_out or (self.protected and "unpaid" not in p.circumstances))
             and "closing" not in p.circumstances
         )
 
@@ -242,14 +278,30 @@ class Case:
 
     @property
     def plan_b(self) -> Archetype | None:
-        return catalogue.by_slug(self.story.fallback) if self.story else None
+        """The story's fallback; but no bridge job for someone whose status allows no
+        other work: their plan B is going back, or another scheme abroad."""
+        if self.story is None:
+            return None
+        fallback = catalogue.by_slug(self.story.fallback)
+        if self.visa_clock and self.person.jurisdiction != "cn" and fallback.income_now:
+            home = self.person.return_home != "no"
+            fallback = catalogue.by_slug("returnee_engineer" if home else "talent_abroad")
+        return fallback
 
     def switches_now(self) -> list[catalogue.Switch]:
         """Plan B's moments to switch that the answers show have come already."""
         if self.story is None:
             return []
         found = self.evidence
-        return [w for w in self.story.switches if w.checkable and w.holds(found)]
+        return [w for w in self.switches if w.checkable and w.holds(found)]
+
+    @property
+    def switches(self) -> list[catalogue.Switch]:
+        """The story's moments to switch to plan B that apply to this person."""
+        if self.story is None:
+            return []
+        found = self.evidence
+        return [w for w in self.story.switches if w.applies(found)]
 
     @property
     def mainland_later(self) -> bool:
@@ -273,7 +325,7 @@ class Case:
         if leaving and p.direction != "leave_tech":
             return "job_search"
         if p.employment_status == "self_employed":
-            return "self_employed"
+            return "job_search" if p.direction == "join" else "self_employed"
         if p.direction in ("join", "leave_tech"):
             return p.direction
         return "unsure"
@@ -292,6 +344,9 @@ class Case:
             job_to_keep=self.job_to_keep,
             pushed_out=self.pushed_out,
             on_leave=self.on_leave,
+            protected=self.protected,
+            visa_clock=self.visa_clock,
+            visa_tied="visa" in p.circumstances,
             side_work_banned=p.employed and p.restrictions in ("side_job_ban", "both"),
             on_sick_leave=p.health_followup == "on_sick_leave",
             income_at_risk=self.income_at_risk,
@@ -315,10 +370,13 @@ class Case:
             lump_sum_large=funds.lump_sum_large,
             social_insurance_unknown=funds.social_insurance_unknown,
             other_income_counted=bool(funds.partner_income or funds.side_income),
+            partner_income_counted=bool(funds.partner_income),
+            side_income_counted=bool(funds.side_income),
             si_counted=bool(funds.social_insurance),
             lump_sum_given=bool(funds.lump_sum),
             need_known=bool(funds.monthly_need),
             rest_months=rest.months,
+            rest_limit=rest.limit,
             sick_leave_rest=rest.sick_leave,
             rest_planned=bool(rest.months or rest.sick_leave),
             rest_affordable=funds.covered or affordable >= 1,
@@ -345,7 +403,7 @@ class Case:
             version=p.version,
             law_cited=True,  # decided when the plan is written: content.py sets it
         )
-        switches = self.story.switches if self.story else ()
+        switches = [w for w in self.story.switches if w.applies(found)] if self.story else ()
         found["switch_now"] = any(w.checkable and w.holds(found) for w in switches)
         # The story's figures said are those whose conditions hold (the mainland's, say).
         benchmarks = self.story.benchmarks if self.story else ()
@@ -394,19 +452,12 @@ def figure(name: str, describe: str):
     return register
 
 
-def _runway_text(value: float) -> str:
-    """A runway as a plan says it: whole months, or, past the cap, more than ten years."""
-    if value >= money.RUNWAY_CAP_MONTHS:
-        return _("more than %(years)d years") % {"years": money.RUNWAY_CAP_MONTHS // 12}
-    return month_count(value, exact=True)
-
-
 figure(
     "runway",
     "how long the money lasts without a salary, to a tenth of a month as the chart draws it",
-)(lambda c: _runway_text(c.funds.runway_months))
+)(lambda c: evidence.runway_text(c.funds.runway_months))
 figure("runway_with_partner", "the runway if the partner's income from the same employer goes on")(
-    lambda c: _runway_text(c.funds.runway_with_partner)
+    lambda c: evidence.runway_text(c.funds.runway_with_partner)
 )
 figure("reserve", "the reserve in money: three months of costs")(
     lambda c: c.amount(c.funds.reserve or 0)
@@ -467,14 +518,12 @@ figure("affordable", "months of rest the savings allow above the reserve")(
 figure("rest", "months of rest from savings")(lambda c: month_count(c.rest.months))
 figure("months_off", "months they could take off")(lambda c: month_count(c.person.months_off))
 figure("after_rest", "the runway left after rest")(
-    lambda c: _runway_text(c.funds.months_after(c.rest.months))
+    lambda c: evidence.runway_text(c.funds.months_after(c.rest.months))
 )
 figure("spendable", "what can be spent before the reserve")(lambda c: c.amount(c.spendable))
 figure("spendable_months", "months of costs that can be spent before the reserve")(
-    lambda c: (
-        month_count(c.spendable / c.funds.monthly_need, exact=True)
-        if c.funds.monthly_need
-        else month_count(0)
+    lambda c: evidence.runway_text(
+        c.spendable / c.funds.monthly_need if c.funds.monthly_need else 0
     )
 )
 figure("dependants_count", "people who depend on their income")(lambda c: str(c.person.dependants))
@@ -525,9 +574,9 @@ figure("times_cap", "overtime as a multiple of the cap")(
     lambda c: f"{c.hours.monthly / c.hours.cap:.1f}"
 )
 figure("hours", "hours a week")(lambda c: str(c.person.hours_per_week))
-figure("day1", "the first milestone's day, at this plan's pace")(lambda c: str(30 * c.pace))
-figure("day2", "the second milestone's day")(lambda c: str(60 * c.pace))
-figure("day3", "the last milestone's day")(lambda c: str(90 * c.pace))
+figure("day1", "the first milestone's day, at this plan's pace")(lambda c: str(c.day(30)))
+figure("day2", "the second milestone's day")(lambda c: str(c.day(60)))
+figure("day3", "the last milestone's day")(lambda c: str(c.day(90)))
 figure("revisit", "when to come back to the plan")(
     lambda c: month_count(6 if c.person.timeline in ("1_year", "exploring") else 3)
 )

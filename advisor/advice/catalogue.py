@@ -244,15 +244,20 @@ class PlanNote(_Conditional):
 @dataclass(frozen=True, slots=True)
 class Switch(_Conditional):
     """A moment to switch to plan B: on day `day`, if `text` says so. With conditions
-    (`when`), the answers can tell that the moment has come (a check-in re-reads them)."""
+    (`when`), the answers can tell that the moment has come (a check-in re-reads them).
+    With `only`, it is said only to those for whom every one of those holds."""
 
     day: int
     text: Text
     when: tuple[Condition, ...] = ()
+    only: tuple[Condition, ...] = ()
 
     @property
     def checkable(self) -> bool:
         return bool(self.when)
+
+    def applies(self, found: Mapping[str, Any]) -> bool:
+        return all(c.holds(found) for c in self.only)
 
 
 @dataclass(frozen=True)
@@ -337,7 +342,8 @@ _SCALE = {
     "properties": {
         "key": {"type": "string"},
         "from": {"type": "number"},
-        "per": {"type": "number", "not": {"const": 0}},
+        # A month more of runway moves a score by five at most: no month is a cliff.
+        "per": {"type": "number", "not": {"const": 0}, "minimum": -5, "maximum": 5},
         "min": {"type": "number"},
         "max": {"type": "number"},
     },
@@ -477,6 +483,7 @@ FILE_SCHEMA = _record(
                         {
                             "day": {"enum": list(MILESTONE_DAYS)},
                             "when": _list_of(_CONDITION),
+                            "only": _list_of(_CONDITION),
                             "text": _TEXT,
                         },
                         ["day", "text"],
@@ -702,8 +709,9 @@ def _archetype(slug: str, raw: dict) -> Archetype:
     switch_conditions = []
     for i, w in enumerate(raw["plan"]["switch"]):
         conditions, found = _conditions(w.get("when", []), f"plan.switch[{i}].when")
-        problems += found
-        switch_conditions.append(conditions)
+        only, found_only = _conditions(w.get("only", []), f"plan.switch[{i}].only")
+        problems += found + found_only
+        switch_conditions.append((conditions, only))
     milestone_conditions = []
     for i, m in enumerate(milestones):
         conditions, found = _conditions(m.get("when", []), f"plan.milestones[{i}].when")
@@ -744,8 +752,8 @@ def _archetype(slug: str, raw: dict) -> Archetype:
         fallback=raw["fallback"],
         income_now=raw.get("income_now", False),
         switches=tuple(
-            Switch(w["day"], text(w["text"]), conditions)
-            for w, conditions in zip(raw["plan"]["switch"], switch_conditions, strict=True)
+            Switch(w["day"], text(w["text"]), conditions, only)
+            for w, (conditions, only) in zip(raw["plan"]["switch"], switch_conditions, strict=True)
         ),
         signals=tuple(signals),
         benchmarks=tuple(benchmarks),

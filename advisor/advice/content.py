@@ -113,17 +113,21 @@ def _triage(writer: Writer) -> Section | None:
     return Section("triage", writer.title("triage"), flags=flags)
 
 
+# Situations this pressing (first_things.toml's priorities: health to a non-compete) leave
+# no room in a plan for what another answer to a question of preference would change.
+PRESSING = 50
+
+
 def _match(writer: Writer) -> Section:
     case = writer.case
     section = writer.section("match")
     result, match = case.result, case.match_of(case.chosen)
-    section.changes = [change.sentence for change in case.changes]
+    pressing = any(
+        s.priority <= PRESSING and s.holds(case.evidence) for s in writer.rules.situations
+    )
+    if not pressing:
+        section.changes = [change.sentence for change in case.changes]
     if case.story is None:
-        section.items = [
-            _("Closest: %(name)s (%(score)d / 100, %(fit)s).")
-            % {"name": m.archetype.name, "score": m.score, "fit": m.fit_label.lower()}
-            for m in result.matches[:3]
-        ]
         return section
     section.items = [f.sentence for f in match.raised[:4]] + [f.sentence for f in match.lowered[:2]]
     if result.runner_up and result.best is match:
@@ -157,7 +161,7 @@ def _milestones(writer: Writer) -> Section:
             if (m.unless_skill is None or m.unless_skill not in case.person.skills)
             and m.holds(found)
         ]
-    section.milestones = [{"day": day * case.pace, "text": text} for day, text in steps]
+    section.milestones = [{"day": case.day(day), "text": text} for day, text in steps]
     return section
 
 
@@ -169,8 +173,8 @@ def _plan_b(writer: Writer) -> Section:
     if case.story is not None:
         now = case.switches_now()
         section.milestones = [
-            {"day": w.day * case.pace, "text": str(w.text), "now": w in now}
-            for w in sorted(case.story.switches, key=lambda w: w.day)
+            {"day": case.day(w.day), "text": str(w.text), "now": w in now}
+            for w in sorted(case.switches, key=lambda w: w.day)
         ]
     return section
 

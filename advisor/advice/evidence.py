@@ -11,20 +11,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext
 
 from advisor.advice import money
 from profiles import formats, questionnaire
 from profiles.answers import Answers
 
 
-def _months(value: float) -> str:
-    whole = int(value)
-    if whole >= money.RUNWAY_CAP_MONTHS:
-        return ngettext("%(count)d month or more", "%(count)d months or more", whole) % {
-            "count": whole
-        }
-    return ngettext("about %(count)d month", "about %(count)d months", whole) % {"count": whole}
+def runway_text(value: float) -> str:
+    """A runway as Leap says it everywhere: months to a tenth, as the money section's
+    division gives them, or, past the cap, more than ten years."""
+    if value >= money.RUNWAY_CAP_MONTHS:
+        return gettext("more than %(years)d years") % {"years": money.RUNWAY_CAP_MONTHS // 12}
+    return formats.months(value, exact=True)
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Derived:
 DERIVED = {
     "runway_months": Derived(
         "runway_months",
-        _months,
+        runway_text,
         needs=(("savings", "monthly_expenses"), ("savings_months",)),
     ),
 }
@@ -71,13 +70,22 @@ WORKED = {
     "leaving": Worked("bool", "on notice, laid off or between jobs"),
     "job_to_keep": Worked(
         "bool",
-        "in a job they can mean to keep: employed, paid, not pressed to leave, not on "
-        "leave, and the employer not closing",
+        "in a job they can mean to keep: employed, paid, not pressed to leave (or protected "
+        "from dismissal by pregnancy or illness), and the employer not closing",
     ),
     "pushed_out": Worked(
         "bool", "pressed to sign a resignation or an agreement to leave, or their pay stopped"
     ),
     "on_leave": Worked("bool", "on sick leave or maternity leave"),
+    "protected": Worked(
+        "bool",
+        "on the mainland with an employer, and pregnant, on maternity leave, nursing or ill: "
+        "the law keeps them from being dismissed",
+    ),
+    "visa_tied": Worked("bool", "their right to stay is tied to their job"),
+    "visa_clock": Worked(
+        "bool", "a right to stay tied to a job that has ended or is ending: steps run twice as fast"
+    ),
     "side_work_banned": Worked(
         "bool", "in a job whose contract bans side jobs (declared): no selling while employed"
     ),
@@ -121,18 +129,27 @@ WORKED = {
         "bool", "on the mainland without a salary's social insurance, its cost not given"
     ),
     "other_income_counted": Worked("bool", "a partner's or side income is counted against costs"),
+    "partner_income_counted": Worked("bool", "a partner's income is counted against costs"),
+    "side_income_counted": Worked("bool", "side income is counted against costs"),
     "si_counted": Worked("bool", "social insurance paid by oneself is counted in the costs"),
     "lump_sum_given": Worked("bool", "a lump sum is counted in the money"),
     "need_known": Worked("bool", "what leaves the account each month is known and above zero"),
     # Rest and pace
     "rest_months": Worked("integer", "months of rest from savings"),
+    "rest_limit": Worked(
+        "choice",
+        "what sets those months: the rest needed, the time they can take off, or the money",
+        ("need", "time_off", "money"),
+    ),
     "sick_leave_rest": Worked("bool", "the rest begins on sick leave"),
     "rest_planned": Worked("bool", "the plan makes room for rest first"),
     "rest_affordable": Worked("bool", "the savings allow at least a month of rest"),
     "dips_into_reserve": Worked("bool", "a month of rest dips into the reserve, for health"),
     "pace": Worked("integer", "how much slower than 30/60/90 days the steps run (1, 2 or 3)"),
     "pace_kept_for_risk": Worked(
-        "bool", "in no hurry by the answers, but the pace is kept: income at risk, others carried"
+        "bool",
+        "in no hurry by the answers, but the pace is kept: income at risk, others carried, "
+        "money for less than a year",
     ),
     # Hours against the law
     "overtime_counted": Worked("bool", "their hours are set against a legal overtime cap"),

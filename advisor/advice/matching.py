@@ -400,7 +400,7 @@ def _alternatives(question: questionnaire.Question, value: Any) -> list[Any]:
         return [v for v in fewer + more if v or not question.required]
     if question.kind == "integer":
         if question.money:
-            steps = [value * 2, value // 2, value * 4] if value else [1]
+            steps = [value * 2, value // 2] if value else [1]
         else:
             steps = [value - 10, value + 10, value - 3, value + 3, value - 1, value + 1]
         low, high = question.minimum or 0, question.maximum or max(steps)

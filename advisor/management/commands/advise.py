@@ -64,7 +64,8 @@ def as_text(plan: dict) -> str:
         lines += section["paragraphs"]
         lines += [f"- {item}" for item in section["items"]]
         lines += [
-            f"- {_('Day %(day)s') % {'day': m['day']}}: {m['text']}" for m in section["milestones"]
+            "- " + _("Day %(day)s: %(text)s") % {"day": m["day"], "text": m["text"]}
+            for m in section["milestones"]
         ]
         lines += [f"- {change}" for change in section["changes"]]
         lines += [f"- {s['citation']} ({s['url']}, {s['checked']})" for s in section["sources"]]
