@@ -101,6 +101,29 @@ class StepForm(forms.Form):
             field.widget.attrs.update(htmx_check)
             if question.key in answers:
                 self.initial[question.key] = answers[question.key]
+        shown = set(self.data.getlist("shown")) if self.is_bound else set()
+        # Questions this very post brought in: they apply now, not on the answers the
+        # page was made from, and the page did not show them (without JavaScript nothing
+        # adds them). Left blank, they are asked, not reproached (`clean`).
+        self.new_questions = [
+            q
+            for q in self.applicable
+            if not q.applies(answers) and q.key not in shown and not self._given(q)
+        ]
+
+    def _given(self, question: questionnaire.Question) -> bool:
+        if question.kind == "multi":
+            return bool(self.data.getlist(question.key))
+        return self.data.get(question.key, "") != ""
+
+    def clean(self) -> dict:
+        for question in self.new_questions:
+            self.errors.pop(question.key, None)  # never asked yet: "required" is unfair
+        return super().clean()
+
+    @property
+    def new_fields(self) -> list:
+        return [self[question.key] for question in self.new_questions]
 
     def slot(self, question: questionnaire.Question) -> dict:
         """A question's place on the page: its field, or an empty placeholder that a

@@ -199,8 +199,14 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         response = HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         return remember_language(request, response, request.POST["language"])
     going_back = request.POST.get("nav") == "back"
-    if form.is_valid() or (going_back and form.has_only_missing_answers()):
-        draft.save_step(step, form.answers() if form.is_valid() else _valid_part(form))
+    valid = form.is_valid()
+    if valid and form.new_questions and not going_back:
+        # The answers bring follow-up questions the page did not show: keep what is
+        # answered, and ask them on the same step.
+        draft.save_step(step, form.answers())
+        return _render_step(request, step, form, draft)
+    if valid or (going_back and form.has_only_missing_answers()):
+        draft.save_step(step, form.answers() if valid else _valid_part(form))
         return _after_save(request, step, draft, going_back)
     return _render_step(request, step, form, draft, status=_rejected(request))
 

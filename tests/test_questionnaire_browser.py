@@ -136,6 +136,33 @@ def test_without_javascript_the_flow_works_by_plain_post(browser, live_server, t
     context.close()
 
 
+def test_without_javascript_a_follow_up_question_appears_as_a_new_question(
+    browser, live_server, transactional_db
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/questionnaire/skills/")
+    fill_step(page, "skills", LI_JING, before={})
+    page.get_by_role("group", name="Do you have an audience online?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skills and assets")
+    expect(page.get_by_text("Your answers bring 2 more questions.")).to_be_visible()
+    expect(page.get_by_text("This field is required")).to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    where = page.get_by_role("group", name="Where is your audience?")
+    where.get_by_label("Xiaohongshu").check()
+    page.get_by_role("group", name="How many followers, all platforms together?").get_by_label(
+        "1,000 to 10,000"
+    ).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Money and risk")
+    context.close()
+    answers = Draft.objects.get().answers
+    assert answers["audience_platforms"] == ["xiaohongshu"]
+    assert answers["audience_size"] == "1k_10k"
+
+
 def test_a_step_page_has_no_accessibility_violations(page: Page):
     page.goto("/questionnaire/work/")
     page.get_by_role("button", name="Save and continue").click()  # with errors showing

@@ -15,11 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def step_data(slug, answers=LI_JING, **extra):
+    """A step's form as posted from a page showing all its questions (`shown`)."""
     data = {}
     for key in q.STEPS_BY_SLUG[slug].keys:
         if key in answers:
             data[key] = answers[key]
-    return {**data, "nav": "next", **extra}
+    return {**data, "shown": sorted(q.STEPS_BY_SLUG[slug].keys), "nav": "next", **extra}
 
 
 def url(slug):
@@ -173,6 +174,52 @@ def test_audience_questions_join_the_step_when_the_answer_is_yes(client):
     )
     assert client.post(url("skills"), data).status_code == 302
     assert draft_of(client).answers["audience_size"] == "10k_100k"
+
+
+def shown_on_the_page(slug, answers):
+    """The questions a step's page shows for saved `answers`, as it marks them."""
+    return [x.key for x in q.STEPS_BY_SLUG[slug].questions if x.applies(answers)]
+
+
+def test_without_javascript_a_follow_up_question_is_asked_not_reproached(client):
+    answer_all(client)  # no audience
+    shown = shown_on_the_page("skills", draft_of(client).answers)
+    response = answer(client, "skills", has_audience="yes", shown=shown)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This field is required" not in page
+    assert "Your answers bring 2 more questions. Please answer them below." in page
+    assert 'name="audience_size"' in page and 'name="audience_platforms"' in page
+    assert draft_of(client).answers["has_audience"] == "yes"  # what was answered is kept
+
+    # Asked now: left blank again, they are missing like any other answer.
+    shown = shown_on_the_page("skills", draft_of(client).answers)
+    response = answer(client, "skills", has_audience="yes", shown=shown)
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    data = step_data(
+        "skills",
+        has_audience="yes",
+        audience_size="10k_100k",
+        audience_platforms=["douyin"],
+        shown=shown,
+        draft_id=_id(client),
+    )
+    assert client.post(url("skills"), data).status_code == 302
+
+
+def test_an_optional_follow_up_is_asked_too_and_an_error_elsewhere_still_shows(client):
+    shown = shown_on_the_page("strain", {})
+    response = answer(
+        client, "strain", strain_signals=["fainted_or_ill"], need_break="", shown=shown
+    )
+    assert response.status_code == 400  # the break question, on the page, has no answer
+    page = response.content.decode()
+    assert "Your answers bring one more question. Please answer it below." in page
+    assert 'name="health_followup"' in page
+    no_error = '<div class="field-errors" id="id_{}_errors" aria-live="polite"></div>'
+    assert no_error.format("health_followup") in page
+    assert no_error.format("need_break") not in page
 
 
 def test_skipped_answers_are_not_kept_stale(client):
