@@ -216,6 +216,41 @@ def _valid_part(form: StepForm) -> dict:
     return {k: v for k, v in form.answers().items() if k not in form.errors}
 
 
+@require_POST
+@never_cache
+def autosave(request: HttpRequest, slug: str) -> HttpResponse:
+    """htmx: keep a step's answers as they are given, so that a reload loses nothing.
+
+    Posted a moment after the person stops changing the step (its `hx-trigger` delay),
+    it saves what is valid, as Back does, and keeps the saved answer to a question whose
+    new value is not valid yet (a number half typed). It answers 204 and changes nothing
+    on the page, so, like the inline check, it never replaces a control. A form of
+    another draft saves nothing (409); the step's own save then says why.
+    """
+    step = questionnaire.STEPS_BY_SLUG.get(slug)
+    if step is None:
+        return _bad_request(request, _("There is no questionnaire step called “%s”.") % slug[:40])
+    draft = current_draft(request)
+    posted_id = request.POST.get("draft_id", "")
+    if posted_id and (draft is None or posted_id != str(draft.pk)):
+        return HttpResponse(status=409)
+    draft = draft or _create_draft(request)
+    form = StepForm(step, request.POST, answers=draft.answers)
+    form.is_valid()
+    draft.save_step(step, _autosaved_part(form, draft.answers))
+    return HttpResponse(status=204)
+
+
+def _autosaved_part(form: StepForm, saved: dict) -> dict:
+    """The valid answers, and the saved one where the new value is wrong rather than blank."""
+    wrong = [
+        key
+        for key, errors in form.errors.as_data().items()
+        if any(error.code != "required" for error in errors)
+    ]
+    return {**{k: saved[k] for k in wrong if k in saved}, **_valid_part(form)}
+
+
 def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
     index = questionnaire.STEPS.index(step)
     if going_back:

@@ -163,6 +163,41 @@ def test_without_javascript_a_follow_up_question_appears_as_a_new_question(
     assert answers["audience_size"] == "1k_10k"
 
 
+def test_ticked_boxes_survive_a_reload_mid_step(page: Page):
+    page.goto("/questionnaire/strain/")
+    asked = "Which of these have happened to you in the last year?"
+    signals = page.get_by_role("group", name=asked)
+    with page.expect_response("**/questionnaire/strain/autosave/") as saved:
+        signals.get_by_label("Sleep trouble most weeks").check()
+        signals.get_by_label("Dread on Sunday evenings about the week ahead").check()
+    assert saved.value.status == 204
+    page.reload()
+    expect(signals.get_by_label("Sleep trouble most weeks")).to_be_checked()
+    expect(signals.get_by_label("Dread on Sunday evenings about the week ahead")).to_be_checked()
+    expect(signals.get_by_label("Felt I have been running non-stop for years")).not_to_be_checked()
+    assert Draft.objects.get().answers == {"strain_signals": ["sleep", "dread"]}
+
+
+def test_an_autosave_in_flight_never_undoes_the_steps_own_save(page: Page):
+    """Next waits for an autosave being sent (they share the form's queue), so an older
+    autosave can never land after the save and put back what it replaced."""
+    held = []
+    page.route("**/questionnaire/work/autosave/", lambda route: held.append(route))
+    page.goto("/questionnaire/work/")
+    fill_step(page, "work", LI_JING, before={})
+    page.wait_for_timeout(1000)  # the autosave is sent, and held
+    assert held, "no autosave was sent"
+    page.get_by_label("Hours you actually work in a typical week").fill("60")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work now")  # still waiting
+    for route in held:
+        route.continue_()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strain")
+    page.wait_for_timeout(1000)
+    assert Draft.objects.get().answers["hours_per_week"] == 60
+
+
 def test_a_step_page_has_no_accessibility_violations(page: Page):
     page.goto("/questionnaire/work/")
     page.get_by_role("button", name="Save and continue").click()  # with errors showing

@@ -309,6 +309,49 @@ def test_the_inline_check_leaves_a_question_on_the_page_alone_while_it_applies(c
     assert 'id="slot-health_followup" hidden hx-swap-oob="true"></div>' in vanished
 
 
+def autosave(client, slug, data):
+    url_ = reverse("questionnaire_autosave", args=[slug])
+    return client.post(url_, {"draft_id": _id(client), **data}, headers={"hx-request": "true"})
+
+
+def test_autosave_keeps_a_steps_answers_as_they_are_given(client):
+    response = autosave(client, "strain", {"strain_signals": ["sleep", "dread"]})
+    assert response.status_code == 204
+    assert response.content == b""  # nothing on the page changes
+    assert draft_of(client).answers == {"strain_signals": ["sleep", "dread"]}
+    page = client.get(url("strain")).content.decode()  # a reload
+    assert page.count("checked") == 2
+
+
+def test_autosave_of_a_half_filled_step_loses_nothing_that_was_valid(client):
+    answer(client, "work")  # saved whole: 8 years, 72 hours
+    response = autosave(
+        client,
+        "work",
+        {"role": "data", "years_experience": "1", "hours_per_week": "7x", "layoff_worry": ""},
+    )
+    assert response.status_code == 204
+    answers = draft_of(client).answers
+    assert answers["years_experience"] == 1  # the new valid answer
+    assert answers["hours_per_week"] == 72  # being retyped: the saved answer stays
+    assert "layoff_worry" not in answers  # emptied by the person: gone, as on the page
+    assert answers["role"] == "data"
+
+
+def test_autosave_of_another_drafts_form_saves_nothing(client, alice):
+    answer(client, "work")
+    alices = Draft.objects.create(owner=alice, answers={"role": "design"})
+    response = client.post(
+        reverse("questionnaire_autosave", args=["work"]),
+        {"draft_id": str(alices.pk), "role": "engineer"},
+        headers={"hx-request": "true"},
+    )
+    assert response.status_code == 409
+    alices.refresh_from_db()
+    assert alices.answers == {"role": "design"}
+    assert draft_of(client).answers["role"] == "data"
+
+
 def test_the_inline_check_refuses_a_question_from_another_step(client):
     response = client.post(
         reverse("questionnaire_check", args=["place"]),
