@@ -139,6 +139,15 @@ def _step_url(step: questionnaire.Step) -> str:
     return reverse("questionnaire_step", args=[step.slug])
 
 
+def _done(answers: dict) -> set[str]:
+    """The steps the progress bar marks done: answered, and complete."""
+    return {
+        step.slug
+        for step in questionnaire.STEPS
+        if step.keys & answers.keys() and questionnaire.step_complete(step, answers)
+    }
+
+
 def _render_step(request, step, form, draft, *, status=200):
     return_to_review = (
         request.GET.get("return") == "review" or request.POST.get("return") == "review"
@@ -146,6 +155,7 @@ def _render_step(request, step, form, draft, *, status=200):
     context = {
         "step": step,
         "steps": questionnaire.STEPS,
+        "done": _done(draft.answers if draft else {}),
         "form": form,
         "draft": draft,
         "return_to_review": return_to_review,
@@ -315,6 +325,7 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
         "problems": questionnaire.validate(answers),
         "form": form or SubmitForm(),
         "steps": questionnaire.STEPS,
+        "done": _done(answers),
         # After an htmx step the request's own path is the step's, not this page's.
         "here": reverse("questionnaire_review"),
     }
@@ -329,6 +340,17 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
 def review(request: HttpRequest) -> HttpResponse:
     draft = current_draft(request)
     if request.method == "GET":
+        # Back after submitting: the draft is now a submission, and its result is what
+        # these answers lead to (an empty review read as if nothing was saved).
+        latest = None
+        if draft is None and request.user.is_authenticated:
+            latest = Submission.objects.for_owner(request.user).first()
+        if latest is not None:
+            messages.info(
+                request,
+                _("These answers are submitted. To change them, choose “Edit these answers”."),
+            )
+            return redirect("submission", latest.pk)
         return _render_review(request, draft)
 
     if not request.user.is_authenticated:

@@ -447,3 +447,20 @@ def test_logging_in_with_answers_asks_which_to_keep(page: Page, alice):
     page.get_by_role("button", name="Keep the answers saved on my account").click()
     expect(page.get_by_text("You kept the answers saved on your account.")).to_be_visible()
     assert Draft.objects.get().answers == {"role": "design"}
+
+
+def test_back_after_submitting_leads_to_the_result_not_an_empty_review(page: Page, alice):
+    Draft.objects.create(owner=alice, answers=LI_JING)
+    log_in(page, alice.email)
+    page.goto("/questionnaire/horizon/")
+    save_and_expect(page, "Review your answers")  # by htmx, as a member gets there
+    page.get_by_label("I agree that Leap may process my answers").check()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    submission = Submission.objects.get()
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    expect(page).to_have_url(f"{page.url.split('/submissions/')[0]}/submissions/{submission.pk}/")
+    expect(page.get_by_text("Not answered yet.")).to_have_count(0)
+    expect(page.get_by_text("These answers are submitted.")).to_be_visible()

@@ -549,6 +549,26 @@ def test_editing_a_submission_makes_a_new_linked_one(client, alice):
     assert first.answers["hours_per_week"] == 72
 
 
+def test_the_review_after_submitting_leads_to_the_result(client, alice):
+    client.force_login(alice)
+    answer_all(client)
+    submit(client)
+    response = client.get(reverse("questionnaire_review"))  # Back, or a bookmark
+    assert response["Location"] == reverse("submission", args=[Submission.objects.get().pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "These answers are submitted." in page
+
+
+def test_the_progress_marks_done_only_the_steps_answered(client):
+    page = client.get(reverse("questionnaire_review")).content.decode()
+    assert 'class="done"' not in page
+    answer(client, "work")
+    page = client.get(reverse("questionnaire_review")).content.decode()
+    assert page.count('class="done"') == 1
+    page = client.get(url("strain")).content.decode()
+    assert page.count('class="done"') == 1  # work; the situation before it is not answered
+
+
 def test_only_the_owner_sees_a_submission(client, alice, bob):
     client.force_login(alice)
     answer_all(client)
