@@ -161,6 +161,11 @@ class Draft(models.Model):
         with transaction.atomic(), autosave_commit():
             self.save(update_fields=["answers", "schema_version", "updated_at"])
 
+    @property
+    def unchanged(self) -> bool:
+        """An edit of a submission that changes none of its answers: nothing to submit."""
+        return self.based_on is not None and self.based_on.answers == self.answers
+
     def start_over(self) -> None:
         self.answers = {}
         self.based_on = None
@@ -181,6 +186,23 @@ class Draft(models.Model):
 class SubmissionQuerySet(models.QuerySet):
     def for_owner(self, user: User) -> "SubmissionQuerySet":
         return self.filter(owner=user)
+
+    def answer_sets(self) -> list[list["Submission"]]:
+        """These submissions by the answers they are versions of: a first submission with
+        every edit made from it or from one of its edits, newest first. The sets come in
+        the order of their newest."""
+        submissions = list(self.order_by("-created_at"))
+        by_pk = {s.pk: s for s in submissions}
+        sets: dict[uuid.UUID, list[Submission]] = {}
+        for submission in submissions:
+            first = submission
+            # An edit is always newer than what it edits, so this ends whatever the data.
+            while (
+                earlier := by_pk.get(first.previous_id)
+            ) and earlier.created_at < first.created_at:
+                first = earlier
+            sets.setdefault(first.pk, []).append(submission)
+        return list(sets.values())
 
 
 class Submission(models.Model):
@@ -239,3 +261,11 @@ class Submission(models.Model):
 
     def answer_rows(self) -> list[tuple[questionnaire.Step, list[tuple[str, str]]]]:
         return questionnaire.answer_rows(self.answers)
+
+    def changed_from(self, earlier: "Submission") -> list[str]:
+        """The questions answered otherwise than in `earlier`, as the member reads them."""
+        return [
+            str(question.label)
+            for key, question in questionnaire.QUESTIONS.items()
+            if self.answers.get(key) != earlier.answers.get(key)
+        ]

@@ -323,6 +323,8 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
         "draft": draft,
         "rows": questionnaire.answer_rows(answers),
         "problems": questionnaire.validate(answers),
+        # An edit that changes nothing would only be a copy of the answers it edits.
+        "unchanged": draft.based_on if draft and draft.unchanged else None,
         "form": form or SubmitForm(),
         "steps": questionnaire.STEPS,
         "done": _done(answers),
@@ -365,7 +367,7 @@ def review(request: HttpRequest) -> HttpResponse:
             return _go(request, reverse("submission", args=[submission.pk]))
         return _bad_request(request, _("This questionnaire was not found. Nothing was submitted."))
     form = SubmitForm(request.POST)
-    if questionnaire.validate(draft.answers) or not form.is_valid():
+    if questionnaire.validate(draft.answers) or draft.unchanged or not form.is_valid():
         return _render_review(request, draft, form=form, status=_rejected(request))
     submission = submit(
         draft, consent_review=form.cleaned_data["consent_review"], language=request.LANGUAGE_CODE
