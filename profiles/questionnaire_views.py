@@ -414,6 +414,10 @@ def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
     if request.htmx:
         # The poll: the plan's status only, which stops polling once the plan is finished.
         return render(request, "questionnaire/submission.html#plan_status", context)
+    versions = next(
+        v for v in Submission.objects.for_owner(request.user).answer_sets() if submission in v
+    )
+    context["latest"] = versions[0] if versions[0] != submission else None
     context["result"] = matching.rank(submission.answers)
     context["first_things"] = content.first_things(submission.answers)
     context["changes"] = matching.what_would_change(submission.answers, context["result"])

@@ -510,6 +510,12 @@ def test_my_plans_shows_one_set_of_answers_with_its_history_not_copies(client, a
     # Only the current answers are edited from here, as one set.
     assert page.count("Edit these answers") == 1
     assert f'id="edit-{third.pk}"' in page
+    # An earlier version's page leads to the latest, before one edits the old one again.
+    page = client.get(reverse("submission", args=[first.pk])).content.decode()
+    latest = reverse("submission", args=[third.pk])
+    assert f'You have edited these answers since: <a href="{latest}">' in page
+    page = client.get(latest).content.decode()
+    assert "You have edited these answers since" not in page
 
 
 def test_another_first_submission_is_a_card_of_its_own(client, alice, ready_plan):
