@@ -33,9 +33,9 @@ SESSION_DRAFT_TO_CHOOSE = "draft_to_choose"
 def current_draft(request: HttpRequest) -> Draft | None:
     """The draft of this member, or of this visitor's session."""
     if request.user.is_authenticated:
-        return Draft.objects.filter(owner=request.user).first()
+        return Draft.objects.of_member(request.user)
     draft_id = request.session.get(SESSION_DRAFT)
-    return Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+    return Draft.objects.of_visitor(draft_id) if draft_id else None
 
 
 def _create_draft(request: HttpRequest) -> Draft:
