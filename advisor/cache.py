@@ -11,7 +11,7 @@ Kept rather than django-redis with IGNORE_EXCEPTIONS: docs/architecture.md says 
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,28 @@ def _forgiving(name: str, fallback):
     return method
 
 
+class OneClientPerPool(RedisCacheClient):
+    """Django's client, which makes a new `redis.Redis` for every operation: its
+    constructor registers some 170 reply callbacks, more than half of a session read's
+    cost (bench/README.md, "Questionnaire step save"). One per connection pool does the same work:
+    the pool, not the client, holds the connections, and hands one to each command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        if pool not in self._clients:
+            self._clients[pool] = self._client(connection_pool=pool)
+        return self._clients[pool]
+
+
 class ForgivingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientPerPool
+
     get = _forgiving("get", lambda key, default=None, version=None: default)
     get_many = _forgiving("get_many", {})
     has_key = _forgiving("has_key", False)

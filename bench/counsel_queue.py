@@ -124,7 +124,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         seed(args.submissions)
         described += f", {args.submissions} submissions under review"
         targets = {"bare": bare_request, "queue": queue_request}
-        results = measure_on_server(args, env, tmp, described, targets)
+        [results] = measure_on_server(args, env, tmp, described, targets)
     print_table(results)
     bare, queue = results
     print(f"\nqueue / bare = {100 * queue.rate / bare.rate:.1f}%  (reported, no target)")
@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=count, default=100, help="measured requests per client")
     parser.add_argument("--workers", type=count, default=2, help="gunicorn workers")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per client")
+    parser.set_defaults(rounds=1)  # each client logs in with a recovery code, used once
     args = parser.parse_args(argv)
     return in_scratch_dir(lambda tmp: run(args, tmp))
 

@@ -10,6 +10,7 @@ import argparse
 import http.client
 import os
 import re
+import statistics
 import subprocess
 import sys
 import threading
@@ -36,7 +37,7 @@ from bench.common import (  # noqa: E402
 )
 
 BIN = Path(sys.executable).parent
-TARGET_PERCENT = 25.0
+TARGET_PERCENT = 40.0
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 BARE_PATH = "/bench/bare"
@@ -102,9 +103,14 @@ def step_save_request(client: Client) -> Request:
         raise BenchError("the first step save set no session cookie")
     page = _expect(client.get(STEP_PATH), 200, f"second GET {STEP_PATH}").body
     form = {**STEP_FIELDS, "draft_id": _draft_id(page), "csrfmiddlewaretoken": token}
+    # Every save changes an answer (72 hours, then 73, ...), as an autosave does.
+    forms = [form, {**form, "hours_per_week": str(int(form["hours_per_week"]) + 1)}]
+    sent = 0
 
     def run() -> str | None:
-        reply = client.post(STEP_PATH, form)
+        nonlocal sent
+        reply = client.post(STEP_PATH, forms[sent % 2])
+        sent += 1
         if reply.status == 302 and reply.location.endswith(STEP_NEXT):
             return None
         return f"POST {STEP_PATH} -> {reply.status} {reply.location or reply.body[:120]!r}"
@@ -213,6 +219,9 @@ def server_env(database_url: str, static_root: Path) -> dict[str, str]:
         database_url,
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_STATIC_ROOT=str(static_root),
+        # gunicorn.conf.py recycles a worker every ~2,000 requests: its start-up (a second
+        # of CPU) would land on whichever target runs then, in a run of a few thousand.
+        GUNICORN_MAX_REQUESTS="0",
     )
 
 
@@ -264,14 +273,42 @@ def print_table(results: list[Result]) -> None:
         )
 
 
-def report(results: list[Result], target: float) -> int:
-    print_table(results)
-    by_name = {r.name: r for r in results}
-    percent = 100 * by_name["step_save"].rate / by_name["bare"].rate
+def combined(name: str, results: list[Result]) -> Result:
+    """One target's rounds as one: all their requests over all their time."""
+    return Result(
+        name=name,
+        requests=sum(r.requests for r in results),
+        seconds=sum(r.seconds for r in results),
+        client_cpu=sum(r.client_cpu for r in results),
+        latencies=[t for r in results for t in r.latencies],
+        errors=[e for r in results for e in r.errors],
+    )
+
+
+def report(rounds: list[list[Result]], target: float) -> int:
+    """Every round's rates and ratio, then all rounds together; the verdict is the median
+    round's ratio, which a slow spell of a shared machine in a few rounds does not move."""
+    percents = []
+    print(f"{'round':>5} {'bare req/s':>11} {'step_save req/s':>16} {'ratio':>7}")
+    for number, results in enumerate(rounds, 1):
+        by_name = {r.name: r for r in results}
+        percents.append(100 * by_name["step_save"].rate / by_name["bare"].rate)
+        print(
+            f"{number:>5} {by_name['bare'].rate:>11.1f} {by_name['step_save'].rate:>16.1f}"
+            f" {percents[-1]:>6.1f}%"
+        )
+    names = [r.name for r in rounds[0]]
+    totals = [
+        combined(name, [r for results in rounds for r in results if r.name == name])
+        for name in names
+    ]
+    print("\nall rounds together:")
+    print_table(totals)
+    percent = statistics.median(percents)
     verdict = "PASS" if percent >= target else "FAIL"
-    print(f"\nstep_save / bare = {percent:.1f}%  (target >= {target:.0f}%): {verdict}")
+    print(f"\nmedian step_save / bare = {percent:.1f}%  (target >= {target:.0f}%): {verdict}")
     failed = False
-    for r in results:
+    for r in totals:
         if r.errors:
             failed = True
             print(f"\n{r.name}: {len(r.errors)} errors; first ones:", file=sys.stderr)
@@ -288,7 +325,10 @@ def report(results: list[Result], target: float) -> int:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=count, default=8, help="concurrent clients (threads)")
-    parser.add_argument("--requests", type=count, default=200, help="measured requests per client")
+    parser.add_argument("--requests", type=count, default=60, help="measured requests per client")
+    parser.add_argument(
+        "--rounds", type=count, default=21, help="rounds of both targets, back to back"
+    )
     parser.add_argument("--workers", type=count, default=2, help="gunicorn workers")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per client")
     parser.add_argument("--target", type=float, default=TARGET_PERCENT, help="pass mark, %%")
@@ -302,8 +342,9 @@ def measure_on_server(
     tmp: Path,
     described: str,
     targets: dict[str, Callable[[Client], Request]],
-) -> list[Result]:
-    """Start gunicorn, measure each target in turn with the same clients, stop it."""
+) -> list[list[Result]]:
+    """Start gunicorn; each round, measure each target in turn; stop it. Rounds make a
+    shared machine's slow spells lower both rates of a round rather than the ratio."""
     port = free_port()
     log = tmp / "gunicorn.log"
     server = start_server(env, port, args.workers, log)
@@ -312,12 +353,15 @@ def measure_on_server(
         print(f"database: {described}")
         print(
             f"gunicorn: {HOST}:{port}, {args.workers} sync workers; clients: {args.clients}"
-            f" threads x {args.requests} requests (+{args.warmup} warm-up); "
-            f"CPUs: {os.cpu_count()}\n"
+            f" threads x {args.requests} requests (+{args.warmup} warm-up), {args.rounds}"
+            f" rounds; CPUs: {os.cpu_count()}\n"
         )
         return [
-            measure(name, make, port, args.clients, args.requests, args.warmup)
-            for name, make in targets.items()
+            [
+                measure(name, make, port, args.clients, args.requests, args.warmup)
+                for name, make in targets.items()
+            ]
+            for _round in range(args.rounds)
         ]
     finally:
         stop_server(server)
@@ -328,8 +372,8 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         env = server_env(database_url, tmp / "static")
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
-        results = measure_on_server(args, env, tmp, described, TARGETS)
-    return report(results, args.target)
+        rounds = measure_on_server(args, env, tmp, described, TARGETS)
+    return report(rounds, args.target)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
@@ -89,6 +91,33 @@ def _field_for(question: questionnaire.Question) -> forms.Field:
     )
 
 
+@functools.cache
+def _checked_field(key: str, check_url: str) -> forms.Field:
+    """A question's field, built once and shared by every form that asks it.
+
+    Forms and their templates only read a field once it is built, so one instance
+    serves all (Django deep-copies its declared fields for each form, which costs as
+    much as building them; bench/README.md, "Questionnaire step save"). Keyed by the
+    question's key: hashing a question hashes its lazy texts, each a translation.
+    """
+    field = _field_for(questionnaire.QUESTIONS[key])
+    # With htmx, a change to any answer is checked at once: its error shows, and
+    # questions that now apply appear (profiles.questionnaire_views.check). The check
+    # never replaces a control, so nothing here needs to survive a swap.
+    field.widget.attrs.update(
+        {
+            "hx-post": check_url,
+            "hx-trigger": "change",
+            "hx-swap": "none",  # the answer is all out of band (views.check)
+            "hx-include": "closest form",
+            # The latest answer to a question wins: a newer check of the same question
+            # replaces one in flight. (Syncing on the form would drop the newer one.)
+            "hx-sync": "closest .field:replace",
+        }
+    )
+    return field
+
+
 class StepForm(PlainWords, forms.Form):
     """One step of the questionnaire, holding only the questions that apply.
 
@@ -106,24 +135,35 @@ class StepForm(PlainWords, forms.Form):
                     current[question.key] = self.data.getlist(question.key)
                 elif question.key in self.data:
                     current[question.key] = self.data[question.key]
-        # With htmx, a change to any answer is checked at once: its error shows, and
-        # questions that now apply appear (profiles.questionnaire_views.check). The check
-        # never replaces a control, so nothing here needs to survive a swap.
-        htmx_check = {
-            "hx-post": reverse("questionnaire_check", args=[step.slug]),
-            "hx-trigger": "change",
-            "hx-swap": "none",  # the answer is all out of band (views.check)
-            "hx-include": "closest form",
-            # The latest answer to a question wins: a newer check of the same question
-            # replaces one in flight. (Syncing on the form would drop the newer one.)
-            "hx-sync": "closest .field:replace",
-        }
+        check_url = reverse("questionnaire_check", args=[step.slug])
         self.applicable = [q for q in step.questions if q.applies(current)]
         for question in self.applicable:
-            field = self.fields[question.key] = _field_for(question)
-            field.widget.attrs.update(htmx_check)
+            self.fields[question.key] = _checked_field(question.key, check_url)
             if question.key in answers:
                 self.initial[question.key] = answers[question.key]
+        shown = set(self.data.getlist("shown")) if self.is_bound else set()
+        # Questions this very post brought in: they apply now, not on the answers the
+        # page was made from, and the page did not show them (without JavaScript nothing
+        # adds them). Left blank, they are asked, not reproached (`clean`).
+        self.new_questions = [
+            q
+            for q in self.applicable
+            if not q.applies(answers) and q.key not in shown and not self._given(q)
+        ]
+
+    def _given(self, question: questionnaire.Question) -> bool:
+        if question.kind == "multi":
+            return bool(self.data.getlist(question.key))
+        return self.data.get(question.key, "") != ""
+
+    def clean(self) -> dict:
+        for question in self.new_questions:
+            self.errors.pop(question.key, None)  # never asked yet: "required" is unfair
+        return super().clean()
+
+    @property
+    def new_fields(self) -> list:
+        return [self[question.key] for question in self.new_questions]
 
     def slot(self, question: questionnaire.Question) -> dict:
         """A question's place on the page: its field, or an empty placeholder that a

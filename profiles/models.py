@@ -1,6 +1,4 @@
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -9,7 +7,7 @@ from django.contrib.auth.models import (
     Permission,
     PermissionsMixin,
 )
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,22 +15,6 @@ from profiles import questionnaire
 
 COUNSELLORS_GROUP = "Counsellors"
 REVIEW_PERMISSION = "profiles.review"
-
-
-@contextmanager
-def autosave_commit() -> Iterator[None]:
-    """Inside a transaction: commit without waiting for the disk, on PostgreSQL.
-
-    For autosaves that the next keystroke writes again. PostgreSQL's asynchronous
-    commit never corrupts and keeps the order of commits; a crash of the database
-    server may lose the last fraction of a second of them. (SQLite's WAL with
-    synchronous=NORMAL, in settings, makes the same trade for every commit.)
-    """
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    yield
 
 
 def normalise_email(email: str) -> str:
@@ -114,6 +96,50 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.groups.add(counsellors_group())
 
 
+AUTOSAVE = (
+    'UPDATE "profiles_draft" SET "answers" = %s, "schema_version" = %s, "updated_at" = %s '
+    """WHERE "id" = %s AND set_config('synchronous_commit', 'off', true) = 'off'"""
+)
+
+
+class DraftManager(models.Manager["Draft"]):
+    """The draft a questionnaire request works on, read by hand: autosave reads one at
+    every pause in the answers, and the ORM's machinery cost several times the query
+    (bench/README.md, "Questionnaire step save")."""
+
+    def of_visitor(self, draft_id: str) -> "Draft | None":
+        try:
+            pk = uuid.UUID(draft_id)
+        except ValueError:
+            return None
+        return self._one('"id" = %s AND "owner_id" IS NULL', self.model._meta.pk, pk)
+
+    def of_member(self, user: User) -> "Draft | None":
+        return self._one('"owner_id" = %s', self.model._meta.get_field("owner"), user.pk)
+
+    def _one(self, where: str, field: models.Field, value) -> "Draft | None":
+        connection = connections[self.db]
+        param = field.get_db_prep_value(value, connection)
+        if connection.vendor != "postgresql":
+            # SQLite hands UUIDs and dates back as text: a raw query converts them.
+            found = self.raw(f'SELECT * FROM "profiles_draft" WHERE {where}', [param])  # noqa: S608
+            return next(iter(found), None)
+        # psycopg hands back each column as its Python value, but JSON, which Django has
+        # it read as text for the field to decode.
+        fields = self.model._meta.concrete_fields
+        columns = ", ".join(f'"{f.column}"' for f in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT {columns} FROM "profiles_draft" WHERE {where}', [param])  # noqa: S608
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = [
+            f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+            for f, v in zip(fields, row, strict=True)
+        ]
+        return self.model.from_db(self.db, [f.attname for f in fields], values)
+
+
 class Draft(models.Model):
     """Answers in progress: a visitor's (found through their session) or a member's.
 
@@ -144,6 +170,8 @@ class Draft(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DraftManager()
+
     class Meta:
         verbose_name = _("draft")
         verbose_name_plural = _("drafts")
@@ -153,13 +181,42 @@ class Draft(models.Model):
 
     def save_step(self, step: questionnaire.Step, values: dict) -> None:
         """Replace this step's answers, dropping any answer that no longer applies."""
-        answers = {k: v for k, v in self.answers.items() if k not in step.keys}
+        keys = step.keys  # worked out anew at each use
+        answers = {k: v for k, v in self.answers.items() if k not in keys}
         answers.update(values)
         # Pruned to the current questionnaire: a draft of an earlier version moves on.
         self.answers = questionnaire.prune(answers)
         self.schema_version = questionnaire.SCHEMA_VERSION
-        with transaction.atomic(), autosave_commit():
-            self.save(update_fields=["answers", "schema_version", "updated_at"])
+        self.updated_at = timezone.now()
+        self._autosave()
+
+    def _autosave(self) -> None:
+        """Write the answers without waiting for the disk, on PostgreSQL: in one UPDATE
+        that turns synchronous commit off for its own transaction (`set_config(…, true)`),
+        one round trip where BEGIN, SET LOCAL, UPDATE and COMMIT took four, with no ORM
+        to compile it (bench/README.md, "Questionnaire step save"). A draft deleted
+        meanwhile (submitted from another tab) is simply not written.
+
+        For autosaves that the next change writes again. PostgreSQL's asynchronous commit
+        never corrupts and keeps the order of commits; a crash of the database server may
+        lose the last fraction of a second of them. (SQLite's WAL with synchronous=NORMAL,
+        in settings, makes the same trade for every commit.)
+        """
+        fields = ["answers", "schema_version", "updated_at"]
+        connection = connections[router.db_for_write(Draft)]
+        if connection.vendor != "postgresql":
+            self.save(update_fields=fields)
+            return
+        values = [
+            self._meta.get_field(f).get_db_prep_save(getattr(self, f), connection) for f in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(AUTOSAVE, [*values, self.pk])
+
+    @property
+    def unchanged(self) -> bool:
+        """An edit of a submission that changes none of its answers: nothing to submit."""
+        return self.based_on is not None and self.based_on.answers == self.answers
 
     def start_over(self) -> None:
         self.answers = {}
@@ -181,6 +238,23 @@ class Draft(models.Model):
 class SubmissionQuerySet(models.QuerySet):
     def for_owner(self, user: User) -> "SubmissionQuerySet":
         return self.filter(owner=user)
+
+    def answer_sets(self) -> list[list["Submission"]]:
+        """These submissions by the answers they are versions of: a first submission with
+        every edit made from it or from one of its edits, newest first. The sets come in
+        the order of their newest."""
+        submissions = list(self.order_by("-created_at"))
+        by_pk = {s.pk: s for s in submissions}
+        sets: dict[uuid.UUID, list[Submission]] = {}
+        for submission in submissions:
+            first = submission
+            # An edit is always newer than what it edits, so this ends whatever the data.
+            while (
+                earlier := by_pk.get(first.previous_id)
+            ) and earlier.created_at < first.created_at:
+                first = earlier
+            sets.setdefault(first.pk, []).append(submission)
+        return list(sets.values())
 
 
 class Submission(models.Model):
@@ -239,3 +313,11 @@ class Submission(models.Model):
 
     def answer_rows(self) -> list[tuple[questionnaire.Step, list[tuple[str, str]]]]:
         return questionnaire.answer_rows(self.answers)
+
+    def changed_from(self, earlier: "Submission") -> list[str]:
+        """The questions answered otherwise than in `earlier`, as the member reads them."""
+        return [
+            str(question.label)
+            for key, question in questionnaire.QUESTIONS.items()
+            if self.answers.get(key) != earlier.answers.get(key)
+        ]

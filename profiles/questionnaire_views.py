@@ -39,9 +39,9 @@ SESSION_DRAFT_TO_CHOOSE = "draft_to_choose"
 def current_draft(request: HttpRequest) -> Draft | None:
     """The draft of this member, or of this visitor's session."""
     if request.user.is_authenticated:
-        return Draft.objects.filter(owner=request.user).first()
+        return Draft.objects.of_member(request.user)
     draft_id = request.session.get(SESSION_DRAFT)
-    return Draft.objects.filter(pk=draft_id, owner=None).first() if draft_id else None
+    return Draft.objects.of_visitor(draft_id) if draft_id else None
 
 
 def _create_draft(request: HttpRequest) -> Draft:
@@ -145,6 +145,15 @@ def _step_url(step: questionnaire.Step) -> str:
     return reverse("questionnaire_step", args=[step.slug])
 
 
+def _done(answers: dict) -> set[str]:
+    """The steps the progress bar marks done: answered, and complete."""
+    return {
+        step.slug
+        for step in questionnaire.STEPS
+        if step.keys & answers.keys() and questionnaire.step_complete(step, answers)
+    }
+
+
 def _render_step(request, step, form, draft, *, status=200):
     return_to_review = (
         request.GET.get("return") == "review" or request.POST.get("return") == "review"
@@ -152,6 +161,7 @@ def _render_step(request, step, form, draft, *, status=200):
     context = {
         "step": step,
         "steps": questionnaire.STEPS,
+        "done": _done(draft.answers if draft else {}),
         "form": form,
         "draft": draft,
         "return_to_review": return_to_review,
@@ -205,8 +215,14 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         response = HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         return remember_language(request, response, request.POST["language"])
     going_back = request.POST.get("nav") == "back"
-    if form.is_valid() or (going_back and form.has_only_missing_answers()):
-        draft.save_step(step, form.answers() if form.is_valid() else _valid_part(form))
+    valid = form.is_valid()
+    if valid and form.new_questions and not going_back:
+        # The answers bring follow-up questions the page did not show: keep what is
+        # answered, and ask them on the same step.
+        draft.save_step(step, form.answers())
+        return _render_step(request, step, form, draft)
+    if valid or (going_back and form.has_only_missing_answers()):
+        draft.save_step(step, form.answers() if valid else _valid_part(form))
         return _after_save(request, step, draft, going_back)
     return _render_step(request, step, form, draft, status=_rejected(request))
 
@@ -214,6 +230,41 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _valid_part(form: StepForm) -> dict:
     """What can be kept from a step left with blanks when going Back."""
     return {k: v for k, v in form.answers().items() if k not in form.errors}
+
+
+@require_POST
+@never_cache
+def autosave(request: HttpRequest, slug: str) -> HttpResponse:
+    """htmx: keep a step's answers as they are given, so that a reload loses nothing.
+
+    Posted a moment after the person stops changing the step (its `hx-trigger` delay),
+    it saves what is valid, as Back does, and keeps the saved answer to a question whose
+    new value is not valid yet (a number half typed). It answers 204 and changes nothing
+    on the page, so, like the inline check, it never replaces a control. A form of
+    another draft saves nothing (409); the step's own save then says why.
+    """
+    step = questionnaire.STEPS_BY_SLUG.get(slug)
+    if step is None:
+        return _bad_request(request, _("There is no questionnaire step called “%s”.") % slug[:40])
+    draft = current_draft(request)
+    posted_id = request.POST.get("draft_id", "")
+    if posted_id and (draft is None or posted_id != str(draft.pk)):
+        return HttpResponse(status=409)
+    draft = draft or _create_draft(request)
+    form = StepForm(step, request.POST, answers=draft.answers)
+    form.is_valid()
+    draft.save_step(step, _autosaved_part(form, draft.answers))
+    return HttpResponse(status=204)
+
+
+def _autosaved_part(form: StepForm, saved: dict) -> dict:
+    """The valid answers, and the saved one where the new value is wrong rather than blank."""
+    wrong = [
+        key
+        for key, errors in form.errors.as_data().items()
+        if any(error.code != "required" for error in errors)
+    ]
+    return {**{k: saved[k] for k in wrong if k in saved}, **_valid_part(form)}
 
 
 def _after_save(request, step, draft, going_back: bool) -> HttpResponse:
@@ -278,8 +329,11 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
         "draft": draft,
         "rows": questionnaire.answer_rows(answers),
         "problems": questionnaire.validate(answers),
+        # An edit that changes nothing would only be a copy of the answers it edits.
+        "unchanged": draft.based_on if draft and draft.unchanged else None,
         "form": form or SubmitForm(),
         "steps": questionnaire.STEPS,
+        "done": _done(answers),
         # After an htmx step the request's own path is the step's, not this page's.
         "here": reverse("questionnaire_review"),
     }
@@ -294,6 +348,17 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
 def review(request: HttpRequest) -> HttpResponse:
     draft = current_draft(request)
     if request.method == "GET":
+        # Back after submitting: the draft is now a submission, and its result is what
+        # these answers lead to (an empty review read as if nothing was saved).
+        latest = None
+        if draft is None and request.user.is_authenticated:
+            latest = Submission.objects.for_owner(request.user).first()
+        if latest is not None:
+            messages.info(
+                request,
+                _("These answers are submitted. To change them, choose “Edit these answers”."),
+            )
+            return redirect("submission", latest.pk)
         return _render_review(request, draft)
 
     if not request.user.is_authenticated:
@@ -308,7 +373,7 @@ def review(request: HttpRequest) -> HttpResponse:
             return _go(request, reverse("submission", args=[submission.pk]))
         return _bad_request(request, _("This questionnaire was not found. Nothing was submitted."))
     form = SubmitForm(request.POST)
-    if questionnaire.validate(draft.answers) or not form.is_valid():
+    if questionnaire.validate(draft.answers) or draft.unchanged or not form.is_valid():
         return _render_review(request, draft, form=form, status=_rejected(request))
     submission = submit(
         draft, consent_review=form.cleaned_data["consent_review"], language=request.LANGUAGE_CODE
@@ -357,6 +422,10 @@ def submission_view(request: HttpRequest, submission_id) -> HttpResponse:
             return HttpResponseStopPolling()
         # The poll: the plan's status only, which stops polling once the plan is finished.
         return render(request, "questionnaire/submission.html#plan_status", context)
+    versions = next(
+        v for v in Submission.objects.for_owner(request.user).answer_sets() if submission in v
+    )
+    context["latest"] = versions[0] if versions[0] != submission else None
     context["result"] = matching.rank(submission.answers)
     context["first_things"] = content.first_things(submission.answers)
     context["changes"] = matching.what_would_change(submission.answers, context["result"])

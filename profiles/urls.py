@@ -38,6 +38,7 @@ urlpatterns = [
     path("questionnaire/choose/", q.choose_draft, name="choose_draft"),
     path("questionnaire/<str:slug>/", q.step_view, name="questionnaire_step"),
     path("questionnaire/<str:slug>/check/", q.check, name="questionnaire_check"),
+    path("questionnaire/<str:slug>/autosave/", q.autosave, name="questionnaire_autosave"),
     path("submissions/<uuid:submission_id>/", q.submission_view, name="submission"),
     path("submissions/<uuid:submission_id>/edit/", q.edit_submission, name="submission_edit"),
     path(

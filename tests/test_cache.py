@@ -35,3 +35,23 @@ def test_sessions_live_in_the_database_while_redis_is_down(dead_redis):
     again = SessionStore(session.session_key)
     again._cache = dead_redis
     assert again["draft_id"] == "abc"  # read from the database, the cache write skipped
+
+
+def test_one_redis_client_serves_every_operation(redis_required, settings, monkeypatch):
+    """Django made a new client for each operation, its constructor half a session read."""
+    import redis
+
+    made = []
+    real_init = redis.Redis.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counted)
+    cache = ForgivingRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-one-client"})
+    cache.set("key", "value")
+    for _ in range(10):
+        assert cache.get("key") == "value"
+    cache.delete("key")
+    assert len(made) == 1

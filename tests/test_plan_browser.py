@@ -132,3 +132,27 @@ def test_deleting_a_version_asks_first_without_javascript(browser, live_server, 
     expect(page.get_by_text("The plan is deleted.")).to_be_visible()
     assert not Plan.objects.filter(pk=plan.pk).exists()
     context.close()
+
+
+def test_comparing_with_one_version_ticked_says_what_to_do_on_my_plans(page: Page, alice):
+    submission = queued_but_not_sent(alice)
+    first = submission.plans.get()
+    assert plan_worker.generate(first.pk) == "ready"
+    second = Plan.objects.create(
+        submission=submission, version=2, archetype="influencer_founder", language="zh-hans"
+    )
+    assert plan_worker.generate(second.pk) == "ready"
+    log_in(page, alice.email)
+    page.goto("/plans/")
+    page.get_by_label("Compare version 1").check()
+    page.get_by_role("button", name="Compare the two ticked plans").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("My plans")
+    expect(page.get_by_role("alert")).to_contain_text("You ticked one plan version.")
+    expect(page.get_by_label("Compare version 1")).to_be_checked()
+    assert_no_axe_violations(page)
+    page.get_by_label("Compare version 2").check()
+    page.get_by_role("button", name="Compare the two ticked plans").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two plans, section by section")
+    expect(page.get_by_text("These plans are written in two languages")).to_be_visible()
+    expect(page.get_by_text("(changed)")).to_have_count(0)

@@ -253,13 +253,76 @@ def test_two_versions_compare_section_by_section(client, alice, ready_plan):
     assert 'Resources <span class="muted">(the same)' in page
 
 
+def two_ready_plans(alice, ready_plan) -> tuple[Plan, Plan]:
+    second = lifecycle.start(ready_plan.submission, language="en")
+    worker.generate(second.pk)
+    return ready_plan, second
+
+
 @pytest.mark.parametrize(
-    ("query", "status"),
-    [({}, 400), ({"pick": ["not-a-uuid", "x"]}, 400), ({"pick": "one"}, 400)],
+    ("query", "says"),
+    [
+        ({}, "No plan version was ticked. Tick two to compare them."),
+        ({"pick": ["not-a-uuid", "x"]}, "No plan version was ticked."),
+        ({"pick": "one"}, "No plan version was ticked."),
+    ],
 )
-def test_a_malformed_comparison_is_400(client, alice, query, status):
+def test_a_comparison_without_two_ticks_is_my_plans_again_saying_why(
+    client, alice, ready_plan, query, says
+):
+    two_ready_plans(alice, ready_plan)
     client.force_login(alice)
-    assert client.get(reverse("plan_compare"), query).status_code == status
+    response = client.get(reverse("plan_compare"), query)
+    assert response.status_code == 200  # not an error page: My plans, with what to do
+    page = response.content.decode()
+    assert "<h1>My plans</h1>" in page
+    assert says in page
+
+
+def test_one_ticked_version_stays_ticked_with_a_word_to_tick_another(client, alice, ready_plan):
+    first, second = two_ready_plans(alice, ready_plan)
+    client.force_login(alice)
+    page = client.get(reverse("plan_compare"), {"pick": [first.pk, first.pk]}).content.decode()
+    assert "You ticked one plan version. Tick one more: plans are compared two by two." in page
+    assert f'value="{first.pk}" checked>' in page
+    assert f'value="{second.pk}">' in page
+    third = lifecycle.start(ready_plan.submission, language="en")
+    worker.generate(third.pk)
+    page = client.get(reverse("plan_compare"), {"pick": [first.pk, second.pk, third.pk]})
+    assert "You ticked 3 plan versions. Tick two" in page.content.decode()
+
+
+def test_with_one_ready_plan_there_is_nothing_to_tick(client, alice, ready_plan):
+    client.force_login(alice)
+    page = client.get(reverse("plans")).content.decode()
+    assert 'name="pick"' not in page
+    assert "Compare the two ticked plans" not in page
+    assert "To compare plans you need two that are ready" in page
+
+
+def test_an_english_and_a_chinese_plan_compare_by_content_not_language(client, alice, ready_plan):
+    chinese = lifecycle.start(ready_plan.submission, language="zh-hans")
+    worker.generate(chinese.pk)
+    client.force_login(alice)
+    page = client.get(reverse("plan_compare"), {"pick": [ready_plan.pk, chinese.pk]})
+    page = page.content.decode()
+    assert "These plans are written in two languages, English and Simplified Chinese" in page
+    assert "(changed)" not in page  # the same answers, the same path: nothing differs
+    assert 'Your rights where you work <span class="muted">(the same)' in page
+    assert "网红服务创业者" not in page  # both shown in the page's language
+
+
+def test_plans_in_one_language_compare_as_they_were_written(client, alice, ready_plan):
+    chinese = lifecycle.start(ready_plan.submission, language="zh-hans")
+    worker.generate(chinese.pk)
+    again = lifecycle.start(ready_plan.submission, language="zh-hans")
+    worker.generate(again.pk)
+    client.force_login(alice)
+    page = client.get(reverse("plan_compare"), {"pick": [chinese.pk, again.pk]})
+    page = page.content.decode()
+    assert "written in two languages" not in page
+    assert "(changed)" not in page
+    assert "网红服务创业者" in page
 
 
 def test_comparing_with_someone_elses_plan_is_404(client, alice, bob, ready_plan):
@@ -428,6 +491,68 @@ def test_comparing_across_submissions_names_each_by_its_date_and_path(client, al
     assert f"<li>Version 1 of the answers of {first}: Influencer-services founder" in page
     assert f"<li>Version 1 of the answers of {second}: Influencer-services founder" in page
     assert f"<h3>Version 1 of the answers of {second}</h3>" in page
+
+
+def edit_and_submit(client, submission, **changes) -> Submission:
+    """ "Edit these answers", change `changes`, submit: as the member does."""
+    client.post(reverse("submission_edit", args=[submission.pk]))
+    draft = Draft.objects.get(owner=submission.owner)
+    draft.answers = {**draft.answers, **changes}
+    draft.save(update_fields=["answers"])
+    data = {"draft_id": str(draft.pk), "consent_processing": "on"}
+    response = client.post(reverse("questionnaire_review"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return Submission.objects.for_owner(submission.owner).first()
+
+
+def test_my_plans_shows_one_set_of_answers_with_its_history_not_copies(client, alice, ready_plan):
+    client.force_login(alice)
+    first = ready_plan.submission
+    second = edit_and_submit(client, first, hours_per_week=45)
+    third = edit_and_submit(client, second, hours_per_week=50, savings=300_000)
+    page = client.get(reverse("plans")).content.decode()
+    assert page.count('class="submission-card"') == 1
+    assert "The 2 earlier versions of these answers" in page
+    newest_first = [page.index(f'id="submission-{s.pk}"') for s in (third, second, first)]
+    assert newest_first == sorted(newest_first)
+    assert (
+        "Changed from the version before: Hours you actually work in a typical week, "
+        "Savings you could live on<"
+    ) in page
+    assert "Changed from the version before: Hours you actually work in a typical week<" in page
+    # Only the current answers are edited from here, as one set.
+    assert page.count("Edit these answers") == 1
+    assert f'id="edit-{third.pk}"' in page
+    # An earlier version's page leads to the latest, before one edits the old one again.
+    page = client.get(reverse("submission", args=[first.pk])).content.decode()
+    latest = reverse("submission", args=[third.pk])
+    assert f'You have edited these answers since: <a href="{latest}">' in page
+    page = client.get(latest).content.decode()
+    assert "You have edited these answers since" not in page
+
+
+def test_another_first_submission_is_a_card_of_its_own(client, alice, ready_plan):
+    submit(alice, ZHANG_YIFEI)
+    client.force_login(alice)
+    page = client.get(reverse("plans")).content.decode()
+    assert page.count('class="submission-card"') == 2
+    assert "earlier version" not in page and "before this edit" not in page
+
+
+def test_editing_without_changing_an_answer_makes_no_copy(client, alice, ready_plan):
+    client.force_login(alice)
+    submission = ready_plan.submission
+    client.post(reverse("submission_edit", args=[submission.pk]))
+    review = client.get(reverse("questionnaire_review")).content.decode()
+    assert "You have not changed any answer since you submitted them" in review
+    assert "Submit my answers" not in review
+    assert reverse("submission", args=[submission.pk]) in review
+    draft = Draft.objects.get(owner=alice)
+    data = {"draft_id": str(draft.pk), "consent_processing": "on"}
+    response = client.post(reverse("questionnaire_review"), data)  # a page from before
+    assert response.status_code == 400
+    assert Submission.objects.count() == 1
+    assert Plan.objects.count() == 1
 
 
 def test_a_day_with_several_milestones_is_named_once(client, alice):

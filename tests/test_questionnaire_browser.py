@@ -136,6 +136,71 @@ def test_without_javascript_the_flow_works_by_plain_post(browser, live_server, t
     context.close()
 
 
+def test_without_javascript_a_follow_up_question_appears_as_a_new_question(
+    browser, live_server, transactional_db
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/questionnaire/skills/")
+    fill_step(page, "skills", LI_JING, before={})
+    page.get_by_role("group", name="Do you have an audience online?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skills and assets")
+    expect(page.get_by_text("Your answers bring 2 more questions.")).to_be_visible()
+    expect(page.locator(".errorlist")).to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    where = page.get_by_role("group", name="Where is your audience?")
+    where.get_by_label("Xiaohongshu").check()
+    page.get_by_role("group", name="How many followers, all platforms together?").get_by_label(
+        "1,000 to 10,000"
+    ).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Money and risk")
+    context.close()
+    answers = Draft.objects.get().answers
+    assert answers["audience_platforms"] == ["xiaohongshu"]
+    assert answers["audience_size"] == "1k_10k"
+
+
+def test_ticked_boxes_survive_a_reload_mid_step(page: Page):
+    page.goto("/questionnaire/strain/")
+    asked = "Which of these have happened to you in the last year?"
+    signals = page.get_by_role("group", name=asked)
+
+    def saves_both(response) -> bool:  # an autosave sent after the second tick
+        return "/strain/autosave/" in response.url and "dread" in response.request.post_data
+
+    with page.expect_response(saves_both) as saved:
+        signals.get_by_label("Sleep trouble most weeks").check()
+        signals.get_by_label("Dread on Sunday evenings about the week ahead").check()
+    assert saved.value.status == 204
+    page.reload()
+    expect(signals.get_by_label("Sleep trouble most weeks")).to_be_checked()
+    expect(signals.get_by_label("Dread on Sunday evenings about the week ahead")).to_be_checked()
+    expect(signals.get_by_label("Felt I have been running non-stop for years")).not_to_be_checked()
+    assert Draft.objects.get().answers == {"strain_signals": ["sleep", "dread"]}
+
+
+def test_an_autosave_in_flight_never_undoes_the_steps_own_save(page: Page):
+    """Next waits for an autosave being sent (they share the form's queue), so an older
+    autosave can never land after the save and put back what it replaced."""
+    held = []
+    page.route("**/questionnaire/work/autosave/", lambda route: held.append(route))
+    page.goto("/questionnaire/work/")
+    with page.expect_request("**/questionnaire/work/autosave/"):  # sent, and held
+        fill_step(page, "work", LI_JING, before={})
+    page.get_by_label("Hours you actually work in a typical week").fill("60")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work now")  # still waiting
+    for route in held:
+        route.continue_()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strain")
+    page.wait_for_timeout(1000)
+    assert Draft.objects.get().answers["hours_per_week"] == 60
+
+
 def test_a_step_page_has_no_accessibility_violations(page: Page):
     page.goto("/questionnaire/work/")
     page.get_by_role("button", name="Save and continue").click()  # with errors showing
@@ -385,3 +450,20 @@ def test_logging_in_with_answers_asks_which_to_keep(page: Page, alice):
     page.get_by_role("button", name="Keep the answers saved on my account").click()
     expect(page.get_by_text("You kept the answers saved on your account.")).to_be_visible()
     assert Draft.objects.get().answers == {"role": "design"}
+
+
+def test_back_after_submitting_leads_to_the_result_not_an_empty_review(page: Page, alice):
+    Draft.objects.create(owner=alice, answers=LI_JING)
+    log_in(page, alice.email)
+    page.goto("/questionnaire/horizon/")
+    save_and_expect(page, "Review your answers")  # by htmx, as a member gets there
+    page.get_by_label("I agree that Leap may process my answers").check()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    submission = Submission.objects.get()
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    expect(page).to_have_url(f"{page.url.split('/submissions/')[0]}/submissions/{submission.pk}/")
+    expect(page.get_by_text("Not answered yet.")).to_have_count(0)
+    expect(page.get_by_text("These answers are submitted.")).to_be_visible()

@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from advisor.advice import catalogue, charts
-from advisor.advice.content import compare_sections
+from advisor.advice import catalogue, charts, content
 from advisor.counsel.models import Note, Review
 from advisor.plans import lifecycle
 from advisor.plans.calendar import milestones_calendar
@@ -40,13 +40,37 @@ def _conflict(request: HttpRequest, message: str) -> HttpResponse:
 @require_GET
 @never_cache
 def plans_view(request: HttpRequest) -> HttpResponse:
+    return _plans_page(request)
+
+
+def _plans_page(request: HttpRequest, *, problem: str = "", picked=(), status=200):
+    """My plans: one card per set of answers, its current version first, the earlier ones
+    (each edit a version) folded under it with what changed. `problem` says why a
+    comparison could not be made; `picked` are the versions ticked for it."""
     plans = Plan.objects.order_by("-version").defer("content").annotate(close=KT("content__close"))
-    submissions = Submission.objects.for_owner(request.user).prefetch_related(
-        Prefetch("plans", queryset=plans)
+    answer_sets = (
+        Submission.objects.for_owner(request.user)
+        .prefetch_related(Prefetch("plans", queryset=plans))
+        .answer_sets()
     )
-    for submission in submissions:
-        _name_paths(submission.plans.all())
-    return render(request, "plans/plans.html", {"submissions": submissions})
+    separator = pgettext("between the items of a list", ", ")
+    ready = 0
+    for versions in answer_sets:
+        by_pk = {s.pk: s for s in versions}
+        for submission in versions:
+            _name_paths(submission.plans.all())
+            ready += sum(plan.status == Plan.Status.READY for plan in submission.plans.all())
+            earlier = by_pk.get(submission.previous_id)
+            submission.changes = (
+                separator.join(submission.changed_from(earlier)) if earlier else None
+            )
+    context = {
+        "answer_sets": answer_sets,
+        "can_compare": ready >= 2,
+        "problem": problem,
+        "picked": {str(pk) for pk in picked},
+    }
+    return render(request, "plans/plans.html", context, status=status)
 
 
 def _name_paths(plans) -> None:
@@ -165,27 +189,56 @@ def plan_delete(request: HttpRequest, plan_id) -> HttpResponse:
 @require_GET
 @never_cache
 def plan_compare(request: HttpRequest) -> HttpResponse:
-    ids = _uuids(request.GET.getlist("pick"))
-    if ids is None or len(set(ids)) != 2:
-        return render(
-            request,
-            "plans/problem.html",
-            {"message": _("Choose two different plans to compare.")},
-            status=400,
-        )
+    ids = _uuids(request.GET.getlist("pick")) or []
+    ticked = list(dict.fromkeys(ids))  # the same version ticked twice is one
+    if len(ticked) != 2:
+        # A form sent with the wrong number of ticks: My plans again, saying what to do.
+        return _plans_page(request, problem=_ticks_problem(len(ticked)), picked=ticked)
     plans = Plan.objects.for_owner(request.user).select_related("submission")
-    found = {p.pk: p for p in plans.filter(pk__in=ids)}
+    found = {p.pk: p for p in plans.filter(pk__in=ticked)}
     if len(found) != 2:
         raise Http404
-    first, second = (found[i] for i in ids)
+    first, second = (found[i] for i in ticked)
     if first.status != Plan.Status.READY or second.status != Plan.Status.READY:
         return _conflict(request, _("Only plans that are ready can be compared."))
     _name_paths((first, second))
-    rows = compare_sections(first.content["sections"], second.content["sections"])
+    sections = [plan.content["sections"] for plan in (first, second)]
+    rewritten = first.language != second.language
+    if rewritten:
+        # In two languages every sentence differs, whatever the plans say: both are
+        # written again from their answers in the page's language, to compare content.
+        try:
+            sections = [_written_again(plan) for plan in (first, second)]
+        except ValueError:  # a path no longer in the catalogue: compare them as written
+            rewritten = False
+    rows = content.compare_sections(*sections)
     for row in rows:
         row["sides"] = list(zip((first, second), row["sides"], strict=True))
-    context = {"sides": (first, second), "rows": rows}
+    context = {"sides": (first, second), "rows": rows, "rewritten": rewritten}
     return render(request, "plans/compare.html", context)
+
+
+def _ticks_problem(ticked: int) -> str:
+    if ticked == 0:
+        return _("No plan version was ticked. Tick two to compare them.")
+    if ticked == 1:
+        return _("You ticked one plan version. Tick one more: plans are compared two by two.")
+    return _("You ticked %(count)d plan versions. Tick two: plans are compared two by two.") % {
+        "count": ticked
+    }
+
+
+def _written_again(plan: Plan) -> list[dict]:
+    """A plan's sections written again from its answers in the active language, as its
+    worker wrote it: for its path, chosen by the same person, with the same notes."""
+    notes = next((s["items"] for s in plan.content["sections"] if s["key"] == "notes"), [])
+    built = content.build(
+        answers=plan.submission.answers,
+        archetype=plan.archetype,
+        by_counsellor=plan.by_counsellor,
+        notes=notes,
+    )
+    return built["sections"]
 
 
 def _uuids(values: list[str]) -> list[uuid.UUID] | None:
