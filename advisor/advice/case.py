@@ -479,7 +479,7 @@ def _blocker(match: matching.Match | None) -> str:
 
 def link(label: str, url: str) -> str:
     """A link inside a sentence, as the plan's pages, PDF and emails render it
-    ([label](url): advisor/plans/templatetags/plan_text.py)."""
+    ([label](url): advisor/templatetags/plan_text.py)."""
     return f"[{label}]({url})"
 
 
