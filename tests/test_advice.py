@@ -121,7 +121,7 @@ CASES = [
             "HK$400,000",
         ],
         MAINLAND_HOURS_LAW,
-        ["《僱傭條例》", "每7天可享1天休息日", "40万港元"],
+        ["《雇佣条例》", "每7天可享1天休息日", "40万港元"],
         id="engineer in Hong Kong",
     ),
     pytest.param(
@@ -134,7 +134,7 @@ CASES = [
             "If you move to the mainland, mainland law will apply",
         ],
         ["against the cap of 36", "12333"],
-        ["《勞動基準法》", "每月加班不得超过46小时"],
+        ["《劳动基准法》", "每月加班不得超过46小时"],
         id="tester in Taipei, open to moving",
     ),
     pytest.param(

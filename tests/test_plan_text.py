@@ -33,8 +33,8 @@ def test_the_plan_page_links_the_labour_authority_instead_of_printing_brackets()
     plan = content.build(answers=people.SEATTLE_RETURNEE)
     said = [p for s in plan["sections"] for p in s["paragraphs"] + s["items"]]
     written = next(p for p in said if "](https://www.dol.gov/" in p)
-    html = Template(
-        "{% include 'plans/section_body.html' %}"
-    ).render(Context({"section": {"items": [written], "paragraphs": [], "flags": []}}))
+    html = Template("{% include 'plans/section_body.html' %}").render(
+        Context({"section": {"items": [written], "paragraphs": [], "flags": []}})
+    )
     assert '<a href="https://www.dol.gov/agencies/whd/contact/complaints"' in html
     assert "](" not in html

@@ -24,8 +24,8 @@ from advisor.advice.catalogue import Archetype
 from advisor.advice.money import Money
 from profiles import formats, questionnaire
 from profiles.answers import Answers
+from profiles.formats import is_chinese, number
 from profiles.formats import months as month_count
-from profiles.formats import number
 
 REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
 # How fast the 30/60/90 days run, by when the person wants to move: someone starting as
@@ -279,13 +279,19 @@ class Case:
     @property
     def plan_b(self) -> Archetype | None:
         """The story's fallback; but no bridge job for someone whose status allows no
-        other work: their plan B is going back, or another scheme abroad."""
+        other work (their plan B is going back, or another scheme abroad), nor for someone
+        pregnant or ill (no plan B path: widen this one)."""
         if self.story is None:
             return None
         fallback = catalogue.by_slug(self.story.fallback)
-        if self.visa_clock and self.person.jurisdiction != "cn" and fallback.income_now:
+        if not fallback.income_now:
+            return fallback
+        if self.visa_clock and self.person.jurisdiction != "cn":
             home = self.person.return_home != "no"
-            fallback = catalogue.by_slug("returnee_engineer" if home else "talent_abroad")
+            return catalogue.by_slug("returnee_engineer" if home else "talent_abroad")
+        p = self.person
+        if {"pregnant", "illness"} & p.circumstances or p.fainted_or_ill:
+            return None  # no driving or delivering for them: plan_b.widen says what then
         return fallback
 
     def switches_now(self) -> list[catalogue.Switch]:
@@ -392,6 +398,7 @@ class Case:
             authority_known=self.authority() is not None,
             story_benchmarks=bool(self.story and self.story.benchmarks),  # narrowed below
             story_grounded=bool(self.story and self.story.grounds),
+            plan_b_named=self.plan_b is not None,
             path_is_income=bool(self.story and self.story.income_now),
             direction_honoured=self.direction_honoured,
             direction_blocker_known=bool(_blocker(self.blocked_direction)),
@@ -468,6 +475,9 @@ figure("reserve_months", "the reserve in months of the runway")(
 figure("need", "what leaves the account each month without a salary")(
     lambda c: c.amount(c.funds.monthly_need or 0)
 )
+figure("need_in_work", "that need less the social insurance an employer would pay")(
+    lambda c: c.amount(max(0, (c.funds.monthly_need or 0) - c.funds.social_insurance))
+)
 figure("need_year", "that need over a year")(lambda c: c.amount((c.funds.monthly_need or 0) * 12))
 
 
@@ -512,8 +522,8 @@ figure("side", "side income a month")(lambda c: c.amount(c.funds.side_income))
 figure("si", "social insurance paid by oneself a month")(
     lambda c: c.amount(c.funds.social_insurance)
 )
-figure("affordable", "months of rest the savings allow above the reserve")(
-    lambda c: month_count(max(0.0, c.funds.runway_months - c.funds.reserve_months))
+figure("affordable", "months the savings last above the reserve, to a tenth")(
+    lambda c: evidence.runway_text(max(0.0, c.funds.runway_months - c.funds.reserve_months))
 )
 figure("rest", "months of rest from savings")(lambda c: month_count(c.rest.months))
 figure("months_off", "months they could take off")(lambda c: month_count(c.person.months_off))
@@ -547,6 +557,12 @@ figure("severance_months", "months' pay of severance for whole years, before the
 )
 figure("severance_total", "that severance in money, before the cap")(
     lambda c: c.amount(_severance(c)[1] or 0)
+)
+figure("noncompete_months_left", "months until three have passed unpaid since the job ended")(
+    lambda c: month_count(
+        law.fact("cn.noncompete.unpaid_three_months_release")["unpaid_months"]
+        - (c.person.months_since_left or 0)
+    )
 )
 figure("months_to_claim", "months left to claim unpaid pay through arbitration")(
     lambda c: month_count(
@@ -599,9 +615,20 @@ figure("best_path", "the best match on the answers alone")(
     lambda c: str(c.result.best.archetype.name)
 )
 figure("confidence", "how sure the match is, in a sentence")(lambda c: c.result.confidence.sentence)
-figure("story_title", "the article the path's story comes from")(
-    lambda c: c.story.source.title if c.story and c.story.source else ""
-)
+
+
+def _story_title(c: Case) -> str:
+    """The article's title, quoted: in a Chinese plan its Chinese rendering, with the
+    English original it renders."""
+    source = c.story.source if c.story else None
+    if source is None:
+        return ""
+    if is_chinese() and source.title_zh:
+        return f"《{source.title_zh}》（原题：{source.title}）"
+    return f"“{source.title}”"
+
+
+figure("story_title", "the article the path's story comes from, in quotation marks")(_story_title)
 figure("law_checked", "the date the law in the plan was last checked")(
     lambda c: date_format(c.law_checked) if c.law_checked else ""
 )

@@ -163,6 +163,9 @@ class Source:
     passage_zh: str
     publication: str = ""
     date: str = ""
+    # The title in Chinese, for a Chinese plan's sentences (a rendering: the article is
+    # in English, and its citation keeps the English title).
+    title_zh: str = ""
     # The story is one of success (a company built, a business grown): its figures are
     # then said to be one success, not a typical result.
     success: bool = False
@@ -380,6 +383,7 @@ FILE_SCHEMA = _record(
                 "person": _TEXT,
                 "passage": {"type": "string"},
                 "passage_zh": {"type": "string", "minLength": 1},
+                "title_zh": {"type": "string", "minLength": 1},
                 "success": {"type": "boolean"},
             },
             ["file", "title", "person", "passage", "passage_zh"],
@@ -741,6 +745,7 @@ def _archetype(slug: str, raw: dict) -> Archetype:
             person=text(source["person"]),
             passage=_normalise(source["passage"]),
             passage_zh=_normalise(source["passage_zh"]),
+            title_zh=source.get("title_zh", ""),
             publication=source.get("publication", ""),
             date=source.get("date", ""),
             success=source.get("success", False),

@@ -84,9 +84,7 @@ class Writer:
 
     def situations(self) -> list[dict[str, Any]]:
         found = []
-        for situation in self.rules.situations:
-            if not situation.holds(self.case.evidence):
-                continue
+        for situation in self.rules.present(self.case.evidence):
             said = self.said(situation.key)
             titles = [s.text for s in said if s.rule.kind == "title"]
             found.append(
@@ -122,9 +120,8 @@ def _match(writer: Writer) -> Section:
     case = writer.case
     section = writer.section("match")
     result, match = case.result, case.match_of(case.chosen)
-    pressing = any(
-        s.priority <= PRESSING and s.holds(case.evidence) for s in writer.rules.situations
-    )
+    found = case.evidence
+    pressing = any(s.priority_for(found) <= PRESSING for s in writer.rules.present(found))
     if not pressing:
         section.changes = [change.sentence for change in case.changes]
     if case.story is None:

@@ -103,16 +103,25 @@ class Rule:
 @dataclass(frozen=True)
 class Situation:
     """Something in a person's situation that comes before any path: its title, when it
-    is present, and how urgent it is (a lower `priority` comes first)."""
+    is present, and how urgent it is (a lower `priority` comes first). With `later`, it
+    comes at that priority instead when every one of `later_when` holds (strain without
+    illness after a deadline, say)."""
 
     key: str
     priority: int
     title: Text
     when: tuple[Condition, ...]
     file: str = ""
+    later: int | None = None
+    later_when: tuple[Condition, ...] = ()
 
     def holds(self, found: Mapping[str, Any]) -> bool:
         return all(c.holds(found) for c in self.when)
+
+    def priority_for(self, found: Mapping[str, Any]) -> int:
+        if self.later is not None and all(c.holds(found) for c in self.later_when):
+            return self.later
+        return self.priority
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,11 @@ class Rules:
         for rule in self.rules:
             found.setdefault(rule.place, []).append(rule)
         object.__setattr__(self, "by_place", {place: tuple(r) for place, r in found.items()})
+
+    def present(self, found: Mapping[str, Any]) -> list[Situation]:
+        """The situations that hold, most urgent first (ties in file order)."""
+        held = [s for s in self.situations if s.holds(found)]
+        return sorted(held, key=lambda s: s.priority_for(found))
 
     def at(self, place: str) -> tuple[Rule, ...]:
         return self.by_place.get(place, ())
@@ -291,6 +305,12 @@ FILE_SCHEMA = {
                     "priority": {"type": "integer"},
                     "title": _TEXT,
                     "when": _WHEN,
+                    "later": {
+                        "type": "object",
+                        "properties": {"priority": {"type": "integer"}, "when": _WHEN},
+                        "required": ["priority", "when"],
+                        "additionalProperties": False,
+                    },
                 },
                 "required": ["key", "priority", "title", "when"],
                 "additionalProperties": False,
@@ -381,7 +401,20 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
         problems += found
         text = Text(**item["title"])
         _check_text(text, f"{where}.title", figures, problems)
-        situations.append(Situation(item["key"], item["priority"], text, when, path.name))
+        later = item.get("later", {})
+        later_when, found = conditions_of(later.get("when", []), f"{where}.later", derived=True)
+        problems += found
+        situations.append(
+            Situation(
+                item["key"],
+                item["priority"],
+                text,
+                when,
+                path.name,
+                later.get("priority"),
+                later_when,
+            )
+        )
     rules = []
     for i, item in enumerate(raw.get("rule", [])):
         where = f"rule[{i}] ({item['id']})"

@@ -145,6 +145,7 @@ WORKED = {
     "rest_planned": Worked("bool", "the plan makes room for rest first"),
     "rest_affordable": Worked("bool", "the savings allow at least a month of rest"),
     "dips_into_reserve": Worked("bool", "a month of rest dips into the reserve, for health"),
+    "plan_b_named": Worked("bool", "the plan follows a story, and plan B is another path"),
     "pace": Worked("integer", "how much slower than 30/60/90 days the steps run (1, 2 or 3)"),
     "pace_kept_for_risk": Worked(
         "bool",

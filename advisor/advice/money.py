@@ -59,7 +59,8 @@ class Money:
         stop from one month to the next, so the reserve counts the need without it."""
         if self.monthly_need is None:
             return None
-        return RESERVE_MONTHS * (self.monthly_need + self.side_income)
+        costs = (self.monthly_expenses or 0) + self.social_insurance - self.partner_income
+        return RESERVE_MONTHS * max(0, costs)
 
     @property
     def reserve_months(self) -> float:
@@ -105,9 +106,10 @@ def of(person: Answers) -> Money:
     expenses = person.monthly_expenses or 0
     partner_at_risk = "partner_same_employer" in person.circumstances and person.partner_income > 0
     partner = 0 if partner_at_risk else person.partner_income
-    need = max(0, expenses - partner - person.side_income) + social_insurance
+    # Social insurance is a cost like any other: income beyond the costs covers it too.
+    need = max(0, expenses + social_insurance - partner - person.side_income)
     money = (person.savings or 0) + person.lump_sum
-    with_partner = max(0, expenses - person.partner_income - person.side_income) + social_insurance
+    with_partner = max(0, expenses + social_insurance - person.partner_income - person.side_income)
     return Money(
         currency=person.currency,
         savings=person.savings,

@@ -5,7 +5,7 @@ import re
 
 from django import template
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ LINK = re.compile(r"\[([^\[\]]+)\]\((https?://[^\s()]+)\)")
 
 @register.filter(needs_autoescape=True)
 def linked(text: str, autoescape: bool = True) -> SafeString:
-    escape = conditional_escape if autoescape else str
+    escape = conditional_escape if autoescape else SafeString
     text = str(text)
     parts, start = [], 0
     for found in LINK.finditer(text):
@@ -25,4 +25,4 @@ def linked(text: str, autoescape: bool = True) -> SafeString:
         )
         start = found.end()
     parts.append(escape(text[start:]))
-    return mark_safe("".join(str(p) for p in parts))  # each part escaped above
+    return format_html("{}" * len(parts), *parts)  # each part is safe already

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         data = read_answers(answers)
         case = Case(data, archetype=archetype)
         rules = content.rules()
-        present = [s.key for s in rules.situations if s.holds(case.evidence)]
+        present = [s.key for s in rules.present(case.evidence)]
         self.stdout.write(
             f"Path followed: {case.story.slug if case.story else 'none (general steps)'}"
         )
@@ -91,7 +91,7 @@ class Command(BaseCommand):
         found = cases_from(Path(cases))
         for _name, answers in found:
             case = Case(answers)
-            present = [s.key for s in rules.situations if s.holds(case.evidence)]
+            present = [s.key for s in rules.present(case.evidence)]
             situations.update(present)
             for place in [*present, *engine.SECTIONS]:
                 fired.update(rule.id for rule in engine.fire(rules.at(place), case.evidence))
