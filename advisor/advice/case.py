@@ -380,6 +380,7 @@ class Case:
             side_income_counted=bool(funds.side_income),
             si_counted=bool(funds.social_insurance),
             lump_sum_given=bool(funds.lump_sum),
+            lump_sum_if_you_accept=self.lump_sum_if_you_accept,
             need_known=bool(funds.monthly_need),
             rest_months=rest.months,
             rest_limit=rest.limit,
@@ -416,6 +417,17 @@ class Case:
         benchmarks = self.story.benchmarks if self.story else ()
         found["story_benchmarks"] = any(b.holds(found) for b in benchmarks)
         return found
+
+    @property
+    def lump_sum_if_you_accept(self) -> bool:
+        """A lump sum not yet agreed, when the plan's first advice is not to accept the
+        ending it would come with: a signature pressed for, or a protected dismissal."""
+        p = self.person
+        if not self.funds.lump_sum or p.raw.get("severance_status") == "agreed":
+            return False
+        return "asked_to_sign" in p.circumstances or (
+            self.protected and p.employment_status == "laid_off"
+        )
 
     @property
     def over_daily_limit(self) -> bool:
@@ -463,6 +475,9 @@ figure(
     "runway",
     "how long the money lasts without a salary, to a tenth of a month as the chart draws it",
 )(lambda c: evidence.runway_text(c.funds.runway_months))
+figure("runway_savings_only", "the runway from savings alone, without lump sums")(
+    lambda c: evidence.runway_text(money.runway(c.funds.savings or 0, c.funds.monthly_need or 0))
+)
 figure("runway_with_partner", "the runway if the partner's income from the same employer goes on")(
     lambda c: evidence.runway_text(c.funds.runway_with_partner)
 )

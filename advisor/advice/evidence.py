@@ -132,6 +132,10 @@ WORKED = {
     "partner_income_counted": Worked("bool", "a partner's income is counted against costs"),
     "side_income_counted": Worked("bool", "side income is counted against costs"),
     "si_counted": Worked("bool", "social insurance paid by oneself is counted in the costs"),
+    "lump_sum_if_you_accept": Worked(
+        "bool",
+        "a lump sum not yet agreed that comes only with an ending the plan says to weigh first",
+    ),
     "lump_sum_given": Worked("bool", "a lump sum is counted in the money"),
     "need_known": Worked("bool", "what leaves the account each month is known and above zero"),
     # Rest and pace
