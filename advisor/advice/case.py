@@ -163,10 +163,6 @@ class Case:
         return next(m for m in self.result.matches if m.archetype.slug == archetype.slug)
 
     @cached_property
-    def changes(self) -> tuple[matching.Change, ...]:
-        return matching.what_would_change(self.answers, self.result)
-
-    @cached_property
     def pace(self) -> int:
         return (
             1 if self.pace_kept_for_risk or self.visa_clock else PACE.get(self.person.timeline, 1)

@@ -293,6 +293,20 @@ class Archetype:
         """The questions whose answers this archetype weighs."""
         return frozenset(key for signal in self.signals for key in signal.keys)
 
+    @cached_property
+    def signals_weighing(self) -> Mapping[str, tuple[int, ...]]:
+        """For each key it weighs, the positions of the signals that weigh it."""
+        found: dict[str, list[int]] = {}
+        for i, signal in enumerate(self.signals):
+            for key in signal.keys:
+                found.setdefault(key, []).append(i)
+        return {key: tuple(positions) for key, positions in found.items()}
+
+    @cached_property
+    def cap_positions(self) -> tuple[int, ...]:
+        """The positions of its signals that cap the score."""
+        return tuple(i for i, signal in enumerate(self.signals) if signal.is_cap)
+
     @property
     def ground_facts(self) -> tuple[law.Fact, ...]:
         """The verified facts a path no article tells rests on."""

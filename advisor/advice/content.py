@@ -43,7 +43,8 @@ class Section:
     milestones: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
-    # The answers whose change would put another path first (the match section).
+    # The answers whose change would put another path first: plans written before they
+    # moved to the result page have them in the match section.
     changes: list[str] = field(default_factory=list)
 
 
@@ -111,19 +112,12 @@ def _triage(writer: Writer) -> Section | None:
     return Section("triage", writer.title("triage"), flags=flags)
 
 
-# Situations this pressing (first_things.toml's priorities: health to a non-compete) leave
-# no room in a plan for what another answer to a question of preference would change.
-PRESSING = 50
-
-
 def _match(writer: Writer) -> Section:
+    """The match and why. What another answer would change is the result page's
+    (matching.what_would_change, worked out when it is shown): a plan says what to do."""
     case = writer.case
     section = writer.section("match")
     result, match = case.result, case.match_of(case.chosen)
-    found = case.evidence
-    pressing = any(s.priority_for(found) <= PRESSING for s in writer.rules.present(found))
-    if not pressing:
-        section.changes = [change.sentence for change in case.changes]
     if case.story is None:
         return section
     section.items = [f.sentence for f in match.raised[:4]] + [f.sentence for f in match.lowered[:2]]

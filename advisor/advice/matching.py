@@ -413,26 +413,80 @@ def _order(match: Match) -> tuple:
     return (-match.score, -match.points, match.archetype.order)
 
 
+# A signal's say on some evidence: (points, cap) when it holds, None when it does not.
+Part = tuple[float, float | None] | None
+
+
+def _say(signal: Signal, found: Mapping[str, Any]) -> Part:
+    return (signal.points_for(found), signal.cap_for(found)) if signal.holds(found) else None
+
+
+@dataclass(frozen=True)
+class _Says:
+    """An archetype's signals' says on the ranked answers, kept to score trials that
+    change a few keys: the points of those that hold without a cap, and every say."""
+
+    parts: tuple[Part, ...]
+    points: float
+
+    @classmethod
+    def of(cls, archetype: Archetype, found: Mapping[str, Any]) -> _Says:
+        parts = tuple(_say(signal, found) for signal in archetype.signals)
+        return cls(parts, sum(p[0] for p in parts if p is not None and p[1] is None))
+
+
+def _rescored(
+    archetype: Archetype, says: _Says, found: Mapping[str, Any], changed: set[str]
+) -> tuple[int, int]:
+    """The score and rounded points match_one gives on `found`, which differs from the
+    evidence of `says` in `changed` keys only: only the signals that weigh one of them
+    are asked again, and no explanation is built."""
+    weighing = archetype.signals_weighing
+    touched = {
+        i: _say(archetype.signals[i], found) for key in changed for i in weighing.get(key, ())
+    }
+    points = says.points
+    for i, part in touched.items():
+        before = says.parts[i]
+        points += (part[0] if part is not None and part[1] is None else 0) - (
+            before[0] if before is not None and before[1] is None else 0
+        )
+    score = score_of(points)
+    for i in archetype.cap_positions:
+        part = touched[i] if i in touched else says.parts[i]
+        if part is not None and part[1] is not None and part[1] < score:
+            score = part[1]
+    return whole(score), round(points)
+
+
 def _reranked(
-    result: Result, before: Mapping[str, Any], answers: Mapping[str, Any], changed: set[str]
-) -> list[Match]:
-    """The matches for answers that differ from the ranked ones (whose evidence is
-    `before`) in `changed` keys only: the archetypes that weigh none of them keep their
-    match, the others are matched again. Much cheaper than a new rank() for
-    what_would_change's many trials."""
+    result: Result,
+    before: Mapping[str, Any],
+    says: Mapping[str, _Says],
+    answers: Mapping[str, Any],
+    changed: set[str],
+) -> list[tuple[int, Archetype]]:
+    """(score, archetype) in ranking order for answers that differ from the ranked ones
+    (whose evidence is `before`, and each archetype's `says` on it) in `changed` keys
+    only: an archetype that weighs none of them keeps its match. Much cheaper than a new
+    rank() for what_would_change's many trials, and the same ranking (a test compares
+    them)."""
     if changed & RUNWAY_INPUTS:
         found = evidence.of(answers)
         changed = changed | {"runway_months"}
     else:
         found = {k: v for k, v in before.items() if k not in changed}
         found.update({k: answers[k] for k in changed if k in answers})
-    return sorted(
-        (
-            match_one(m.archetype, found) if m.archetype.keys & changed else m
-            for m in result.matches
-        ),
-        key=_order,
-    )
+    ranked = []
+    for match in result.matches:
+        archetype = match.archetype
+        if archetype.keys.isdisjoint(changed):
+            score, points = match.score, match.points
+        else:
+            score, points = _rescored(archetype, says[archetype.slug], found, changed)
+        ranked.append(((-score, -points, archetype.order), score, archetype))
+    ranked.sort(key=lambda entry: entry[0])
+    return [(score, archetype) for _order, score, archetype in ranked]
 
 
 def what_would_change(answers: Mapping[str, Any], result: Result) -> tuple[Change, ...]:
@@ -448,6 +502,7 @@ def what_would_change(answers: Mapping[str, Any], result: Result) -> tuple[Chang
     best = result.best.archetype
     currency = answers.get("currency", DEFAULT_CURRENCY)
     before = evidence.of(answers)
+    says = {m.archetype.slug: _Says.of(m.archetype, before) for m in result.matches}
     found: dict[str, tuple[int, Change]] = {}
     for key in sorted(weighed & RECONSIDERABLE & answers.keys() & current.keys()):
         # Alternatives are valid answers by construction (_alternatives); only a question
@@ -458,14 +513,13 @@ def what_would_change(answers: Mapping[str, Any], result: Result) -> tuple[Chang
             if dependents:
                 changed = questionnaire.prune(changed)
             keys = {key} | {k for k in dependents if changed.get(k) != answers.get(k)}
-            matches = _reranked(result, before, changed, keys)
-            first = matches[0]
-            if first.archetype.slug == best.slug:
+            (score, first), (second, _) = _reranked(result, before, says, changed, keys)[:2]
+            if first.slug == best.slug:
                 continue
-            if first.score < min(result.best.score, CLOSE_FIT):
+            if score < min(result.best.score, CLOSE_FIT):
                 continue  # a move down to a worse fit: no reason to change anything
-            lead = first.score - matches[1].score
-            change = Change(key, answers[key], instead, first.archetype, currency)
+            lead = score - second
+            change = Change(key, answers[key], instead, first, currency)
             if key not in found or lead > found[key][0]:
                 found[key] = (lead, change)
     ranked = sorted(found.values(), key=lambda pair: (-pair[0], pair[1].key))
