@@ -111,7 +111,7 @@ def months(value: float, *, exact: bool = False) -> str:
     """A count of months: whole months, rounded down (what a plan can count on), or with
     `exact` to one decimal, as the pictures draw them (4.8 months, 4.8个月)."""
     if exact:
-        value = round(value, 1)
+        value = math.floor(value * 10 + 0.5) / 10  # halves up, as money.tenths
         return ngettext("%(count)s month", "%(count)s months", 1 if value == 1 else 2) % {
             "count": number(value)
         }

@@ -276,7 +276,8 @@ class Case:
     def plan_b(self) -> Archetype | None:
         """The story's fallback; but no bridge job for someone whose status allows no
         other work (their plan B is going back, or another scheme abroad), nor for someone
-        pregnant or ill (no plan B path: widen this one)."""
+        pregnant or ill, or outside the mainland, whose rules the bridge rests on (no plan B
+        path: widen this one)."""
         if self.story is None:
             return None
         fallback = catalogue.by_slug(self.story.fallback)
@@ -288,6 +289,8 @@ class Case:
         p = self.person
         if {"pregnant", "illness"} & p.circumstances or p.fainted_or_ill:
             return None  # no driving or delivering for them: plan_b.widen says what then
+        if p.jurisdiction != "cn":
+            return None  # the bridge's rules are the mainland's
         return fallback
 
     def switches_now(self) -> list[catalogue.Switch]:

@@ -80,7 +80,13 @@ def runway(money: float, need: float) -> float:
     """Months `money` lasts at `need` a month, to one decimal, at most RUNWAY_CAP_MONTHS."""
     if need <= 0:
         return float(RUNWAY_CAP_MONTHS)
-    return min(round(money / need, 1), float(RUNWAY_CAP_MONTHS))
+    return min(tenths(money / need), float(RUNWAY_CAP_MONTHS))
+
+
+def tenths(value: float) -> float:
+    """To a tenth, halves up (6.25 months is 6.3), as people round: round() takes halves
+    to even."""
+    return math.floor(value * 10 + 0.5) / 10
 
 
 def of(person: Answers) -> Money:
