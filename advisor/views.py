@@ -4,10 +4,9 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from advisor.advice import catalogue
+from advisor.advice import catalogue, questionnaire
 from advisor.health import run_checks
 from advisor.plans.models import Plan
-from profiles import questionnaire
 from profiles.questionnaire_views import current_draft
 
 

@@ -73,10 +73,10 @@ FORM = "application/x-www-form-urlencoded"
 def seed() -> dict[str, list[str]]:
     """Alice and Bob with a submission each, a counsellor and an admin with two-factor
     sign-in. Returns the ids to fuzz with."""
+    from advisor.members.submit import submit
     from advisor.plans.models import Plan
     from profiles.models import Draft, User
     from profiles.personas import LI_JING, MEI_CHEN
-    from profiles.submit import submit
 
     ids: dict[str, list[str]] = {"submission_id": [], "plan_id": []}
     for email, answers in [("alice@example.com", LI_JING), ("bob@example.com", MEI_CHEN)]:

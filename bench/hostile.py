@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from profiles import questionnaire
+from advisor.advice import questionnaire
 
 # Every form field name Leap reads, and then some.
 FIELDS = [

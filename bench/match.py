@@ -23,8 +23,8 @@ import django  # noqa: E402
 django.setup()
 
 from advisor.advice import matching  # noqa: E402
+from advisor.advice import questionnaire as q  # noqa: E402
 from bench.common import count  # noqa: E402
-from profiles import questionnaire as q  # noqa: E402
 
 TARGET_MS = 1.0
 

@@ -65,13 +65,13 @@ def seed() -> Demo:
     from django.urls import NoReverseMatch, reverse
 
     from advisor.advice import catalogue, matching
+    from advisor.advice.questionnaire import STEPS
     from advisor.counsel import rules
     from advisor.counsel.models import Review
     from advisor.plans import lifecycle
     from advisor.plans.models import Plan
     from profiles.models import Draft, Submission, User
     from profiles.personas import LI_JING
-    from profiles.questionnaire import STEPS
 
     def write_all() -> None:
         for plan_id in Plan.objects.filter(status=Plan.Status.QUEUED).values_list("pk", flat=True):

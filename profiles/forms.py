@@ -7,9 +7,10 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from advisor.advice import questionnaire
 from advisor.forms import PlainWords
 from advisor.mail import send_now
-from profiles import questionnaire, tasks
+from profiles import tasks
 from profiles.models import User, normalise_email
 
 

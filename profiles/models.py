@@ -11,7 +11,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from profiles import questionnaire
+from advisor.advice import questionnaire
 
 COUNSELLORS_GROUP = "Counsellors"
 REVIEW_PERMISSION = "profiles.review"
@@ -154,7 +154,7 @@ class Draft(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     schema_version = models.PositiveSmallIntegerField(default=questionnaire.SCHEMA_VERSION)
     # A visitor's draft lives as long as their session: the key says which one
-    # (profiles.privacy.clear_expired_sessions). A default in the database too, so that
+    # (advisor.members.privacy.clear_expired_sessions). A default in the database too, so that
     # processes of the release before this column keep making drafts during a rollout.
     session_key = models.CharField(
         max_length=40, blank=True, default="", db_default="", db_index=True, editable=False

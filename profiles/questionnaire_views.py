@@ -23,13 +23,12 @@ from django_htmx.http import (
     retarget,
 )
 
-from advisor.advice import content, matching
-from profiles import questionnaire
+from advisor.advice import content, matching, questionnaire
+from advisor.members.submit import submit
 from profiles.forms import StepForm, SubmitForm
 from profiles.language import remember_language
 from profiles.models import Draft, Submission
 from profiles.redirects import safe_next
-from profiles.submit import submit
 
 SESSION_DRAFT = "draft_id"
 # A visitor's draft, after logging in to an account with other answers: which to keep?

@@ -3,7 +3,8 @@
 from celery import shared_task
 
 from advisor.mail import MAIL_ERRORS
-from profiles import emails, privacy
+from advisor.members import privacy
+from profiles import emails
 
 
 @shared_task

@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from profiles import privacy, throttle, two_factor
+from advisor.members import privacy
+from profiles import throttle, two_factor
 from profiles.forms import (
     DeleteAccountForm,
     LoginForm,

@@ -7,7 +7,7 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from tests.people import BASE
 
 # Where and how a person works: on the mainland in most of its kinds, and abroad.

@@ -4,7 +4,7 @@ None of them is a person from the seed articles. Each starts from an ordinary em
 engineer in Shanghai and changes what makes them who they are.
 """
 
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 
 BASE = {
     "location": "mainland",

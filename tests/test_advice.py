@@ -11,8 +11,8 @@ from django.utils import translation
 from hypothesis import given, settings
 
 from advisor.advice import charts, content, matching, money
-from profiles import questionnaire as q
-from profiles.answers import Answers
+from advisor.advice import questionnaire as q
+from advisor.advice.answers import Answers
 from profiles.personas import LI_JING_V1
 from tests import people
 from tests.test_matching import answer_sets

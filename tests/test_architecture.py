@@ -11,9 +11,32 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("advisor", "profiles")
-# Modules a model may import from the project: other models, and the pure modules
-# that hold no rules about other apps (the questionnaire, the catalogue).
-PURE = ("advisor.advice.", "profiles.questionnaire", "profiles.answers", "profiles.formats")
+# Modules a model may import from the project: other models, and the pure core (the
+# questionnaire, the catalogue, the advice).
+PURE = ("advisor.advice.",)
+# The layers, lowest first (docs/architecture.md, "Layers"): the pure core; the site's
+# own modules (settings, mail, logs, the Celery app: `advisor.<module>`); the person
+# (`profiles`); their plans and their reviews; the member's workflows across all three.
+LAYERS = ("core", "site", "profiles", "apps", "members")
+
+
+def layer_of(module: str) -> str | None:
+    """A module's layer; None for an entry point (a view, URLs, the admin, a task, a
+    command), which may call into any layer."""
+    last = module.rsplit(".", 1)[-1]
+    if last in ("views", "urls", "admin", "tasks") or last.endswith("_views"):
+        return None
+    if ".management.commands." in module:
+        return None
+    if module.startswith("advisor.advice"):
+        return "core"
+    if module.startswith("advisor.members"):
+        return "members"
+    if module.startswith(("advisor.plans", "advisor.counsel")):
+        return "apps"
+    if module.startswith("profiles"):
+        return "profiles"
+    return "site"  # advisor.<module>, and advisor.templatetags
 
 
 def _module_name(path: Path) -> str:
@@ -103,7 +126,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_the_check_sees_the_project():
-    assert GRAPH["profiles.submit"] >= {"advisor.plans.lifecycle", "advisor.counsel.rules"}
+    assert GRAPH["advisor.members.submit"] >= {"advisor.plans.lifecycle", "advisor.counsel.rules"}
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
@@ -131,6 +154,37 @@ def test_the_advisory_core_touches_no_database():
             for alias in node.names
         }
         assert not {i for i in imported if i and (i.startswith("django.db") or "models" in i)}
+
+
+def test_the_layers_run_one_way():
+    """Below the entry points, a module imports only from its own layer or a lower one:
+    no exceptions."""
+
+    def allowed(module: str, target: str) -> bool:
+        below = layer_of(target)
+        if below is None:  # an entry point: only its own app's tasks, to send them
+            return target == f"{module.rsplit('.', 1)[0]}.tasks"
+        return LAYERS.index(below) <= LAYERS.index(layer_of(module))
+
+    upward = sorted(
+        (module, target)
+        for module, targets in GRAPH.items()
+        if layer_of(module) is not None
+        for target in targets
+        if not allowed(module, target)
+    )
+    assert upward == []
+
+
+def test_the_core_imports_nothing_outside_it():
+    outside = {
+        (module, target)
+        for module, targets in GRAPH.items()
+        if module.startswith("advisor.advice")
+        for target in targets
+        if not target.startswith("advisor.advice")
+    }
+    assert outside == set()
 
 
 def test_no_project_import_hides_inside_a_function():

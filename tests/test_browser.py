@@ -1,9 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 from tests.browser import assert_no_axe_violations, log_in
 from tests.conftest import PASSWORD
 

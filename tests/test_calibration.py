@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from advisor.advice import catalogue, content, matching
+from advisor.members.submit import submit
 from profiles.models import Draft
-from profiles.submit import submit
 from tests import calibration, people
 from tests.services import ROOT
 from tests.test_advice import plan_text

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.advice import catalogue, evidence
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from tests.services import ROOT
 
 SHIPPED = ROOT / "advisor" / "advice" / "archetypes"

@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 
 from advisor.advice import catalogue, law
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
-from profiles.submit import submit
 from tests import people
 from tests.services import ROOT
 from tests.test_advice import plan_text
@@ -237,7 +237,7 @@ def test_a_members_chinese_result_page_reads_as_chinese(client, alice, settings,
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_form_errors_speak_to_people_not_to_programmers(client, settings, language):
     # Django's own messages say 该变量 ("this variable"), 字段 ("field") and 值 ("value").
-    from profiles import questionnaire as q
+    from advisor.advice import questionnaire as q
     from tests.test_questionnaire_views import answer
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language

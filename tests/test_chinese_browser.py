@@ -7,8 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from playwright.sync_api import Page, expect
 
+from advisor.advice import questionnaire as q
 from advisor.plans.models import Plan
-from profiles import questionnaire as q
 from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations
 from tests.conftest import PASSWORD

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisor.counsel.models import AuditEvent, Note, Review
+from advisor.members.submit import submit as submit_draft
 from advisor.plans.models import Plan
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
-from profiles.submit import submit as submit_draft
 from tests.conftest import PASSWORD, log_in_verified
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ import csv
 import pytest
 from playwright.sync_api import Page, expect
 
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING, LIU_CHEN
-from profiles.submit import submit
 from tests.browser import assert_no_axe_violations, log_in
 from tests.test_plan_worker import queued_but_not_sent
 from tests.test_questionnaire_browser import fill_step, save_and_expect

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 import leap
 from advisor.counsel import rules
 from advisor.counsel.models import Review
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 from tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]

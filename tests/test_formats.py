@@ -4,8 +4,8 @@
 import pytest
 from django.utils import translation
 
-from profiles import formats
-from profiles import questionnaire as q
+from advisor.advice import formats
+from advisor.advice import questionnaire as q
 
 
 @pytest.mark.parametrize(

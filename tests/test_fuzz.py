@@ -10,11 +10,11 @@ import traceback
 import pytest
 from django.test import Client
 
+from advisor.members.submit import submit
 from advisor.plans.models import Plan
 from bench.hostile import Generator
 from profiles.models import Draft
 from profiles.personas import LI_JING, MEI_CHEN
-from profiles.submit import submit
 from tests.conftest import log_in_verified
 
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "800"))

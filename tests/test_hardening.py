@@ -17,10 +17,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from advisor.counsel.views import csv_cell
+from advisor.members.submit import submit
 from advisor.plans import worker
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 from tests.conftest import log_in_verified
 from tests.services import ROOT
 from tests.test_compose import COMPOSE, interpolate

@@ -8,9 +8,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from advisor.advice import catalogue
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.advice import catalogue, evidence, matching
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from profiles.personas import (
     LI_JING,
     LI_JING_V1,

@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import reverse
 
 from advisor.counsel.models import Review
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 from tests import services
 from tests.conftest import log_in_verified
 

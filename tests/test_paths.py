@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from advisor.advice import catalogue, content, matching
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from tests.services import ROOT
 from tests.test_situations import plan_text
 

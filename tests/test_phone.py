@@ -15,13 +15,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from advisor.advice import catalogue
+from advisor.advice import questionnaire as q
+from advisor.members.submit import submit
 from advisor.plans import worker
 from advisor.plans.models import Plan
 from bench import screenshots
-from profiles import questionnaire as q
 from profiles.models import Draft, User
 from profiles.personas import LI_JING
-from profiles.submit import submit
 from tests.browser import assert_fit_a_phone, log_in, phone, phone_faults
 from tests.conftest import PASSWORD
 

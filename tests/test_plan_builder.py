@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from advisor.advice import content
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from advisor.advice import content
+from advisor.members.submit import submit
 from advisor.plans import tasks
 from advisor.plans.models import Plan
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 
 pytestmark = pytest.mark.django_db
 

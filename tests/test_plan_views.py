@@ -15,11 +15,11 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from advisor.advice import catalogue
+from advisor.members.submit import submit as submit_draft
 from advisor.plans import lifecycle, worker
 from advisor.plans.models import Plan, PlanPDF
 from profiles.models import Draft, Submission, User
 from profiles.personas import LI_JING, ZHANG_YIFEI
-from profiles.submit import submit as submit_draft
 from tests import people
 from tests.conftest import PASSWORD
 

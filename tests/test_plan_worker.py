@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from advisor.members.submit import submit as submit_draft
 from advisor.plans.models import Plan, PlanPDF
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING
-from profiles.submit import submit as submit_draft
 from tests import services
 from tests.browser import log_in
 from tests.conftest import PASSWORD

@@ -21,10 +21,11 @@ from django.utils.timezone import localtime
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisor.counsel.models import AuditEvent, Note, Review
-from profiles import privacy, two_factor
+from advisor.members import privacy
+from advisor.members.submit import submit as submit_draft
+from profiles import two_factor
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING, MEI_CHEN
-from profiles.submit import submit as submit_draft
 from tests.conftest import PASSWORD, log_in_verified
 from tests.services import ROOT
 

@@ -7,7 +7,7 @@ import sys
 import jsonschema
 import pytest
 
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from profiles.personas import LI_JING, LIU_CHEN
 from tests.services import ROOT
 

@@ -5,7 +5,7 @@ from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING
 from tests.browser import assert_no_axe_violations, log_in

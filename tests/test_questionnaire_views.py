@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import questionnaire as q
+from advisor.advice import questionnaire as q
 from profiles.models import Draft, Submission
 from profiles.personas import LI_JING
 from tests.conftest import PASSWORD

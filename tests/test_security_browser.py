@@ -10,9 +10,9 @@ from django.core import mail
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
+from advisor.members.submit import submit
 from profiles.models import Draft
 from profiles.personas import LI_JING
-from profiles.submit import submit
 from tests.browser import assert_no_axe_violations, log_in
 from tests.conftest import PASSWORD
 

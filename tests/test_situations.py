@@ -12,8 +12,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 
 from advisor.advice import content
+from advisor.advice import questionnaire as q
 from advisor.advice.case import Case
-from profiles import questionnaire as q
 from tests.services import ROOT
 from tests.test_matching import answer_sets
 

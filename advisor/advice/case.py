@@ -19,13 +19,12 @@ from typing import Any
 
 from django.utils.formats import date_format
 
-from advisor.advice import catalogue, engine, evidence, law, matching, money
+from advisor.advice import catalogue, engine, evidence, formats, law, matching, money, questionnaire
+from advisor.advice.answers import Answers
 from advisor.advice.catalogue import Archetype
+from advisor.advice.formats import is_chinese, number
+from advisor.advice.formats import months as month_count
 from advisor.advice.money import Money
-from profiles import formats, questionnaire
-from profiles.answers import Answers
-from profiles.formats import is_chinese, number
-from profiles.formats import months as month_count
 
 REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
 # How fast the 30/60/90 days run, by when the person wants to move: someone starting as

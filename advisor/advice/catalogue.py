@@ -21,9 +21,8 @@ from typing import Any, Literal
 import jsonschema
 from django.conf import settings
 
-from advisor.advice import evidence, law
+from advisor.advice import evidence, law, questionnaire
 from advisor.advice.text import Text
-from profiles import questionnaire
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 MILESTONE_DAYS = (30, 60, 90)

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from profiles.formats import DEFAULT_CURRENCY, is_chinese, money, months, number, sentences
+from advisor.advice.formats import DEFAULT_CURRENCY, is_chinese, money, months, number, sentences
 
 WIDTH = 320  # the viewBox's width: the SVG scales to its box, down to a 375 px phone
 BAR = 28  # a bar's height

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from advisor.advice import catalogue, engine, law
 from advisor.advice.case import FIGURES, PACE, Case
 from advisor.advice.catalogue import Benchmark
-from profiles.formats import money, number
+from advisor.advice.formats import money, number
 
 __all__ = ["PACE", "build", "compare_sections", "first_things", "rules"]
 

@@ -31,11 +31,10 @@ from typing import Any
 
 import jsonschema
 
-from advisor.advice import evidence, law
+from advisor.advice import evidence, formats, law
 from advisor.advice.catalogue import JOB_TO_KEEP, Condition, conditions_of
+from advisor.advice.formats import is_chinese, sentences
 from advisor.advice.text import Text
-from profiles import formats
-from profiles.formats import is_chinese, sentences
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 KINDS = ("title", "reason", "step", "paragraph", "item", "milestone")

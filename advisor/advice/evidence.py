@@ -13,9 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from advisor.advice import money
-from profiles import formats, questionnaire
-from profiles.answers import Answers
+from advisor.advice import formats, money, questionnaire
+from advisor.advice.answers import Answers
 
 
 def runway_text(value: float) -> str:

@@ -14,10 +14,9 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from advisor.advice import catalogue, evidence
+from advisor.advice import catalogue, evidence, questionnaire
 from advisor.advice.catalogue import Archetype, Signal
-from profiles import questionnaire
-from profiles.formats import DEFAULT_CURRENCY, sentences
+from advisor.advice.formats import DEFAULT_CURRENCY, sentences
 
 # The score is a logistic curve of the points, so that it stays within 0-100 and every
 # point still moves it. It is centred on 25 points: a path needs that much evidence for

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from profiles.answers import Answers
+from advisor.advice.answers import Answers
 
 # Savings a rest or a search never touches: three months of costs.
 RESERVE_MONTHS = 3

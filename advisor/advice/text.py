@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from profiles.formats import is_chinese
+from advisor.advice.formats import is_chinese
 
 
 @dataclass(frozen=True, slots=True)

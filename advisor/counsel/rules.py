@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisor.advice import catalogue, money
+from advisor.advice.answers import Answers
 from advisor.counsel import tasks
 from advisor.counsel.emails import NOTE, REVIEWED
 from advisor.counsel.models import AuditEvent, Note, Review
 from advisor.mail import send_later
 from advisor.plans import lifecycle
 from advisor.plans.models import Plan
-from profiles.answers import Answers
 
 Action = AuditEvent.Action
 

@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from advisor.advice import content, matching
-from profiles import questionnaire
+from advisor.advice import content, matching, questionnaire
 
 USAGE_ERROR = 2
 

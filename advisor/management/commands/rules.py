@@ -7,10 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from advisor.advice import content, engine
+from advisor.advice import content, engine, questionnaire
 from advisor.advice.case import Case
 from advisor.management.commands.advise import USAGE_ERROR, read_answers
-from profiles import questionnaire
 
 CASES = Path(settings.BASE_DIR) / "tests" / "situations.toml"
 

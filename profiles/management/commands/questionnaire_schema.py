@@ -3,13 +3,13 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from profiles import questionnaire
+from advisor.advice import questionnaire
 
 
 class Command(BaseCommand):
     help = (
         "Print the JSON Schema of a complete answer set. With --markdown, print "
-        "docs/questionnaire.md instead; both come from profiles/questionnaire.py."
+        "docs/questionnaire.md instead; both come from advisor/advice/questionnaire.py."
     )
 
     def add_arguments(self, parser):

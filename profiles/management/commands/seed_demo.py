@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from advisor.members.submit import submit
 from profiles.models import Draft, Submission, User
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
-from profiles.submit import submit
 
 DEMO_MEMBER = ("member@example.com", "leap-demo-member")
 DEMO_COUNSELLOR = ("counsellor@example.com", "leap-demo-counsellor")

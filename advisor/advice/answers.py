@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from profiles import formats, questionnaire
+from advisor.advice import formats, questionnaire
 
 # How many strain signals make strain high, whatever they are.
 HIGH_STRAIN_SIGNALS = 3

@@ -7,9 +7,9 @@ The one submit workflow: the questionnaire's view and `manage.py seed_demo` both
 from django.conf import settings
 from django.db import transaction
 
+from advisor.advice import questionnaire
 from advisor.counsel import rules
 from advisor.plans import lifecycle
-from profiles import questionnaire
 from profiles.models import Draft, Submission
 
 
