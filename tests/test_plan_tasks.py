@@ -102,10 +102,12 @@ def test_a_claim_marks_the_plan_running_and_loads_what_writing_it_needs(
     plan, django_assert_num_queries
 ):
     now = timezone.now()
-    with django_assert_num_queries(2):  # the claim, then one read of what writing needs
+    with django_assert_num_queries(1):  # the claim returns what writing needs
         claimed = Plan.objects.claim(str(plan.pk).upper(), now=now)
         assert claimed.submission.answers == LI_JING
         assert claimed.submission.owner.email == "alice@example.com"
+        assert claimed.submission.consent_review is plan.submission.consent_review
+        assert claimed.content is None and claimed.lease_until > now
     assert (claimed.pk, claimed.status, claimed.attempts) == (plan.pk, "running", 1)
     assert claimed.started_at == now and claimed.language == plan.language
     assert claimed.submission.created_at == plan.submission.created_at  # loaded on access

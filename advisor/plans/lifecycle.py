@@ -87,7 +87,7 @@ def enqueue(plan_id) -> bool:
     The task's id is the plan's, so that deleting a plan can revoke its message. Each
     send carries a token of its own (`delivery`): a second delivery of this message may
     take the plan over from a run that died, a message of another send may not
-    (PlanQuerySet.claimable).
+    (PlanQuerySet.claim).
     """
     return _send(GENERATE_TASK, plan_id, str(plan_id), uuid.uuid4().hex)
 

@@ -1,9 +1,10 @@
+import functools
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Max, Q
+from django.db import connections, models, router
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,49 +28,61 @@ class PlanQuerySet(models.QuerySet):
     def next_version(self) -> int:
         return (self.aggregate(v=Max("version"))["v"] or 0) + 1
 
-    def claimable(self, *, now, delivery=None) -> "PlanQuerySet":
-        """Plans a delivery of the task may take: queued; running, but its run's lease has
-        lapsed (its worker died without a word); or running for an earlier delivery of this
-        same send (`delivery`), which means that run is over: Celery hands a message on
-        again when the pool process running it died, and retries after it raised. A
+    def claim(self, plan_id, *, delivery=None, now=None) -> "Plan | None":
+        """Mark this plan running for one delivery of the task, if a delivery may take it,
+        with a lease of PLAN_LEASE_SECONDS that the run renews while it lasts (`renew`);
+        return it with its submission's answers and member's email loaded. None when
+        there is nothing to do: it is finished, gone, or a live run is on it.
+
+        A delivery may take a plan that is queued; or running, but its run's lease has
+        lapsed (its worker died without a word); or running for an earlier delivery of
+        this same send (`delivery`), which means that run is over: Celery hands a message
+        on again when the pool process running it died, and retries after it raised. A
         delivery of another send leaves a live run alone. Runs are bounded: a plan that
         has killed its workers PLAN_MAX_ATTEMPTS times is left to the sweeper, which
-        fails it."""
-        taken_over = Q(lease_until__lt=now)
-        if delivery is not None:
-            taken_over |= Q(delivery=delivery)
-        return self.filter(
-            Q(status=Plan.Status.QUEUED)
-            | Q(taken_over, status=Plan.Status.RUNNING, attempts__lt=settings.PLAN_MAX_ATTEMPTS)
-        )
+        fails it.
 
-    def claim(self, plan_id, *, delivery=None, now=None) -> "Plan | None":
-        """Mark this plan running for one delivery of the task, if a delivery may take it
-        (`claimable`), with a lease of PLAN_LEASE_SECONDS that the run renews while it
-        lasts (`renew`); return it with its submission's answers and member's email
-        loaded. None when there is nothing to do: it is finished, gone, or a live run
-        is on it."""
+        One statement, written by hand: building the ORM's UPDATE and then its SELECT
+        cost a worker more than writing the plan (bench/README.md). Django's update()
+        returns no rows, so this is UPDATE ... RETURNING (PostgreSQL, SQLite >= 3.35),
+        with subqueries for the submission and the member."""
+        from profiles.models import Submission, User
+
         now = now or timezone.now()
-        taken = (
-            self.claimable(now=now, delivery=delivery)
-            .filter(pk=plan_id)
-            .update(
-                status=Plan.Status.RUNNING,
-                started_at=now,
-                lease_until=_lease_end(now),
-                delivery=delivery,
-                attempts=F("attempts") + 1,
-            )
-        )
-        if not taken:
+        connection = self._write_connection()
+        params = [
+            Plan.Status.RUNNING,
+            _prep("started_at", now, connection),
+            _prep("lease_until", _lease_end(now), connection),
+            _prep("delivery", delivery, connection),
+            _prep("id", plan_id, connection),
+            Plan.Status.QUEUED,
+            Plan.Status.RUNNING,
+            settings.PLAN_MAX_ATTEMPTS,
+            _prep("lease_until", now, connection),
+            _prep("delivery", delivery, connection),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_claim_sql(), params)
+            row = cursor.fetchone()
+        if row is None:
             return None
-        loaded = self.select_related("submission__owner").only(
-            *(f.name for f in Plan._meta.concrete_fields),
-            "submission__answers",
-            "submission__consent_review",
-            "submission__owner__email",
+        names = [field.name for field in Plan._meta.concrete_fields]
+        columns = dict(zip(names, row, strict=False))
+        plan = _instance(Plan, connection, columns)
+        answers, consent_review, owner_id, email = row[len(names) :]
+        plan.submission = _instance(
+            Submission,
+            connection,
+            {
+                "id": columns["submission"],
+                "owner": owner_id,
+                "answers": answers,
+                "consent_review": consent_review,
+            },
         )
-        return loaded.filter(pk=plan_id).first()
+        plan.submission.owner = _instance(User, connection, {"id": owner_id, "email": email})
+        return plan
 
     def _run_of(self, plan: "Plan") -> "PlanQuerySet":
         """The plan, if the run that `claim` returned it for is still its current one:
@@ -83,20 +96,30 @@ class PlanQuerySet(models.QuerySet):
 
     def finish(self, plan: "Plan", *, pdf: bool, now=None) -> bool:
         """Store `plan.content` and mark it ready, with its PDF to come if `pdf`, if the run
-        that `claim` returned it for is still the plan's current one; False when it is
-        not: that run was taken for dead and overtaken, and changes nothing."""
+        that `claim` returned it for is still the plan's current one (`_run_of`); False
+        when it is not: that run was taken for dead and overtaken, and changes nothing.
+        One statement written by hand, like `claim`."""
         now = now or timezone.now()
         pdf_status = Plan.PDFStatus.PENDING if pdf else Plan.PDFStatus.NONE
-        finished = self._run_of(plan).update(
-            content=plan.content,
-            status=Plan.Status.READY,
-            finished_at=now,
-            lease_until=None,
-            pdf_status=pdf_status,
-        )
+        connection = self._write_connection()
+        params = [
+            _prep("content", plan.content, connection),
+            Plan.Status.READY,
+            _prep("finished_at", now, connection),
+            pdf_status,
+            _prep("id", plan.pk, connection),
+            Plan.Status.RUNNING,
+            plan.attempts,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH.format(plan=Plan._meta.db_table), params)
+            finished = cursor.rowcount == 1
         if finished:
             plan.status, plan.finished_at, plan.pdf_status = Plan.Status.READY, now, pdf_status
-        return finished == 1
+        return finished
+
+    def _write_connection(self):
+        return connections[self._db or router.db_for_write(self.model)]
 
     def stuck(self, *, now=None) -> "PlanQuerySet":
         """Plans that may need sending again: queued for longer than a message takes to
@@ -122,10 +145,76 @@ class PlanQuerySet(models.QuerySet):
         caller that may send it. The fact lives in the row, not in a run, so that a
         second run, a follow-up sent twice or the sweeper never send a second email. It
         is noted before sending: a worker that dies in between loses the email rather
-        than sends it twice."""
+        than sends it twice. Written by hand, like `claim`: every plan runs it."""
         now = now or timezone.now()
-        unsent = self.filter(pk=plan_id, status=Plan.Status.READY, emailed_at__isnull=True)
-        return unsent.update(emailed_at=now) == 1
+        connection = self._write_connection()
+        params = [_prep("emailed_at", now, connection), _prep("id", plan_id, connection)]
+        params.append(Plan.Status.READY)
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_EMAIL.format(plan=Plan._meta.db_table), params)
+            return cursor.rowcount == 1
+
+
+# The statements every plan runs, written by hand (PlanQuerySet.claim says why).
+_CLAIM = """
+UPDATE {plan} SET status = %s, started_at = %s, lease_until = %s, delivery = %s,
+    attempts = attempts + 1
+WHERE id = %s AND (status = %s OR (status = %s AND attempts < %s
+    AND (lease_until < %s OR delivery = %s)))
+RETURNING {plan_columns},
+    (SELECT {answers} FROM {submission} WHERE id = {plan}.submission_id),
+    (SELECT {consent_review} FROM {submission} WHERE id = {plan}.submission_id),
+    (SELECT {owner} FROM {submission} WHERE id = {plan}.submission_id),
+    (SELECT {email} FROM {user} WHERE id =
+        (SELECT {owner} FROM {submission} WHERE id = {plan}.submission_id))
+"""
+
+_FINISH = """
+UPDATE {plan} SET content = %s, status = %s, finished_at = %s, lease_until = NULL,
+    pdf_status = %s
+WHERE id = %s AND status = %s AND attempts = %s
+"""
+
+_CLAIM_EMAIL = """
+UPDATE {plan} SET emailed_at = %s WHERE id = %s AND status = %s AND emailed_at IS NULL
+"""
+
+
+@functools.cache
+def _claim_sql() -> str:
+    from profiles.models import Submission, User
+
+    def column(model, name: str) -> str:
+        return model._meta.get_field(name).column
+
+    return _CLAIM.format(
+        plan=Plan._meta.db_table,
+        plan_columns=", ".join(f.column for f in Plan._meta.concrete_fields),
+        submission=Submission._meta.db_table,
+        answers=column(Submission, "answers"),
+        consent_review=column(Submission, "consent_review"),
+        owner=column(Submission, "owner"),
+        user=User._meta.db_table,
+        email=column(User, "email"),
+    )
+
+
+def _instance(model, connection, values: dict):
+    """A `model` instance from raw column values ({field name: value}), converted as a
+    query would convert them. Fields not given are deferred: reading one loads it."""
+    loaded = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        col = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+            value = convert(value, col, connection)
+        loaded[field.attname] = value
+    return model.from_db(connection.alias, list(loaded), list(loaded.values()))
+
+
+def _prep(field_name: str, value, connection):
+    """`value` as a plan's field stores it, for a statement's parameters."""
+    return Plan._meta.get_field(field_name).get_db_prep_save(value, connection)
 
 
 class Plan(models.Model):
@@ -176,7 +265,7 @@ class Plan(models.Model):
     # taken for dead (PlanQuerySet.claim).
     lease_until = models.DateTimeField(null=True, blank=True)
     # The send (lifecycle.enqueue) whose delivery holds the current run: a second
-    # delivery of the same send may take over at once (PlanQuerySet.claimable).
+    # delivery of the same send may take over at once (PlanQuerySet.claim).
     delivery = models.UUIDField(null=True, blank=True)
     pdf_status = models.CharField(max_length=10, choices=PDFStatus, blank=True, default="")
     # When the member was told the plan is ready: set once, before the email goes.
