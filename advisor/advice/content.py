@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from advisor.advice import catalogue, engine, law
+from advisor.advice import catalogue, engine, formats, law
 from advisor.advice.case import FIGURES, PACE, Case
 from advisor.advice.catalogue import Benchmark
 from advisor.advice.formats import money, number
@@ -237,8 +238,15 @@ def _source(citation: str, url: str, checked: datetime.date) -> dict[str, str]:
         "citation": citation,
         "url": url,
         "checked": checked.isoformat(),
-        "checked_label": date_format(checked),
+        "checked_label": _date_label(checked, get_language()),
     }
+
+
+@lru_cache(maxsize=64)
+def _date_label(day: datetime.date, language: str) -> str:
+    """`day` as a reader of the active language, `language`, writes it: the sources of a
+    plan share a few dates, and formatting one is slow."""
+    return date_format(day)
 
 
 def _uncertainties(writer: Writer) -> Section:
@@ -280,7 +288,11 @@ def build(
     counsellor chose one, the plan follows no story: it gives general next steps, and
     says which paths were closest.
     """
-    case = Case(answers, archetype=archetype, by_counsellor=by_counsellor, notes=notes)
+    with formats.one_language():
+        return _build(Case(answers, archetype=archetype, by_counsellor=by_counsellor, notes=notes))
+
+
+def _build(case: Case) -> dict[str, Any]:
     writer = Writer(case)
     sections = [
         _triage(writer),

@@ -5,6 +5,9 @@ English groups thousands (144,000 yuan, 1.2 billion); Chinese counts in 万 and 
 """
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -56,9 +59,28 @@ _CHINESE = {
 }
 
 
+# Set while a plan is written (`one_language`): whether it is in Chinese.
+_WRITING_CHINESE: ContextVar[bool | None] = ContextVar("writing_chinese", default=None)
+
+
 def is_chinese() -> bool:
     """Whether the active language is Chinese (Leap speaks only zh-hans of it)."""
+    writing = _WRITING_CHINESE.get()
+    if writing is not None:
+        return writing
     return (get_language() or "en").startswith("zh")
+
+
+@contextmanager
+def one_language() -> Iterator[None]:
+    """Within the block, which must not change the active language, `is_chinese` answers
+    from the language active when it began. A plan asks some 500 times, and reading
+    Django's active language (a context-local lookup) was a fifth of writing one."""
+    token = _WRITING_CHINESE.set((get_language() or "en").startswith("zh"))
+    try:
+        yield
+    finally:
+        _WRITING_CHINESE.reset(token)
 
 
 def sentences(*parts: str) -> str:
