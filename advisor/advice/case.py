@@ -33,6 +33,10 @@ PACE = {"now": 1, "3_months": 1, "6_months": 2, "1_year": 3, "exploring": 3}
 # Months of money past which a slower pace is safe even with income at risk and others
 # depending on it: the slowest plan's last step comes at nine months.
 MONEY_FOR_LEISURE = 12
+# Countries whose job-tied permits carry their own date to leave by once the job is lost:
+# Canada's employer-specific work permit (ca.visa.employer_specific_permit_change_or_job_loss).
+# Leap does not ask that date, so their plans keep the person's pace (visa_rush).
+PERMIT_DATED = frozenset({"canada"})
 WEEKS_PER_MONTH = 52 / 12
 # The labour authority Leap names for each country people answer with (law/*.toml).
 COUNTRY_AUTHORITY = {
@@ -163,13 +167,11 @@ class Case:
 
     @cached_property
     def pace(self) -> int:
-        return (
-            1 if self.pace_kept_for_risk or self.visa_clock else PACE.get(self.person.timeline, 1)
-        )
+        return 1 if self.pace_kept_for_risk or self.visa_rush else PACE.get(self.person.timeline, 1)
 
     def day(self, day: int) -> int:
         """A milestone's day at this plan's pace: twice as fast on a visa's clock."""
-        return day // 2 if self.visa_clock else day * self.pace
+        return day // 2 if self.visa_rush else day * self.pace
 
     @property
     def visa_clock(self) -> bool:
@@ -179,6 +181,13 @@ class Case:
         return "visa" in p.circumstances and (
             p.leaving or self.pushed_out or "closing" in p.circumstances
         )
+
+    @property
+    def visa_rush(self) -> bool:
+        """On a visa's clock whose date Leap does not know but the law makes short: the
+        steps run twice as fast. Where the permit itself carries the date to leave by,
+        that date is the clock, and a plan cannot assume it is near."""
+        return self.visa_clock and self.person.country not in PERMIT_DATED
 
     @property
     def pace_kept_for_risk(self) -> bool:
@@ -350,6 +359,7 @@ class Case:
             on_leave=self.on_leave,
             protected=self.protected,
             visa_clock=self.visa_clock,
+            visa_rush=self.visa_rush,
             visa_tied="visa" in p.circumstances,
             side_work_banned=p.employed and p.restrictions in ("side_job_ban", "both"),
             on_sick_leave=p.health_followup == "on_sick_leave",

@@ -83,7 +83,12 @@ WORKED = {
     ),
     "visa_tied": Worked("bool", "their right to stay is tied to their job"),
     "visa_clock": Worked(
-        "bool", "a right to stay tied to a job that has ended or is ending: steps run twice as fast"
+        "bool", "a right to stay tied to a job that has ended or is ending: no bridge job"
+    ),
+    "visa_rush": Worked(
+        "bool",
+        "on a visa's clock whose date the permit does not carry (not Canada's): steps run "
+        "twice as fast",
     ),
     "side_work_banned": Worked(
         "bool", "in a job whose contract bans side jobs (declared): no selling while employed"
