@@ -334,6 +334,8 @@ class Case:
         p = self.person
         if p.direction in ("found", "freelance") and p.employment_status != "self_employed":
             return "found"
+        if p.direction == "study":
+            return "study"
         leaving = p.left_a_job or self.pushed_out or "closing" in p.circumstances
         if leaving and p.direction != "leave_tech":
             return "job_search"

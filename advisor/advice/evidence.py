@@ -168,7 +168,7 @@ WORKED = {
     "general_track": Worked(
         "choice",
         "which general next steps fit when no story is followed",
-        ("found", "job_search", "self_employed", "join", "leave_tech", "unsure"),
+        ("found", "study", "job_search", "self_employed", "join", "leave_tech", "unsure"),
     ),
     "mainland_rules": Worked(
         "bool", "mainland labour law applies, now or once they move to the mainland"
