@@ -195,11 +195,11 @@ def test_the_milestones_download_as_a_calendar(client, alice, ready_plan):
     response = client.get(reverse("plan_ics", args=[ready_plan.pk]))
     assert response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
-    # Li Jing moves "within 6 months": the steps are spread over 60, 120 and 180 days,
-    # and plan B's two moments to switch are on the calendar too.
+    # Li Jing moves "within 6 months", and her six months of rest fill them: the steps
+    # after it keep the full pace, and plan B's two moments to switch are there too.
     assert body.count("BEGIN:VEVENT") == 5 + 2
-    assert "SUMMARY:Leap\\, day 60: Interview ten creators" in body
-    assert "SUMMARY:Leap\\, day 120: plan B? If no creator has paid you anything yet" in body
+    assert "SUMMARY:Leap\\, day 30: Interview ten creators" in body
+    assert "SUMMARY:Leap\\, day 60: plan B? If no creator has paid you anything yet" in body
 
 
 def test_retrying_a_plan_that_did_not_fail_is_409_and_changes_nothing(client, alice, ready_plan):

@@ -30,6 +30,9 @@ REST_WANTED = {"long": 6, "short": 1, "no": 1}  # months; Li Jing took six
 # How fast the 30/60/90 days run, by when the person wants to move: someone starting as
 # soon as they can keeps the pace, someone just exploring takes three times as long.
 PACE = {"now": 1, "3_months": 1, "6_months": 2, "1_year": 3, "exploring": 3}
+# The months a timeline gives, rest included: a slower pace is kept only as far as the
+# last step still comes within them.
+TIMELINE_MONTHS = {"6_months": 6, "1_year": 12}
 # Months of money past which a slower pace is safe even with income at risk and others
 # depending on it: the slowest plan's last step comes at nine months.
 MONEY_FOR_LEISURE = 12
@@ -167,7 +170,15 @@ class Case:
 
     @cached_property
     def pace(self) -> int:
-        return 1 if self.pace_kept_for_risk or self.visa_rush else PACE.get(self.person.timeline, 1)
+        if self.pace_kept_for_risk or self.visa_rush:
+            return 1
+        wanted = PACE.get(self.person.timeline, 1)
+        within = TIMELINE_MONTHS.get(self.person.timeline)
+        if within is None:
+            return wanted
+        # The rest comes first: the steps after it fit in what is left of the time wanted,
+        # to the nearest pace (each pace is three months: 90 days at the full one).
+        return max(1, min(wanted, math.floor((within - self.rest.total_months) / 3 + 0.5)))
 
     def day(self, day: int) -> int:
         """A milestone's day at this plan's pace: twice as fast on a visa's clock."""

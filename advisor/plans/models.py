@@ -8,6 +8,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from profiles.models import Submission, User
+
 
 def _lease_end(now):
     return now + timedelta(seconds=settings.PLAN_LEASE_SECONDS)
@@ -46,8 +48,6 @@ class PlanQuerySet(models.QuerySet):
         cost a worker more than writing the plan (bench/README.md). Django's update()
         returns no rows, so this is UPDATE ... RETURNING (PostgreSQL, SQLite >= 3.35),
         with subqueries for the submission and the member."""
-        from profiles.models import Submission, User
-
         now = now or timezone.now()
         connection = self._write_connection()
         params = [
@@ -182,8 +182,6 @@ UPDATE {plan} SET emailed_at = %s WHERE id = %s AND status = %s AND emailed_at I
 
 @functools.cache
 def _claim_sql() -> str:
-    from profiles.models import Submission, User
-
     def column(model, name: str) -> str:
         return model._meta.get_field(name).column
 
