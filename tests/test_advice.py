@@ -114,27 +114,27 @@ CASES = [
     pytest.param(
         people.HONG_KONG_ENGINEER,
         [
-            "You work in Hong Kong: its Employment Ordinance applies, not mainland law.",
+            "You work in Hong Kong: its Employment Ordinance applies.",
             "no general limit on working hours and no overtime rate",
             "one rest day in every period of 7 days",
             "Labour Relations Division",
             "HK$400,000",
         ],
         MAINLAND_HOURS_LAW,
-        ["《雇佣条例》", "每7天可享1天休息日", "40万港元"],
+        ["你在香港工作，适用香港的《雇佣条例》。", "每7天可享1天休息日", "40万港元"],
         id="engineer in Hong Kong",
     ),
     pytest.param(
         people.TAIPEI_TESTER,
         [
-            "You work in Taiwan: its Labor Standards Act applies, not mainland law.",
+            "You work in Taiwan: its Labor Standards Act applies.",
             "overtime may not exceed 46 hours a month",
             "about 52 hours of overtime a month (52 weeks over 12 months), against the usual cap "
             "of 46",
             "If you move to the mainland, mainland law will apply",
         ],
         ["against the cap of 36", "12333"],
-        ["《劳动基准法》", "每月加班不得超过46小时"],
+        ["你在台湾工作，适用台湾的《劳动基准法》。", "每月加班不得超过46小时"],
         id="tester in Taipei, open to moving",
     ),
     pytest.param(
@@ -144,7 +144,7 @@ CASES = [
             "You work outside China",
         ],
         ["senior role", "senior roles", "against the cap of", "hours of overtime a month"],
-        ["中国法律不管你的这份工作"],
+        ["你这份工作不受中国法律管辖"],
         id="new graduate in Berlin",
     ),
     pytest.param(
@@ -418,12 +418,16 @@ def test_resources_are_the_ones_for_where_the_person_works():
 
 
 def test_a_job_that_ended_this_month_is_not_said_to_have_ended_0_months_ago():
+    # "0 months ago" is also the answer of someone whose job ends next month: neither
+    # is told the job has ended.
     just_laid_off = people.person(
         employment_status="laid_off", severance_status="none", months_since_left=0
     )
-    assert "Your last job ended less than a month ago." in plan_text(just_laid_off)
+    assert "Your job has just ended, or is about to end." in plan_text(just_laid_off)
     assert "0 months ago" not in plan_text(just_laid_off)
-    assert "结束还不到一个月" in plan_text(just_laid_off, "zh-hans")
+    assert "ended less than a month ago" not in plan_text(just_laid_off)
+    assert "刚刚结束，或者即将结束" in plan_text(just_laid_off, "zh-hans")
+    assert "结束还不到一个月" not in plan_text(just_laid_off, "zh-hans")
 
 
 def test_what_comes_before_a_break_is_not_dated_after_it():

@@ -187,8 +187,11 @@ def _money(writer: Writer) -> Section:
         section.paragraphs += _notes(writer, "money")
         section.items = [benchmark_text(b) for b in shown]
     if story is not None and story.grounds is not None:
-        # A path no article tells rests on verified facts: they are its sources.
-        writer.cite(*story.grounds.facts, *(b.fact for b in shown if b.fact))
+        # A path no article tells rests on verified facts: they are its sources, but a
+        # figure not shown to this person (the mainland's, to someone abroad) is not.
+        hidden = {b.fact for b in story.benchmarks if b.fact} - {b.fact for b in shown}
+        grounds = [f for f in story.grounds.facts if f not in hidden]
+        writer.cite(*grounds, *(b.fact for b in shown if b.fact))
     return section
 
 
