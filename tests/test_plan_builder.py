@@ -49,7 +49,7 @@ def test_li_jing_rests_six_months_sized_to_her_runway():
     assert plan["rest_months"] == 6
     rest = text(plan, "rest")
     assert "Without a salary your money lasts 18 months" in rest
-    assert "3 months of it stays untouched as a reserve, which leaves 15 months" in rest
+    assert "the reserve of 36,000 yuan stays untouched, which leaves 15 months" in rest
     assert "The plan gives you 6 months of rest, the break you said you need" in rest
     assert "not a diagnosis" in rest
     assert "Rest starts on sick leave" in rest  # she fainted, and has a job

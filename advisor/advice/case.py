@@ -160,7 +160,12 @@ class Case:
         self.by_counsellor = by_counsellor
         self.story: Archetype | None = chosen if self.result.close or by_counsellor else None
         self.notes = tuple(notes)
-        self.rest = rest_of(self.person, self.funds)
+        # Rest is not paid from a lump sum that comes only with an ending the plan says to
+        # weigh first: it is sized on the money without it.
+        self.rest_funds = (
+            money.of(self.person, lump_sum=False) if self.lump_sum_if_you_accept else self.funds
+        )
+        self.rest = rest_of(self.person, self.rest_funds)
         self.hours = hours_of(self.person)
         # The newest check of the law the plan cites: set once the plan knows what it cites.
         self.law_checked: datetime.date | None = None
@@ -170,7 +175,9 @@ class Case:
 
     @cached_property
     def pace(self) -> int:
-        if self.pace_kept_for_risk or self.visa_rush:
+        # A dispute keeps its own pace, whatever the timeline of a move.
+        contest = self.story is None and self.general_track == "contest"
+        if self.pace_kept_for_risk or self.visa_rush or contest:
             return 1
         wanted = PACE.get(self.person.timeline, 1)
         within = TIMELINE_MONTHS.get(self.person.timeline)
@@ -232,6 +239,33 @@ class Case:
             and p.has_employer
             and bool({"pregnant", "illness"} & p.circumstances or self.on_leave)
         )
+
+    @property
+    def ending_contested(self) -> bool:
+        """Dismissed on the mainland while pregnant, on maternity leave or nursing: the law
+        forbids the ending, so the plan treats the job as hers to claim back, and the end's
+        severance, certificate and job search as what she must not take up yet."""
+        p = self.person
+        return (
+            self.protected and "pregnant" in p.circumstances and p.employment_status == "laid_off"
+        )
+
+    @property
+    def rest_kind(self) -> str:
+        """What a break is for: for someone on maternity leave the leave is the break; a
+        carer's break goes to the care; anyone else's to rest and reflection."""
+        p = self.person
+        if p.pregnancy_stage == "maternity_leave" and "pregnant" in p.circumstances:
+            return "leave"
+        if "caring" in p.circumstances:
+            return "care"
+        return "reflection"
+
+    @property
+    def plan_b_platform(self) -> bool:
+        """Platform work (driving, delivering) is named as the path or as plan B."""
+        named = (self.story, self.plan_b)
+        return any(a is not None and a.slug == "platform_bridge" for a in named)
 
     @property
     def job_to_keep(self) -> bool:
@@ -343,6 +377,8 @@ class Case:
     def general_track(self) -> str:
         """Which general next steps fit someone whose plan follows no story."""
         p = self.person
+        if self.ending_contested:
+            return "contest"  # the dispute's steps, not a search inside the protected time
         if p.direction in ("found", "freelance") and p.employment_status != "self_employed":
             return "found"
         if p.direction == "study":
@@ -359,7 +395,8 @@ class Case:
     @cached_property
     def evidence(self) -> dict[str, Any]:
         p, funds, rest = self.person, self.funds, self.rest
-        affordable = max(0.0, funds.runway_months - funds.reserve_months)
+        rest_funds = self.rest_funds
+        affordable = max(0.0, rest_funds.runway_months - rest_funds.reserve_months)
         found = evidence.of(self.answers)
         found.update(
             jurisdiction=p.jurisdiction or "unknown",
@@ -371,6 +408,9 @@ class Case:
             pushed_out=self.pushed_out,
             on_leave=self.on_leave,
             protected=self.protected,
+            ending_contested=self.ending_contested,
+            rest_kind=self.rest_kind,
+            plan_b_platform=self.plan_b_platform,
             visa_clock=self.visa_clock,
             visa_rush=self.visa_rush,
             visa_tied="visa" in p.circumstances,
@@ -407,7 +447,7 @@ class Case:
             rest_limit=rest.limit,
             sick_leave_rest=rest.sick_leave,
             rest_planned=bool(rest.months or rest.sick_leave),
-            rest_affordable=funds.covered or affordable >= 1,
+            rest_affordable=rest_funds.covered or affordable >= 1,
             dips_into_reserve=rest.dips_into_reserve,
             pace=self.pace,
             pace_kept_for_risk=self.pace_kept_for_risk,
@@ -558,8 +598,10 @@ figure("side", "side income a month")(lambda c: c.amount(c.funds.side_income))
 figure("si", "social insurance paid by oneself a month")(
     lambda c: c.amount(c.funds.social_insurance)
 )
-figure("affordable", "months the savings last above the reserve, to a tenth")(
-    lambda c: evidence.runway_text(max(0.0, c.funds.runway_months - c.funds.reserve_months))
+figure("affordable", "months the money for rest lasts above the reserve, to a tenth")(
+    lambda c: evidence.runway_text(
+        max(0.0, c.rest_funds.runway_months - c.rest_funds.reserve_months)
+    )
 )
 figure("rest", "months of rest from savings")(lambda c: month_count(c.rest.months))
 figure("months_off", "months they could take off")(lambda c: month_count(c.person.months_off))
@@ -593,6 +635,12 @@ figure("severance_months", "months' pay of severance for whole years, before the
 )
 figure("severance_total", "that severance in money, before the cap")(
     lambda c: c.amount(_severance(c)[1] or 0)
+)
+figure("unlawful_total", "twice that severance: an unlawful ending's compensation, before the cap")(
+    lambda c: c.amount(
+        (_severance(c)[1] or 0)
+        * law.fact("cn.termination.unlawful_compensation_2x")["multiple_of_art47"]
+    )
 )
 figure("noncompete_months_left", "months until three have passed unpaid since the job ended")(
     lambda c: month_count(

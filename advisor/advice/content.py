@@ -135,7 +135,9 @@ def _rest(writer: Writer) -> Section | None:
         return None
     section = writer.section("rest")
     story = catalogue.rest_story()
-    if (case.rest.months or case.rest.sick_leave) and story is not None:
+    # A founder's months of reflection are no model for a carer's break or a mother's leave.
+    reflection = case.rest_kind == "reflection"
+    if (case.rest.months or case.rest.sick_leave) and story is not None and reflection:
         section.paragraphs.append(str(story))
     return section
 

@@ -81,6 +81,11 @@ WORKED = {
         "on the mainland with an employer, and pregnant, on maternity leave, nursing or ill: "
         "the law keeps them from being dismissed",
     ),
+    "ending_contested": Worked(
+        "bool",
+        "dismissed on the mainland while pregnant, on maternity leave or nursing: an ending "
+        "the law forbids, so the job is still hers to claim back",
+    ),
     "visa_tied": Worked("bool", "their right to stay is tied to their job"),
     "visa_clock": Worked(
         "bool", "a right to stay tied to a job that has ended or is ending: no bridge job"
@@ -149,10 +154,18 @@ WORKED = {
         "what sets those months: the rest needed, the time they can take off, or the money",
         ("need", "time_off", "money"),
     ),
+    "rest_kind": Worked(
+        "choice",
+        "what a break is for: the maternity leave itself, care for someone, or rest",
+        ("leave", "care", "reflection"),
+    ),
     "sick_leave_rest": Worked("bool", "the rest begins on sick leave"),
     "rest_planned": Worked("bool", "the plan makes room for rest first"),
     "rest_affordable": Worked("bool", "the savings allow at least a month of rest"),
     "dips_into_reserve": Worked("bool", "a month of rest dips into the reserve, for health"),
+    "plan_b_platform": Worked(
+        "bool", "platform work (driving, delivering) is the path followed or plan B"
+    ),
     "plan_b_named": Worked("bool", "the plan follows a story, and plan B is another path"),
     "pace": Worked("integer", "how much slower than 30/60/90 days the steps run (1, 2 or 3)"),
     "pace_kept_for_risk": Worked(
@@ -168,7 +181,16 @@ WORKED = {
     "general_track": Worked(
         "choice",
         "which general next steps fit when no story is followed",
-        ("found", "study", "job_search", "self_employed", "join", "leave_tech", "unsure"),
+        (
+            "contest",
+            "found",
+            "study",
+            "job_search",
+            "self_employed",
+            "join",
+            "leave_tech",
+            "unsure",
+        ),
     ),
     "mainland_rules": Worked(
         "bool", "mainland labour law applies, now or once they move to the mainland"

@@ -89,7 +89,8 @@ def tenths(value: float) -> float:
     return math.floor(value * 10 + 0.5) / 10
 
 
-def of(person: Answers) -> Money:
+def of(person: Answers, *, lump_sum: bool = True) -> Money:
+    """The money of `person`; without the lump sums they expect if `lump_sum` is false."""
     if person.version == 1:
         months = float(person.savings_months or 0)
         return Money(
@@ -114,12 +115,13 @@ def of(person: Answers) -> Money:
     partner = 0 if partner_at_risk else person.partner_income
     # Social insurance is a cost like any other: income beyond the costs covers it too.
     need = max(0, expenses + social_insurance - partner - person.side_income)
-    money = (person.savings or 0) + person.lump_sum
+    lump = person.lump_sum if lump_sum else 0
+    money = (person.savings or 0) + lump
     with_partner = max(0, expenses + social_insurance - person.partner_income - person.side_income)
     return Money(
         currency=person.currency,
         savings=person.savings,
-        lump_sum=person.lump_sum,
+        lump_sum=lump,
         monthly_expenses=person.monthly_expenses,
         partner_income=partner,
         side_income=person.side_income,
@@ -129,7 +131,6 @@ def of(person: Answers) -> Money:
         covered=need == 0,
         partner_at_risk=partner_at_risk,
         runway_with_partner=runway(money, with_partner),
-        lump_sum_large=bool(expenses)
-        and person.lump_sum > PLAUSIBLE_LUMP_SUM_YEARS * 12 * expenses,
+        lump_sum_large=bool(expenses) and lump > PLAUSIBLE_LUMP_SUM_YEARS * 12 * expenses,
         social_insurance_unknown=mainland and person.social_insurance_cost is None,
     )
