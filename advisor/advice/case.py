@@ -40,6 +40,12 @@ MONEY_FOR_LEISURE = 12
 # Canada's employer-specific work permit (ca.visa.employer_specific_permit_change_or_job_loss).
 # Leap does not ask that date, so their plans keep the person's pace (visa_rush).
 PERMIT_DATED = frozenset({"canada"})
+# With the wage already stopped and a mortgage to pay, the money is near its end below this
+# many months (below three for anyone): the bank and the housing provident fund come first.
+MORTGAGE_EDGE_MONTHS = 6
+# Months after a job's end past which its severance, if agreed, is settled business, and the
+# rehiring priority of a mass layoff (six months) has run out.
+JOB_LONG_GONE_MONTHS = 6
 WEEKS_PER_MONTH = 52 / 12
 # The labour authority Leap names for each country people answer with (law/*.toml).
 COUNTRY_AUTHORITY = {
@@ -289,6 +295,35 @@ class Case:
         )
 
     @property
+    def wage_stopped(self) -> bool:
+        """No wage is coming in now: the job has ended, the pay is owed, or the employer
+        is closing."""
+        p = self.person
+        return p.left_a_job or bool({"unpaid", "closing"} & p.circumstances)
+
+    @property
+    def job_long_gone(self) -> bool:
+        """The last job ended six months ago or more: its rehiring priority has passed, and
+        the claims still open come before the rest."""
+        p = self.person
+        return p.left_a_job and (p.raw.get("months_since_left") or 0) >= JOB_LONG_GONE_MONTHS
+
+    @property
+    def money_edge(self) -> bool:
+        """The money is near its end: less than three months of it; or, with the wage
+        already stopped and a mortgage to pay, less than six (docs/advice.md)."""
+        funds = self.funds
+        if funds.covered:
+            return False
+        if funds.runway_months < money.RESERVE_MONTHS:
+            return True
+        return (
+            self.wage_stopped
+            and self.person.housing == "mortgage"
+            and funds.runway_months < MORTGAGE_EDGE_MONTHS
+        )
+
+    @property
     def carries_others(self) -> bool:
         p = self.person
         return bool(p.dependants) or p.housing == "mortgage" or "sole_earner" in p.circumstances
@@ -420,6 +455,10 @@ class Case:
             carries_others=self.carries_others,
             noncompete_live=self.noncompete_live,
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
+            wage_stopped=self.wage_stopped,
+            money_edge=self.money_edge,
+            job_long_gone=self.job_long_gone,
+            severance_settled=self.job_long_gone and p.raw.get("severance_status") == "agreed",
             earlier_questionnaire=p.version < questionnaire.SCHEMA_VERSION,
             over_35=p.over_35,
             over_45=p.age_band == "45_plus",

@@ -113,6 +113,18 @@ WORKED = {
         "with the employer's intent unknown",
     ),
     "money_short": Worked("bool", "the money lasts less than three months without a salary"),
+    "wage_stopped": Worked(
+        "bool", "no wage comes in now: the job has ended, the pay is owed, or the employer closes"
+    ),
+    "money_edge": Worked(
+        "bool",
+        "the money lasts less than three months; or less than six with the wage stopped and a "
+        "mortgage to pay",
+    ),
+    "job_long_gone": Worked("bool", "the last job ended six months ago or more"),
+    "severance_settled": Worked(
+        "bool", "laid off six months ago or more, with the severance agreed or paid"
+    ),
     "earlier_questionnaire": Worked("bool", "the answers come from an earlier questionnaire"),
     "over_35": Worked("bool", "35 or over"),
     "over_45": Worked("bool", "45 or over"),
