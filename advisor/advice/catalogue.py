@@ -78,8 +78,15 @@ def _quoted(key: str, answers: Mapping[str, Any], *, only=None) -> str:
     if only is not None:
         answer = [v for v in answer if v in only]
     currency = answers.get("currency", questionnaire.formats.DEFAULT_CURRENCY)
-    shown = evidence.display(key, answer, currency=currency)
-    return shown if evidence.kind(key) == "integer" else f"“{shown}”"
+    if evidence.kind(key) == "integer":
+        return evidence.display(key, answer, currency=currency)
+    if isinstance(answer, list | tuple) and len(answer) > 1:
+        # Each choice in its own quotation marks: “Family” and “Freedom and rest”.
+        each = [f"“{evidence.display(key, [v], currency=currency)}”" for v in answer]
+        if questionnaire.formats.is_chinese():
+            return "、".join(each)
+        return f"{', '.join(each[:-1])} and {each[-1]}"
+    return f"“{evidence.display(key, answer, currency=currency)}”"
 
 
 # The condition every step that assumes a job must carry: someone not paid, pushed out,
