@@ -416,8 +416,8 @@ class Case:
             return "contest"  # the dispute's steps, not a search inside the protected time
         if p.direction in ("found", "freelance") and p.employment_status != "self_employed":
             return "found"
-        if p.direction == "study":
-            return "study"
+        if p.direction in ("study", "exam"):
+            return p.direction
         leaving = p.left_a_job or self.pushed_out or "closing" in p.circumstances
         if leaving and p.direction != "leave_tech":
             return "job_search"

@@ -197,6 +197,7 @@ WORKED = {
             "contest",
             "found",
             "study",
+            "exam",
             "job_search",
             "self_employed",
             "join",
