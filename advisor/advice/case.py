@@ -493,6 +493,7 @@ class Case:
             overtime_counted=self.hours is not None,
             over_cap=self.hours is not None and self.hours.over_cap,
             over_daily_limit=self.hours is not None and self.over_daily_limit,
+            overwork_injury_question=self.overwork_injury_question,
             general_track=self.general_track,
             mainland_later=self.mainland_later,
             mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
@@ -533,6 +534,19 @@ class Case:
     def over_daily_limit(self) -> bool:
         special = law.fact("cn.overtime.limits")["special_max_extension_hours_per_day"]
         return self.person.jurisdiction == "cn" and self.hours.per_day > special
+
+    @property
+    def overwork_injury_question(self) -> bool:
+        """In Taiwan, fell ill or fainted because of work, still with the employer, after
+        overtime beyond even the highest monthly limit the law allows (with the union's or
+        the labour-management meeting's consent): whether it is an occupational injury is
+        the first question, before sick leave or a resignation."""
+        p = self.person
+        if p.jurisdiction != "tw" or not p.fainted_or_ill or not p.has_employer:
+            return False
+        if self.hours is None:
+            return False
+        return self.hours.monthly > law.fact("tw.overtime.limits")["overtime_month_flex"]
 
     @property
     def spendable(self) -> float:

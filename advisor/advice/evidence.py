@@ -189,6 +189,11 @@ WORKED = {
     "overtime_counted": Worked("bool", "their hours are set against a legal overtime cap"),
     "over_cap": Worked("bool", "overtime a month above the legal cap"),
     "over_daily_limit": Worked("bool", "overtime a day above the legal daily limit"),
+    "overwork_injury_question": Worked(
+        "bool",
+        "in Taiwan, fell ill because of work while still employed, after overtime a month "
+        "beyond the highest legal limit: a possible occupational injury",
+    ),
     # The plan
     "general_track": Worked(
         "choice",
