@@ -88,12 +88,16 @@ class Rest:
         return max(self.months, 1 if self.sick_leave else 0)
 
 
-def rest_of(person: Answers, funds: Money) -> Rest:
+def rest_of(person: Answers, funds: Money, *, visa_rush: bool = False) -> Rest:
     if not person.wants_rest:
         return Rest(0, False)
     sick_leave = person.health_followup == "on_sick_leave" or (
         person.fainted_or_ill and person.employed and person.jurisdiction in ("cn", "hk")
     )
+    # On a visa's short clock, counted from today, no months of rest come before the
+    # search's first steps: they would push them past the status's last day.
+    if visa_rush:
+        return Rest(0, sick_leave, limit="visa")
     wanted = REST_WANTED.get(person.need_break, 1)
     if funds.covered:
         affordable = wanted
@@ -171,7 +175,7 @@ class Case:
         self.rest_funds = (
             money.of(self.person, lump_sum=False) if self.lump_sum_if_you_accept else self.funds
         )
-        self.rest = rest_of(self.person, self.rest_funds)
+        self.rest = rest_of(self.person, self.rest_funds, visa_rush=self.visa_rush)
         self.hours = hours_of(self.person)
         # The newest check of the law the plan cites: set once the plan knows what it cites.
         self.law_checked: datetime.date | None = None

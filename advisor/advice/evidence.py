@@ -163,8 +163,9 @@ WORKED = {
     "rest_months": Worked("integer", "months of rest from savings"),
     "rest_limit": Worked(
         "choice",
-        "what sets those months: the rest needed, the time they can take off, or the money",
-        ("need", "time_off", "money"),
+        "what sets those months: the rest needed, the time they can take off, the money, or a"
+        " visa's short clock (none before the steps)",
+        ("need", "time_off", "money", "visa"),
     ),
     "rest_kind": Worked(
         "choice",
