@@ -306,6 +306,14 @@ class Case:
         return p.left_a_job or bool({"unpaid", "closing"} & p.circumstances)
 
     @property
+    def severance_settled(self) -> bool:
+        """Laid off a month or more ago with the severance agreed or paid: how severance is
+        counted is no longer their question."""
+        p = self.person
+        agreed = p.raw.get("severance_status") == "agreed"
+        return p.left_a_job and agreed and (p.raw.get("months_since_left") or 0) >= 1
+
+    @property
     def job_long_gone(self) -> bool:
         """The last job ended six months ago or more: its rehiring priority has passed, and
         the claims still open come before the rest."""
@@ -462,7 +470,7 @@ class Case:
             wage_stopped=self.wage_stopped,
             money_edge=self.money_edge,
             job_long_gone=self.job_long_gone,
-            severance_settled=self.job_long_gone and p.raw.get("severance_status") == "agreed",
+            severance_settled=self.severance_settled,
             earlier_questionnaire=p.version < questionnaire.SCHEMA_VERSION,
             over_35=p.over_35,
             over_45=p.age_band == "45_plus",

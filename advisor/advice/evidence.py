@@ -123,7 +123,7 @@ WORKED = {
     ),
     "job_long_gone": Worked("bool", "the last job ended six months ago or more"),
     "severance_settled": Worked(
-        "bool", "laid off six months ago or more, with the severance agreed or paid"
+        "bool", "laid off a month ago or more, with the severance agreed or paid"
     ),
     "earlier_questionnaire": Worked("bool", "the answers come from an earlier questionnaire"),
     "over_35": Worked("bool", "35 or over"),
