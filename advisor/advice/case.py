@@ -687,6 +687,9 @@ figure("severance_months", "months' pay of severance for whole years, before the
 figure("severance_total", "that severance in money, before the cap")(
     lambda c: c.amount(_severance(c)[1] or 0)
 )
+figure("owed_pay", "pay owed at most: the months owed times the monthly pay")(
+    lambda c: c.amount((c.person.owed_months or 0) * (c.person.monthly_pay or 0))
+)
 figure("unlawful_total", "twice that severance: an unlawful ending's compensation, before the cap")(
     lambda c: c.amount(
         (_severance(c)[1] or 0)
