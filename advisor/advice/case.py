@@ -353,6 +353,17 @@ class Case:
         )
 
     @property
+    def offer_in_hand(self) -> bool:
+        """A competitor's offer in hand under a live non-compete, and no business of their own
+        in view: the next steps deal with that offer, not with a search."""
+        p = self.person
+        return (
+            self.noncompete_live
+            and p.competitor_offer
+            and p.direction not in ("found", "freelance")
+        )
+
+    @property
     def direction_honoured(self) -> bool:
         """Whether the path first leads where the person said they want to go."""
         stated = self.person.direction
@@ -426,6 +437,8 @@ class Case:
         p = self.person
         if self.ending_contested:
             return "contest"  # the dispute's steps, not a search inside the protected time
+        if self.offer_in_hand:
+            return "offer"  # the offer in hand and the non-compete's answer, not a search
         if p.direction in ("found", "freelance") and p.employment_status != "self_employed":
             return "found"
         if p.direction == "study":
@@ -689,6 +702,18 @@ figure("severance_total", "that severance in money, before the cap")(
 )
 figure("owed_pay", "pay owed at most: the months owed times the monthly pay")(
     lambda c: c.amount((c.person.owed_months or 0) * (c.person.monthly_pay or 0))
+)
+figure(
+    "noncompete_default_pay",
+    "30% of the monthly pay: a non-compete's compensation when none is set",
+)(
+    lambda c: c.amount(
+        round(
+            (c.person.monthly_pay or 0)
+            * law.fact("cn.noncompete.default_compensation_30pct")["pct_of_avg_monthly_wage"]
+            / 100
+        )
+    )
 )
 figure("unlawful_total", "twice that severance: an unlawful ending's compensation, before the cap")(
     lambda c: c.amount(

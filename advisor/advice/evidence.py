@@ -196,6 +196,7 @@ WORKED = {
         "which general next steps fit when no story is followed",
         (
             "contest",
+            "offer",
             "found",
             "study",
             "job_search",
