@@ -439,6 +439,34 @@ def test_what_comes_before_a_break_is_not_dated_after_it():
     assert not any("break begins" in m["text"] for m in sections["milestones"]["milestones"])
 
 
+def test_on_a_visa_s_short_clock_the_applications_start_in_the_first_fortnight():
+    # A 60-day grace period counts from the job's end: no rest and no step order may push
+    # the first applications past the first 15 days, and the days count from today.
+    for need_break, direction in (("long", "join"), ("no", "join"), ("no", "unsure")):
+        answers = people.person(
+            location="overseas",
+            country="us",
+            currency="USD",
+            employment_status="laid_off",
+            months_since_left=0,
+            severance_status="agreed",
+            circumstances=["visa"],
+            residence_status="work_visa",
+            return_home="open",
+            need_break=need_break,
+            months_off=4,
+            direction=direction,
+            timeline="now",
+        )
+        for language, word in (("en", "Start applying this week"), ("zh-hans", "这周就开始投简历")):
+            with translation.override(language):
+                plan = content.build(answers=answers)
+            steps = {s["key"]: s for s in plan["sections"]}["milestones"]["milestones"]
+            days = [m["day"] for m in steps if word in m["text"]]
+            assert days and max(days) <= 15, (need_break, direction, language, days)
+            assert "rest_months" not in plan or plan["rest_months"] == 0
+
+
 def test_a_side_project_on_top_of_sixty_hours_is_named_as_a_risk():
     founder = {
         "skills": ["traffic_growth"],

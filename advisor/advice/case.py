@@ -88,12 +88,16 @@ class Rest:
         return max(self.months, 1 if self.sick_leave else 0)
 
 
-def rest_of(person: Answers, funds: Money) -> Rest:
+def rest_of(person: Answers, funds: Money, *, visa_rush: bool = False) -> Rest:
     if not person.wants_rest:
         return Rest(0, False)
     sick_leave = person.health_followup == "on_sick_leave" or (
         person.fainted_or_ill and person.employed and person.jurisdiction in ("cn", "hk")
     )
+    # On a visa's short clock, counted from today, no months of rest come before the
+    # search's first steps: they would push them past the status's last day.
+    if visa_rush:
+        return Rest(0, sick_leave, limit="visa")
     wanted = REST_WANTED.get(person.need_break, 1)
     if funds.covered:
         affordable = wanted
@@ -171,7 +175,7 @@ class Case:
         self.rest_funds = (
             money.of(self.person, lump_sum=False) if self.lump_sum_if_you_accept else self.funds
         )
-        self.rest = rest_of(self.person, self.rest_funds)
+        self.rest = rest_of(self.person, self.rest_funds, visa_rush=self.visa_rush)
         self.hours = hours_of(self.person)
         # The newest check of the law the plan cites: set once the plan knows what it cites.
         self.law_checked: datetime.date | None = None
@@ -302,6 +306,14 @@ class Case:
         return p.left_a_job or bool({"unpaid", "closing"} & p.circumstances)
 
     @property
+    def severance_settled(self) -> bool:
+        """Laid off a month or more ago with the severance agreed or paid: how severance is
+        counted is no longer their question."""
+        p = self.person
+        agreed = p.raw.get("severance_status") == "agreed"
+        return p.left_a_job and agreed and (p.raw.get("months_since_left") or 0) >= 1
+
+    @property
     def job_long_gone(self) -> bool:
         """The last job ended six months ago or more: its rehiring priority has passed, and
         the claims still open come before the rest."""
@@ -338,6 +350,17 @@ class Case:
             or p.noncompete_state in ("enforced_paid", "enforced_unpaid")
             or p.leaving
             or self.pushed_out
+        )
+
+    @property
+    def offer_in_hand(self) -> bool:
+        """A competitor's offer in hand under a live non-compete, and no business of their own
+        in view: the next steps deal with that offer, not with a search."""
+        p = self.person
+        return (
+            self.noncompete_live
+            and p.competitor_offer
+            and p.direction not in ("found", "freelance")
         )
 
     @property
@@ -414,6 +437,8 @@ class Case:
         p = self.person
         if self.ending_contested:
             return "contest"  # the dispute's steps, not a search inside the protected time
+        if self.offer_in_hand:
+            return "offer"  # the offer in hand and the non-compete's answer, not a search
         if p.direction in ("found", "freelance") and p.employment_status != "self_employed":
             return "found"
         if p.direction in ("study", "exam"):
@@ -458,7 +483,7 @@ class Case:
             wage_stopped=self.wage_stopped,
             money_edge=self.money_edge,
             job_long_gone=self.job_long_gone,
-            severance_settled=self.job_long_gone and p.raw.get("severance_status") == "agreed",
+            severance_settled=self.severance_settled,
             earlier_questionnaire=p.version < questionnaire.SCHEMA_VERSION,
             over_35=p.over_35,
             over_45=p.age_band == "45_plus",
@@ -688,6 +713,21 @@ figure("severance_months", "months' pay of severance for whole years, before the
 )
 figure("severance_total", "that severance in money, before the cap")(
     lambda c: c.amount(_severance(c)[1] or 0)
+)
+figure("owed_pay", "pay owed at most: the months owed times the monthly pay")(
+    lambda c: c.amount((c.person.owed_months or 0) * (c.person.monthly_pay or 0))
+)
+figure(
+    "noncompete_default_pay",
+    "30% of the monthly pay: a non-compete's compensation when none is set",
+)(
+    lambda c: c.amount(
+        round(
+            (c.person.monthly_pay or 0)
+            * law.fact("cn.noncompete.default_compensation_30pct")["pct_of_avg_monthly_wage"]
+            / 100
+        )
+    )
 )
 figure("unlawful_total", "twice that severance: an unlawful ending's compensation, before the cap")(
     lambda c: c.amount(

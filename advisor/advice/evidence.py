@@ -123,7 +123,7 @@ WORKED = {
     ),
     "job_long_gone": Worked("bool", "the last job ended six months ago or more"),
     "severance_settled": Worked(
-        "bool", "laid off six months ago or more, with the severance agreed or paid"
+        "bool", "laid off a month ago or more, with the severance agreed or paid"
     ),
     "earlier_questionnaire": Worked("bool", "the answers come from an earlier questionnaire"),
     "over_35": Worked("bool", "35 or over"),
@@ -163,8 +163,9 @@ WORKED = {
     "rest_months": Worked("integer", "months of rest from savings"),
     "rest_limit": Worked(
         "choice",
-        "what sets those months: the rest needed, the time they can take off, or the money",
-        ("need", "time_off", "money"),
+        "what sets those months: the rest needed, the time they can take off, the money, or a"
+        " visa's short clock (none before the steps)",
+        ("need", "time_off", "money", "visa"),
     ),
     "rest_kind": Worked(
         "choice",
@@ -200,6 +201,7 @@ WORKED = {
         "which general next steps fit when no story is followed",
         (
             "contest",
+            "offer",
             "found",
             "study",
             "exam",
