@@ -453,6 +453,9 @@ class Case:
             on_sick_leave=p.health_followup == "on_sick_leave",
             income_at_risk=self.income_at_risk,
             carries_others=self.carries_others,
+            short_for_others=self.carries_others
+            and not funds.covered
+            and funds.runway_months < MONEY_FOR_LEISURE,
             noncompete_live=self.noncompete_live,
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,
