@@ -159,7 +159,9 @@ class Case:
     ):
         self.answers = answers
         self.person = Answers.of(answers)
-        self.funds = money.of(self.person)
+        # A protected dismissal's offered lump sum is not counted: the plan tells her not to
+        # take it (leaving.unlawful_against_offer_cn), so no figure rests on it.
+        self.funds = money.of(self.person, lump_sum=not self.ending_contested)
         self.result = matching.rank(answers)
         chosen = catalogue.by_slug(archetype) if archetype else self.result.best.archetype
         if chosen is None:
@@ -478,6 +480,9 @@ class Case:
             on_sick_leave=p.health_followup == "on_sick_leave",
             income_at_risk=self.income_at_risk,
             carries_others=self.carries_others,
+            short_for_others=self.carries_others
+            and not funds.covered
+            and funds.runway_months < MONEY_FOR_LEISURE,
             noncompete_live=self.noncompete_live,
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,
@@ -549,7 +554,7 @@ class Case:
         """A lump sum not yet agreed, when the plan's first advice is not to accept the
         ending it would come with: a signature pressed for, or a protected dismissal."""
         p = self.person
-        if not self.funds.lump_sum or p.raw.get("severance_status") == "agreed":
+        if not p.lump_sum or p.raw.get("severance_status") == "agreed":
             return False
         return "asked_to_sign" in p.circumstances or (
             self.protected and p.employment_status == "laid_off"
@@ -617,6 +622,9 @@ figure(
 figure("runway_savings_only", "the runway from savings alone, without lump sums")(
     lambda c: evidence.runway_text(money.runway(c.funds.savings or 0, c.funds.monthly_need or 0))
 )
+figure("runway_if_you_accept", "the runway counting a lump sum the plan says not to accept")(
+    lambda c: evidence.runway_text(money.of(c.person).runway_months)
+)
 figure("runway_with_partner", "the runway if the partner's income from the same employer goes on")(
     lambda c: evidence.runway_text(c.funds.runway_with_partner)
 )
@@ -658,7 +666,7 @@ figure("authority_hk", "Hong Kong's labour authority, as a link")(
 )
 figure("authority_tw", "Taiwan's labour authority, as a link")(lambda c: _authority_link(c, "tw"))
 figure("savings", "savings")(lambda c: c.amount(c.funds.savings or 0))
-figure("lump_sum", "lump sums")(lambda c: c.amount(c.funds.lump_sum))
+figure("lump_sum", "lump sums")(lambda c: c.amount(c.person.lump_sum))
 figure("money_total", "savings and lump sums")(
     lambda c: c.amount((c.funds.savings or 0) + c.funds.lump_sum)
 )

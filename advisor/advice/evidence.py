@@ -142,6 +142,9 @@ WORKED = {
     "below_reserve": Worked("bool", "the money lasts less than the reserve Leap keeps"),
     "thin_runway": Worked("bool", "less than six months of money once any rest is taken"),
     "spendable": Worked("bool", "money to spend before the reserve is reached"),
+    "short_for_others": Worked(
+        "bool", "others depend on the income and the money lasts less than a year without a salary"
+    ),
     "partner_at_risk": Worked(
         "bool", "a partner's income counted towards costs comes from the same employer"
     ),
