@@ -445,6 +445,8 @@ class Case:
             return "found"
         if p.direction in ("study", "exam"):
             return p.direction
+        if p.direction == "stay" and self.protected and not p.left_a_job:
+            return "stay"  # the law keeps the job: steps back into it, not a search
         leaving = p.left_a_job or self.pushed_out or "closing" in p.circumstances
         if leaving and p.direction != "leave_tech":
             return "job_search"

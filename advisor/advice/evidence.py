@@ -212,6 +212,7 @@ WORKED = {
             "self_employed",
             "join",
             "leave_tech",
+            "stay",
             "unsure",
         ),
     ),
