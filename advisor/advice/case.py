@@ -46,6 +46,11 @@ MORTGAGE_EDGE_MONTHS = 6
 # Months after a job's end past which its severance, if agreed, is settled business, and the
 # rehiring priority of a mass layoff (six months) has run out.
 JOB_LONG_GONE_MONTHS = 6
+# Monthly pay (yuan) at which a mainland severance is likely counted at the cap (three times
+# the city's average wage): Leap does not know the city, so this is a judgement, never
+# printed, set well above three times the averages cities publish. Below it, the plan gives
+# the full-pay figure first; above it, the cap's effect comes first.
+LIKELY_CAPPED_PAY_CNY = 45_000
 WEEKS_PER_MONTH = 52 / 12
 # The labour authority Leap names for each country people answer with (law/*.toml).
 COUNTRY_AUTHORITY = {
@@ -445,6 +450,8 @@ class Case:
             return "found"
         if p.direction in ("study", "exam"):
             return p.direction
+        if p.direction == "stay" and self.protected and not p.left_a_job:
+            return "stay"  # the law keeps the job: steps back into it, not a search
         leaving = p.left_a_job or self.pushed_out or "closing" in p.circumstances
         if leaving and p.direction != "leave_tech":
             return "job_search"
@@ -489,6 +496,9 @@ class Case:
             money_edge=self.money_edge,
             job_long_gone=self.job_long_gone,
             severance_settled=self.severance_settled,
+            pay_likely_capped=p.jurisdiction == "cn"
+            and p.currency == "CNY"
+            and (p.monthly_pay or 0) >= LIKELY_CAPPED_PAY_CNY,
             earlier_questionnaire=p.version < questionnaire.SCHEMA_VERSION,
             over_35=p.over_35,
             over_45=p.age_band == "45_plus",

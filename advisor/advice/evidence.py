@@ -148,6 +148,9 @@ WORKED = {
     "partner_at_risk": Worked(
         "bool", "a partner's income counted towards costs comes from the same employer"
     ),
+    "pay_likely_capped": Worked(
+        "bool", "mainland monthly pay so high that severance is likely counted at the city's cap"
+    ),
     "lump_sum_large": Worked("bool", "a lump sum of more than ten years of costs"),
     "social_insurance_unknown": Worked(
         "bool", "on the mainland without a salary's social insurance, its cost not given"
@@ -212,6 +215,7 @@ WORKED = {
             "self_employed",
             "join",
             "leave_tech",
+            "stay",
             "unsure",
         ),
     ),
