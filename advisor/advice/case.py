@@ -40,6 +40,10 @@ MONEY_FOR_LEISURE = 12
 # Canada's employer-specific work permit (ca.visa.employer_specific_permit_change_or_job_loss).
 # Leap does not ask that date, so their plans keep the person's pace (visa_rush).
 PERMIT_DATED = frozenset({"canada"})
+# Countries whose work statuses are for a kind of work, not one employer: leaving is
+# notified, not a new permit (jp.visa.contracting_organization_notice). The period of stay
+# on the card is the date; their plans keep the person's pace too.
+STATUS_OUTLIVES_JOB = frozenset({"japan"})
 # With the wage already stopped and a mortgage to pay, the money is near its end below this
 # many months (below three for anyone): the bank and the housing provident fund come first.
 MORTGAGE_EDGE_MONTHS = 6
@@ -222,7 +226,7 @@ class Case:
         """On a visa's clock whose date Leap does not know but the law makes short: the
         steps run twice as fast. Where the permit itself carries the date to leave by,
         that date is the clock, and a plan cannot assume it is near."""
-        return self.visa_clock and self.person.country not in PERMIT_DATED
+        return self.visa_clock and self.person.country not in PERMIT_DATED | STATUS_OUTLIVES_JOB
 
     @property
     def pace_kept_for_risk(self) -> bool:
@@ -608,6 +612,14 @@ class Case:
         return formats.money(value, self.person.currency, exact=exact)
 
 
+def hk_severance(years: int, monthly_pay: float) -> float:
+    """Hong Kong severance payment (hk.termination.sp_lsp_amount): two-thirds of the last
+    month's wages, the month counted at the cap at most, for each year, within the total cap."""
+    fact = law.fact("hk.termination.sp_lsp_amount")
+    per_year = min(monthly_pay, fact["monthly_wage_cap_hkd"]) * 2 / 3
+    return min(years * per_year, fact["total_cap_hkd"])
+
+
 @dataclass(frozen=True)
 class Figure:
     describe: str
@@ -770,6 +782,9 @@ figure("hk_wage_cap", "Hong Kong's monthly wage cap for severance")(
 )
 figure("hk_total_cap", "Hong Kong's total cap for severance")(
     lambda c: formats.money(law.fact("hk.termination.sp_lsp_amount")["total_cap_hkd"], "HKD")
+)
+figure("hk_severance_owed", "Hong Kong severance for the years served, at the person's pay")(
+    lambda c: formats.money(hk_severance(c.person.tenure_years or 0, c.person.monthly_pay), "HKD")
 )
 figure("overtime_monthly", "overtime hours a month")(lambda c: f"{c.hours.monthly:g}")
 figure("week_over", "hours a week over the standard week")(

@@ -92,7 +92,8 @@ WORKED = {
     ),
     "visa_rush": Worked(
         "bool",
-        "on a visa's clock whose date the permit does not carry (not Canada's): steps run "
+        "on a visa's clock whose date the permit does not carry (not Canada's), and whose status "
+        "ends with the job (not Japan's): steps run "
         "twice as fast",
     ),
     "side_work_banned": Worked(
