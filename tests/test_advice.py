@@ -439,6 +439,50 @@ def test_what_comes_before_a_break_is_not_dated_after_it():
     assert not any("break begins" in m["text"] for m in sections["milestones"]["milestones"])
 
 
+def test_an_exam_announcement_is_read_on_day_30_whatever_the_pace():
+    # Registrations have their own dates: a year's timeline stretches the other steps, not
+    # the reading of the announcements (the path's and the general exam track's).
+    answers = people.person(
+        age_band="25_34",
+        role="data",
+        years_experience=4,
+        direction="exam",
+        timeline="1_year",
+        savings=90000,
+        monthly_expenses=6000,
+    )
+    for archetype in ("civil_service", None):
+        for language, word in (("en", "exam announcement"), ("zh-hans", "国考公告")):
+            with translation.override(language):
+                plan = content.build(answers=answers, archetype=archetype)
+            assert archetype or not plan["close"]  # no close path: the general exam track
+            steps = {s["key"]: s for s in plan["sections"]}["milestones"]["milestones"]
+            days = [m["day"] for m in steps]
+            read = [m["day"] for m in steps if word in m["text"]]
+            assert read == [30], (archetype, language, steps)
+            assert max(days) > 90 and days == sorted(days), (archetype, language, days)
+
+
+def test_a_step_for_this_week_is_not_dated_later():
+    answers = people.person(
+        employment_status="employed",
+        restrictions="noncompete",
+        noncompete_state="not_told",
+        competitor_offer="yes",
+        monthly_pay=35000,
+        savings=250000,
+        monthly_expenses=12000,
+        direction="join",
+        timeline="now",
+    )
+    for language, word in (("en", "this week"), ("zh-hans", "这周")):
+        with translation.override(language):
+            plan = content.build(answers=answers)
+        section = {s["key"]: s for s in plan["sections"]}["milestones"]
+        assert not any(word in m["text"].lower() for m in section["milestones"]), language
+        assert any(word in p.lower() for p in section["paragraphs"]), language
+
+
 def test_on_a_visa_s_short_clock_the_applications_start_in_the_first_fortnight():
     # A 60-day grace period counts from the job's end: no rest and no step order may push
     # the first applications past the first 15 days, and the days count from today.
@@ -458,7 +502,10 @@ def test_on_a_visa_s_short_clock_the_applications_start_in_the_first_fortnight()
             direction=direction,
             timeline="now",
         )
-        for language, word in (("en", "Start applying this week"), ("zh-hans", "这周就开始投简历")):
+        for language, word in (
+            ("en", "Start applying to a short list"),
+            ("zh-hans", "开始投简历，先投一小批"),
+        ):
             with translation.override(language):
                 plan = content.build(answers=answers)
             steps = {s["key"]: s for s in plan["sections"]}["milestones"]["milestones"]

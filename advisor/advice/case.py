@@ -36,6 +36,9 @@ TIMELINE_MONTHS = {"6_months": 6, "1_year": 12}
 # Months of money past which a slower pace is safe even with income at risk and others
 # depending on it: the slowest plan's last step comes at nine months.
 MONEY_FOR_LEISURE = 12
+# Months of money above the reserve below which no slower pace is given to someone whose
+# income is at risk, whoever depends on them: the next income cannot wait.
+MONEY_FOR_ANY_PACE = 3
 # Countries whose job-tied permits carry their own date to leave by once the job is lost:
 # Canada's employer-specific work permit (ca.visa.employer_specific_permit_change_or_job_loss).
 # Leap does not ask that date, so their plans keep the person's pace (visa_rush).
@@ -208,9 +211,12 @@ class Case:
         # to the nearest pace (each pace is three months: 90 days at the full one).
         return max(1, min(wanted, math.floor((within - self.rest.total_months) / 3 + 0.5)))
 
-    def day(self, day: int) -> int:
-        """A milestone's day at this plan's pace: twice as fast on a visa's clock."""
-        return day // 2 if self.visa_rush else day * self.pace
+    def day(self, day: int, *, fixed: bool = False) -> int:
+        """A milestone's day at this plan's pace: twice as fast on a visa's clock. A fixed
+        day (an announcement to read before its registration closes) is never later."""
+        if self.visa_rush:
+            return day // 2
+        return day if fixed else day * self.pace
 
     @property
     def visa_clock(self) -> bool:
@@ -230,11 +236,24 @@ class Case:
 
     @property
     def pace_kept_for_risk(self) -> bool:
-        """No leisurely pace for someone whose income is at risk and who carries others."""
+        """No leisurely pace for someone whose income is at risk and who carries others,
+        or whose money above the reserve is nearly gone."""
         wanted = PACE.get(self.person.timeline, 1)
         funds = self.funds
         short = not funds.covered and funds.runway_months < MONEY_FOR_LEISURE
-        return wanted > 1 and self.income_at_risk and self.carries_others and short
+        risky = self.income_at_risk and (
+            (self.carries_others and short) or self.pace_kept_for_money
+        )
+        return wanted > 1 and risky
+
+    @property
+    def pace_kept_for_money(self) -> bool:
+        """Income at risk, and less than MONEY_FOR_ANY_PACE months of money above the
+        reserve: the steps keep the full pace, whatever the timeline wanted."""
+        funds = self.funds
+        if funds.covered or not self.income_at_risk or PACE.get(self.person.timeline, 1) < 2:
+            return False
+        return funds.runway_months - funds.reserve_months < MONEY_FOR_ANY_PACE
 
     # --- What the rules turn on ------------------------------------------------------
 
@@ -534,6 +553,7 @@ class Case:
             dips_into_reserve=rest.dips_into_reserve,
             pace=self.pace,
             pace_kept_for_risk=self.pace_kept_for_risk,
+            pace_kept_for_money=self.pace_kept_for_money,
             overtime_counted=self.hours is not None,
             over_cap=self.hours is not None and self.hours.over_cap,
             over_daily_limit=self.hours is not None and self.over_daily_limit,

@@ -227,6 +227,8 @@ class Milestone(_Conditional):
     when: tuple[Condition, ...] = ()
     # A step only someone with a job they mean to keep can take (engine.JOB_TO_KEEP).
     assumes_job: bool = False
+    # A day the pace does not stretch: an announcement to read before a registration closes.
+    fixed_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,6 +476,7 @@ FILE_SCHEMA = _record(
                             "text": _TEXT,
                             "unless_skill": {"type": "string"},
                             "assumes_job": {"type": "boolean"},
+                            "fixed_day": {"type": "boolean"},
                             "when": _list_of(_CONDITION),
                         },
                         ["day", "text"],
@@ -793,6 +796,7 @@ def _archetype(slug: str, raw: dict) -> Archetype:
                 m.get("unless_skill"),
                 conditions,
                 m.get("assumes_job", False),
+                m.get("fixed_day", False),
             )
             for m, conditions in zip(milestones, milestone_conditions, strict=True)
         ),

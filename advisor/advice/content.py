@@ -146,16 +146,20 @@ def _milestones(writer: Writer) -> Section:
     case = writer.case
     section = writer.section("milestones")
     if case.story is None:
-        steps = [(s.rule.day, s.text) for s in writer.said("general")]
+        steps = [
+            (case.day(s.rule.day, fixed=s.rule.fixed_day), s.text) for s in writer.said("general")
+        ]
     else:
         found = case.evidence
         steps = [
-            (m.day, str(m.text))
+            (case.day(m.day, fixed=m.fixed_day), str(m.text))
             for m in case.story.milestones
             if (m.unless_skill is None or m.unless_skill not in case.person.skills)
             and m.holds(found)
         ]
-    section.milestones = [{"day": case.day(day), "text": text} for day, text in steps]
+    # A fixed day can come before steps the pace has moved later: in the order of the days.
+    steps.sort(key=lambda step: step[0])
+    section.milestones = [{"day": day, "text": text} for day, text in steps]
     return section
 
 

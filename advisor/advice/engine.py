@@ -76,6 +76,8 @@ class Rule:
     says: str | None = None
     facts: tuple[str, ...] = ()
     day: int | None = None
+    # A milestone whose day the pace does not stretch (an announcement to read in time).
+    fixed_day: bool = False
     group: str | None = None
     append: bool = False
     # A step that only makes sense to someone with a job they mean to keep.
@@ -328,6 +330,7 @@ FILE_SCHEMA = {
                     "says": {"type": "string"},
                     "facts": {"type": "array", "items": {"type": "string"}},
                     "day": {"enum": list(MILESTONE_DAYS)},
+                    "fixed_day": {"type": "boolean"},
                     "group": {"type": "string", "pattern": "^[a-z][a-z0-9_.]*$"},
                     "append": {"type": "boolean"},
                     "assumes_job": {"type": "boolean"},
@@ -427,6 +430,8 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
                 problems.append(f"{where}: the fact “{key}” is not in the law files")
         if (item["kind"] == "milestone") != ("day" in item):
             problems.append(f"{where}: a milestone needs a day, and only a milestone has one")
+        if item.get("fixed_day") and "day" not in item:
+            problems.append(f"{where}: only a milestone's day can be fixed")
         if item.get("assumes_job") and JOB_TO_KEEP not in when:
             problems.append(f"{where}: assumes a job, so needs job_to_keep is true")
         rules.append(
@@ -439,6 +444,7 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
                 says=item.get("says"),
                 facts=tuple(item.get("facts", ())),
                 day=item.get("day"),
+                fixed_day=item.get("fixed_day", False),
                 group=item.get("group"),
                 append=item.get("append", False),
                 assumes_job=item.get("assumes_job", False),

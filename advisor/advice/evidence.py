@@ -191,7 +191,13 @@ WORKED = {
     "pace_kept_for_risk": Worked(
         "bool",
         "in no hurry by the answers, but the pace is kept: income at risk, others carried, "
-        "money for less than a year",
+        "money for less than a year; or income at risk and under three months of money "
+        "above the reserve",
+    ),
+    "pace_kept_for_money": Worked(
+        "bool",
+        "in no hurry by the answers, but the pace is kept: income at risk and under three "
+        "months of money above the reserve, whoever depends on them",
     ),
     # Hours against the law
     "overtime_counted": Worked("bool", "their hours are set against a legal overtime cap"),
