@@ -68,7 +68,7 @@ CASES = [
             "离职证明",
             "claim unemployment insurance",
             "medical insurance is paid for you",
-            "within 1 year of the day the job ended",
+            "has not paid can be claimed through labour arbitration, free of charge, within 1 year",
             "You have about 11 months left",
             "pay for the annual leave you have not taken",
             "flexible worker",
