@@ -187,6 +187,11 @@ class Answers:
         return self.employment_status in ("", *questionnaire.WITH_EMPLOYER)
 
     @property
+    def days_worked(self) -> int:
+        """Working days a week: five, and the weekend days they said they work."""
+        return 5 + int(self.raw.get("weekend_days_worked", "0") or 0)
+
+    @property
     def employed(self) -> bool:
         return self.employment_status in ("", "employed", "notice")
 

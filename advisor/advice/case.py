@@ -152,9 +152,8 @@ def hours_of(person: Answers) -> Hours | None:
     week = law.fact(week_key)[week_value]
     if person.hours_per_week <= week:
         return None
-    days = 5 + int(person.raw.get("weekend_days_worked", "0") or 0)
     monthly = round(max(0.0, person.hours_per_week - week) * WEEKS_PER_MONTH, 1)
-    per_day = person.hours_per_week / days - week / 5
+    per_day = person.hours_per_week / person.days_worked - week / 5
     return Hours(week, law.fact(cap_key)[cap_value], monthly, per_day)
 
 
@@ -239,12 +238,15 @@ class Case:
         """No leisurely pace for someone whose income is at risk and who carries others,
         or whose money above the reserve is nearly gone."""
         wanted = PACE.get(self.person.timeline, 1)
-        funds = self.funds
-        short = not funds.covered and funds.runway_months < MONEY_FOR_LEISURE
-        risky = self.income_at_risk and (
-            (self.carries_others and short) or self.pace_kept_for_money
-        )
+        risky = self.income_at_risk and (self.short_for_others or self.pace_kept_for_money)
         return wanted > 1 and risky
+
+    @property
+    def short_for_others(self) -> bool:
+        """Others depend on the income and the money lasts less than MONEY_FOR_LEISURE
+        months: no leisurely pace, and founding only beside an income."""
+        funds = self.funds
+        return self.carries_others and not funds.covered and funds.runway_months < MONEY_FOR_LEISURE
 
     @property
     def pace_kept_for_money(self) -> bool:
@@ -341,14 +343,14 @@ class Case:
         counted is no longer their question."""
         p = self.person
         agreed = p.raw.get("severance_status") == "agreed"
-        return p.left_a_job and agreed and (p.raw.get("months_since_left") or 0) >= 1
+        return p.left_a_job and agreed and (p.months_since_left or 0) >= 1
 
     @property
     def job_long_gone(self) -> bool:
         """The last job ended six months ago or more: its rehiring priority has passed, and
         the claims still open come before the rest."""
         p = self.person
-        return p.left_a_job and (p.raw.get("months_since_left") or 0) >= JOB_LONG_GONE_MONTHS
+        return p.left_a_job and (p.months_since_left or 0) >= JOB_LONG_GONE_MONTHS
 
     @property
     def money_edge(self) -> bool:
@@ -510,9 +512,7 @@ class Case:
             on_sick_leave=p.health_followup == "on_sick_leave",
             income_at_risk=self.income_at_risk,
             carries_others=self.carries_others,
-            short_for_others=self.carries_others
-            and not funds.covered
-            and funds.runway_months < MONEY_FOR_LEISURE,
+            short_for_others=self.short_for_others,
             noncompete_live=self.noncompete_live,
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,
@@ -813,9 +813,7 @@ figure("week_over", "hours a week over the standard week")(
 figure("standard_week", "the standard week in hours")(lambda c: str(c.hours.week))
 figure("overtime_cap", "the legal overtime cap a month")(lambda c: str(c.hours.cap))
 figure("overtime_per_day", "overtime hours a working day")(lambda c: f"{c.hours.per_day:.1f}")
-figure("days_worked", "working days a week")(
-    lambda c: str(5 + int(c.person.raw.get("weekend_days_worked", "0") or 0))
-)
+figure("days_worked", "working days a week")(lambda c: str(c.person.days_worked))
 figure("times_cap", "overtime as a multiple of the cap")(
     lambda c: f"{c.hours.monthly / c.hours.cap:.1f}"
 )
