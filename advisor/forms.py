@@ -56,7 +56,13 @@ def _djangos_messages(field: forms.Field) -> dict:
 def in_plain_words(field: forms.Field) -> None:
     """Give `field` Leap's words for every error whose message is still Django's own; a
     message a form chose for a field stays. Validators' errors (a length, a limit) are
-    worded by the field's messages for their codes too (Field.run_validators)."""
+    worded by the field's messages for their codes too (Field.run_validators).
+
+    Once per field: the messages are lazy, so they serve every language, and a field
+    shared by many forms (a questionnaire step's) is not worded again at every save.
+    A form's copy of a field carries the mark with the messages it copied."""
+    if getattr(field, "in_plain_words", False):
+        return
     words = dict(WORDS)
     for kind, message in INVALID.items():
         if isinstance(field, kind):
@@ -69,6 +75,7 @@ def in_plain_words(field: forms.Field) -> None:
     for code, message in words.items():
         if code not in field.error_messages or field.error_messages[code] is djangos.get(code):
             field.error_messages[code] = message
+    field.in_plain_words = True
 
 
 class PlainWords:

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.validators import MaxLengthValidator
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import questionnaire
@@ -60,6 +60,17 @@ class PasswordResetForm(PlainWords, auth_forms.PasswordResetForm):
         when the broker is down; an unknown address sends nothing, and says nothing."""
         users = self.get_users(self.cleaned_data["email"])
         return all([send_now(tasks.send_password_reset, user.pk, language) for user in users])
+
+
+@functools.cache
+def _reverse(name: str, slug: str, prefix: str) -> str:
+    return reverse(name, args=[slug])
+
+
+def step_url(name: str, step: questionnaire.Step) -> str:
+    """A step's URL by its name, reversed once per process (and script prefix): a step
+    save needs two, and reversing costs more than a dictionary lookup."""
+    return _reverse(name, step.slug, get_script_prefix())
 
 
 def _field_for(question: questionnaire.Question) -> forms.Field:
@@ -136,7 +147,7 @@ class StepForm(PlainWords, forms.Form):
                     current[question.key] = self.data.getlist(question.key)
                 elif question.key in self.data:
                     current[question.key] = self.data[question.key]
-        check_url = reverse("questionnaire_check", args=[step.slug])
+        check_url = step_url("questionnaire_check", step)
         self.applicable = [q for q in step.questions if q.applies(current)]
         for question in self.applicable:
             self.fields[question.key] = _checked_field(question.key, check_url)

@@ -25,7 +25,7 @@ from django_htmx.http import (
 
 from advisor.advice import content, matching, questionnaire
 from advisor.members.submit import submit
-from profiles.forms import StepForm, SubmitForm
+from profiles.forms import StepForm, SubmitForm, step_url
 from profiles.language import remember_language
 from profiles.models import Draft, Submission
 from profiles.redirects import safe_next
@@ -141,7 +141,7 @@ def _rejected(request: HttpRequest) -> int:
 
 
 def _step_url(step: questionnaire.Step) -> str:
-    return reverse("questionnaire_step", args=[step.slug])
+    return step_url("questionnaire_step", step)
 
 
 def _done(answers: dict) -> set[str]:
