@@ -108,6 +108,7 @@ def test_a_due_check_in_is_emailed_once_in_the_members_language(alice):
     [email] = checkin_emails()
     assert email.to == [alice.email]
     assert "第30天" in email.subject
+    assert "(网红服务创业者)" in email.body  # the path, named in her language
     assert f"/check-ins/{checkin.pk}/" in email.body
     unsubscribe = reverse("checkin_unsubscribe", args=[sweep.token_for(alice)])
     assert unsubscribe in email.body

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
+from advisor.advice import catalogue
 from advisor.checkins.models import DAYS, CheckIn, Unsubscribed
 from advisor.mail import MAIL_ERRORS, send_to_member
 from advisor.plans.models import Plan
@@ -130,6 +131,8 @@ def email(checkin: CheckIn) -> bool:
             context={
                 "checkin": checkin,
                 "plan": plan,
+                # The path's name in the email's language (its Text reads the active one).
+                "path": _path_of(plan),
                 "url": settings.SITE_URL + reverse("checkin", args=[checkin.pk]),
                 "unsubscribe_url": unsubscribe,
             },
@@ -143,6 +146,13 @@ def email(checkin: CheckIn) -> bool:
         CheckIn.objects.filter(pk=checkin.pk).update(emailed_at=None)
         return False
     return True
+
+
+def _path_of(plan: Plan | None):
+    if plan is None or not (plan.content or {}).get("close", True):
+        return None
+    archetype = catalogue.by_slug(plan.archetype)
+    return archetype.name if archetype else None
 
 
 def current_plan(series_id, member: User) -> Plan | None:
