@@ -8,7 +8,7 @@ and sends it with `send_to_member`.
 import logging
 import smtplib
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -19,11 +19,14 @@ logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def send_to_member(member, *, language: str, subject, template: str, context: dict) -> None:
-    """One email to `member`, in `language` (`subject` may be lazy). Raises MAIL_ERRORS."""
+def send_to_member(
+    member, *, language: str, subject, template: str, context: dict, headers: dict | None = None
+) -> None:
+    """One email to `member`, in `language` (`subject` may be lazy), with any extra
+    `headers` (List-Unsubscribe, say). Raises MAIL_ERRORS."""
     with translation.override(language):
         body = render_to_string(template, context)
-        send_mail(str(subject), body, None, [member.email])
+        EmailMessage(str(subject), body, None, [member.email], headers=headers).send()
 
 
 def email_member(member, *, language: str, subject, template: str, context: dict) -> None:

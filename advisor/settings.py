@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "advisor",
     "advisor.plans",
     "advisor.counsel",
+    "advisor.checkins",
     # The admin, behind the same two-factor sign-in as the counsellors' pages.
     "advisor.apps.LeapAdminConfig",
     "django.contrib.auth",
@@ -385,6 +386,19 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that could not run in time is dropped: the next one does its work.
         "options": {"queue": PLAN_SWEEP_QUEUE, "expires": PLAN_SWEEP_SECONDS},
     },
+}
+# --- Check-ins (docs/checkins.md) -------------------------------------------
+
+# Beat sweeps check-ins this often: makes them, emails those due, each once.
+CHECKIN_SWEEP_SECONDS = envint("CHECKIN_SWEEP_SECONDS", "600")
+# A sweep claims this many due check-ins at a time, so that sweeps running at once share.
+CHECKIN_BATCH = envint("CHECKIN_BATCH", "20")
+# A check-in day more than this many days past when its check-ins are made is not emailed.
+CHECKIN_LATE_DAYS = envint("CHECKIN_LATE_DAYS", "7")
+CELERY_BEAT_SCHEDULE["sweep-checkins"] = {
+    "task": "advisor.checkins.tasks.sweep_checkins",
+    "schedule": CHECKIN_SWEEP_SECONDS,
+    "options": {"queue": PLAN_SWEEP_QUEUE, "expires": CHECKIN_SWEEP_SECONDS},
 }
 # How long /healthz waits for a worker to answer a ping, in seconds.
 HEALTHZ_PING_TIMEOUT = float(os.getenv("HEALTHZ_PING_TIMEOUT", "1.0"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.story, name="story"),
     path("", include("profiles.urls")),
     path("", include("advisor.plans.urls")),
+    path("", include("advisor.checkins.urls")),
     path("counsel/", include("advisor.counsel.urls")),
     path("i18n/setlang/", profile_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -15,7 +15,10 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from advisor.checkins import sweep
+from advisor.checkins.models import CheckIn
 from advisor.counsel.views import csv_cell
 from advisor.members.submit import submit
 from advisor.plans import worker
@@ -236,7 +239,16 @@ def test_every_page_with_a_persons_data_says_no_store(
     member, counsellor = Client(), Client()
     member.force_login(alice)
     log_in_verified(counsellor, carol_the_counsellor)
-    values = {"submission_id": submission.pk, "plan_id": plan.pk, "slug": "work"}
+    checkin = CheckIn.objects.create(
+        member=alice, series=submission, day=30, due_on=timezone.localdate()
+    )
+    values = {
+        "submission_id": submission.pk,
+        "plan_id": plan.pk,
+        "slug": "work",
+        "checkin_id": checkin.pk,
+        "token": sweep.token_for(alice),
+    }
     walked = []
     for pattern in _named_urls():
         if pattern.name in PUBLIC:
@@ -250,7 +262,8 @@ def test_every_page_with_a_persons_data_says_no_store(
         walked.append(pattern.name)
         assert "no-store" in response.get("Cache-Control", ""), url
     assert {"home", "questionnaire_step", "questionnaire_review", "submission", "plan", "plans",
-            "counsel_submission", "counsel_export", "account_export"} <= set(walked)  # fmt: skip
+            "counsel_submission", "counsel_export", "account_export", "checkin",
+            "checkin_unsubscribe"} <= set(walked)  # fmt: skip
 
 
 @pytest.mark.parametrize(

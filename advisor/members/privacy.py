@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisor.advice import matching
+from advisor.checkins.models import CheckIn, Unsubscribed
 from advisor.counsel import rules
 from advisor.counsel.models import AuditEvent, Note
 from advisor.plans import lifecycle
@@ -60,6 +61,20 @@ def export(user: User) -> dict[str, Any]:
             for d in Draft.objects.filter(owner=user)
         ],
         "submissions": [_submission(s) for s in submissions],
+        "checkins": [
+            {
+                "answers_of": c.series_id,
+                "day": c.day,
+                "due_on": c.due_on,
+                "emailed_at": c.emailed_at,
+                "answered_at": c.answered_at,
+                "answers": c.answers,
+                "plan": c.plan_id,
+                "new_plan": c.new_plan_id,
+            }
+            for c in CheckIn.objects.for_member(user).order_by("due_on", "day")
+        ],
+        "checkin_emails_stopped": Unsubscribed.objects.filter(member=user).exists(),
     }
 
 

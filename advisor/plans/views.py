@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor.advice import catalogue, charts, content
+from advisor.checkins.versions import what_changed
 from advisor.counsel.models import Note, Review
 from advisor.plans import lifecycle
 from advisor.plans.calendar import milestones_calendar
@@ -102,6 +103,8 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
         # A poll of the PDF's region, up to four a second: it shows the PDF's state only.
         return render(request, "plans/plan.html#pdf", context)
     context["charts"] = _charts(plan)
+    # A version a check-in made says at its top what changed and why.
+    context["changes"] = what_changed(plan)
     if request.htmx:
         # A poll of the plan's region, until the plan is written.
         return render(request, "plans/plan.html#body", context)
