@@ -5,10 +5,12 @@ The people are in tests/people.py: made up, none from the seed stories.
 """
 
 import json
+import re
 
 import pytest
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from advisor.advice import charts, content, matching, money
 from advisor.advice import questionnaire as q
@@ -689,6 +691,49 @@ def test_the_reserve_is_one_sum_in_the_text_and_the_picture():
     texts = [f.text for f in charts.of(plan)["money"].figures]
     assert "Reserve kept untouched: 4.5 months, 45,000 yuan" in texts
     assert "Months left to earn before the reserve: 7.5 months" in texts
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    need=st.integers(min_value=500, max_value=60_000),
+    tenths_of_months=st.integers(min_value=1_100, max_value=1_800),
+    rest=st.sampled_from([0, 2]),
+)
+@example(need=2_000, tenths_of_months=1_200, rest=0)  # 240,000 yuan: exactly ten years
+@example(need=2_000, tenths_of_months=1_750, rest=2)  # 350,000 yuan: 175 months
+def test_a_runway_is_said_truly_at_below_and_above_ten_years(need, tenths_of_months, rest):
+    # Ten years (120 months) is the cap: a runway of exactly 120 months is 120 months, a
+    # division anyone can check; only past it is it "more than 10 years", in both
+    # languages, in the text and the picture alike, never a count of months past the cap.
+    savings = need * tenths_of_months // 10
+    answers = people.person(
+        savings=savings,
+        monthly_expenses=need,
+        months_off=rest,
+        need_break="short" if rest else "no",
+    )
+    months = money.tenths(savings / need)
+    for language, beyond, division in (
+        ("en", "more than 10 years", f"= {formats_number(months)} months"),
+        ("zh-hans", "10年以上", f"= {formats_number(months)}个月"),
+    ):
+        with translation.override(language):
+            plan = content.build(answers=answers)
+            picture = charts.of(plan)["money"]
+        text = plan_text(answers, language)
+        drawn = [picture.title, *(f.text for f in picture.figures)]
+        if months <= money.RUNWAY_CAP_MONTHS:
+            assert division in text, (language, savings, need)
+            assert beyond not in text and not any(beyond in said for said in drawn)
+        else:
+            assert beyond in text and "÷" not in text, (language, savings, need)
+            assert beyond in picture.title
+        said_months = re.findall(r"(\d+(?:\.\d+)?) ?(?:months|个月)", text + "\n".join(drawn))
+        assert all(float(m) <= money.RUNWAY_CAP_MONTHS for m in said_months), said_months
+
+
+def formats_number(months: float) -> str:
+    return f"{months:g}"
 
 
 def test_how_sure_the_match_is_is_said_once():

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from advisor.advice import content
 from advisor.advice import questionnaire as q
 from advisor.advice.case import Case
+from advisor.advice.money import RUNWAY_CAP_MONTHS
 from tests.services import ROOT
 from tests.test_matching import answer_sets
 
@@ -109,7 +110,7 @@ def holds_for_everyone(answers: dict, plans: dict[str, dict]) -> None:
     for money, need, months in DIVISION.findall(text):
         assert abs(amount(money) / amount(need) - float(months)) <= 0.0501, (money, need, months)
     # The runway said is the runway drawn.
-    if en["figures"]["runway_months"] < 120 and "÷" in text:
+    if en["figures"]["runway_months"] <= RUNWAY_CAP_MONTHS and "÷" in text:
         assert f"= {en['figures']['runway_months']:g} month" in text
     case = Case(answers)
     if not case.job_to_keep:

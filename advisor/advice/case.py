@@ -198,9 +198,9 @@ class Case:
 
     @cached_property
     def pace(self) -> int:
-        # A dispute keeps its own pace, whatever the timeline of a move.
-        contest = self.story is None and self.general_track == "contest"
-        if self.pace_kept_for_risk or self.visa_rush or contest:
+        # A dispute, an offer in hand and a maternity leave keep their own clock, whatever
+        # the timeline of a move.
+        if self.pace_kept_for_risk or self.visa_rush or self.steps_from_today:
             return 1
         wanted = PACE.get(self.person.timeline, 1)
         within = TIMELINE_MONTHS.get(self.person.timeline)
@@ -477,6 +477,8 @@ class Case:
             return p.direction
         if p.direction == "stay" and self.protected and not p.left_a_job:
             return "stay"  # the law keeps the job: steps back into it, not a search
+        if self.round_the_birth and self.job_to_keep:
+            return "leave"  # ready at home, the search only once back at work
         leaving = p.left_a_job or self.pushed_out or "closing" in p.circumstances
         if leaving and p.direction != "leave_tech":
             return "job_search"
@@ -485,6 +487,21 @@ class Case:
         if p.direction in ("join", "leave_tech"):
             return p.direction
         return "unsure"
+
+    @property
+    def round_the_birth(self) -> bool:
+        """Pregnant or on maternity leave: the job, its pay and its maternity insurance come
+        first, and any move waits until she is back at work."""
+        p = self.person
+        stages = ("pregnant", "maternity_leave")
+        return "pregnant" in p.circumstances and p.pregnancy_stage in stages
+
+    @property
+    def steps_from_today(self) -> bool:
+        """The general steps run on a clock of their own, counted from today, not from the
+        end of any rest: a dispute's, an offer's deadline, or a maternity leave's (its
+        steps are fitted into it: nothing but getting ready until she is back)."""
+        return self.story is None and self.general_track in ("contest", "offer", "leave")
 
     @cached_property
     def evidence(self) -> dict[str, Any]:
@@ -531,7 +548,7 @@ class Case:
             ready_despite_strain=p.says_ready_despite_strain,
             money_in_amounts=p.version >= 2,
             covered=funds.covered,
-            runway_capped=funds.runway_months >= money.RUNWAY_CAP_MONTHS,
+            runway_capped=funds.runway_capped,
             below_reserve=not funds.covered and funds.runway_months < funds.reserve_months,
             thin_runway=not funds.covered and funds.months_after(rest.months) < 6,
             spendable=self.spendable > 0,
@@ -559,6 +576,7 @@ class Case:
             over_daily_limit=self.hours is not None and self.over_daily_limit,
             overwork_injury_question=self.overwork_injury_question,
             general_track=self.general_track,
+            steps_from_today=self.steps_from_today,
             mainland_later=self.mainland_later,
             mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
             authority_known=self.authority() is not None,
@@ -681,6 +699,9 @@ figure("need", "what leaves the account each month without a salary")(
 )
 figure("need_in_work", "that need less the social insurance an employer would pay")(
     lambda c: c.amount(max(0, (c.funds.monthly_need or 0) - c.funds.social_insurance))
+)
+figure("household_need", "the household's monthly costs, with no income but savings")(
+    lambda c: c.amount((c.funds.monthly_expenses or 0) + c.funds.social_insurance)
 )
 figure("need_year", "that need over a year")(lambda c: c.amount((c.funds.monthly_need or 0) * 12))
 

@@ -20,6 +20,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from advisor.advice import evidence
+from advisor.advice import money as money_model
 from advisor.advice.formats import DEFAULT_CURRENCY, is_chinese, money, months, number, sentences
 
 WIDTH = 320  # the viewBox's width: the SVG scales to its box, down to a 375 px phone
@@ -112,10 +114,13 @@ def runway(figures: Mapping[str, Any]) -> Chart | None:
     kept = max(0.0, min(reserve, total - rest))
     earn = max(0.0, total - rest - reserve)
     short = reserve - kept
-    scale = (WIDTH - 2) / max(total + short, 1.0)
-    chart = Chart("runway", _("Your runway: %(months)s") % {"months": _months(total)}, 44)
+    # Past the cap the bar is drawn to the cap: the words say "more than 10 years".
+    drawn_earn = min(earn, max(0.0, money_model.RUNWAY_CAP_MONTHS - rest - kept))
+    scale = (WIDTH - 2) / max(rest + drawn_earn + kept + short, 1.0)
+    said = evidence.runway_text(total)
+    chart = Chart("runway", _("Your runway: %(months)s") % {"months": said}, 44)
     x = 1.0
-    for length, colour in ((rest, REST), (earn, EARN), (kept, RESERVE)):
+    for length, colour in ((rest, REST), (drawn_earn, EARN), (kept, RESERVE)):
         if length > 0:
             chart.shapes.append(Shape(x, 8, length * scale, BAR, colour))
             x += length * scale
@@ -127,20 +132,19 @@ def runway(figures: Mapping[str, Any]) -> Chart | None:
         chart.figures.append(
             Figure(
                 _("Savings and lump sums: %(amount)s, about %(months)s without a salary")
-                % {"amount": money(amount, currency), "months": _months(total)}
+                % {"amount": money(amount, currency), "months": said}
             )
         )
     else:
-        chart.figures.append(
-            Figure(_("About %(months)s without a salary") % {"months": _months(total)})
-        )
+        chart.figures.append(Figure(_("About %(months)s without a salary") % {"months": said}))
     if figures.get("sick_leave"):
         chart.figures.append(Figure(_("Sick leave first: it is paid, so it is not drawn here")))
     if rest:
         chart.figures.append(Figure(_("Rest: %(months)s") % {"months": _months(rest)}, REST))
     chart.figures.append(
         Figure(
-            _("Months left to earn before the reserve: %(months)s") % {"months": _months(earn)},
+            _("Months left to earn before the reserve: %(months)s")
+            % {"months": evidence.runway_text(earn)},
             EARN,
         )
     )
@@ -204,7 +208,9 @@ def timeline(content: Mapping[str, Any]) -> Chart | None:
     if not steps:
         return None
     days = sorted({step["day"] for step in steps})
-    rest = int(content.get("rest_months") or 0)
+    # The rest drawn first is the time before the steps: none when they count from today
+    # (plans written before `steps_start_months` waited for every rest).
+    rest = int(content.get("steps_start_months", content.get("rest_months")) or 0)
     span = rest * DAYS_A_MONTH + days[-1]
     left, right = 8.0, WIDTH - 30.0
     scale = (right - left) / span

@@ -19,8 +19,9 @@ from advisor.advice.answers import Answers
 
 def runway_text(value: float) -> str:
     """A runway as Leap says it everywhere: months to a tenth, as the money section's
-    division gives them, or, past the cap, more than ten years."""
-    if value >= money.RUNWAY_CAP_MONTHS:
+    division gives them (120 months at the cap itself), or, past the cap, more than ten
+    years."""
+    if money.tenths(value) > money.RUNWAY_CAP_MONTHS:
         return gettext("more than %(years)d years") % {"years": money.RUNWAY_CAP_MONTHS // 12}
     return formats.months(value, exact=True)
 
@@ -139,7 +140,9 @@ WORKED = {
     # Money
     "money_in_amounts": Worked("bool", "the answers give money in amounts (version 2 on)"),
     "covered": Worked("bool", "other income covers every cost"),
-    "runway_capped": Worked("bool", "the money lasts longer than Leap counts (ten years)"),
+    "runway_capped": Worked(
+        "bool", "the money lasts longer than Leap counts: more than ten years (120 months)"
+    ),
     "below_reserve": Worked("bool", "the money lasts less than the reserve Leap keeps"),
     "thin_runway": Worked("bool", "less than six months of money once any rest is taken"),
     "spendable": Worked("bool", "money to spend before the reserve is reached"),
@@ -223,8 +226,14 @@ WORKED = {
             "join",
             "leave_tech",
             "stay",
+            "leave",
             "unsure",
         ),
+    ),
+    "steps_from_today": Worked(
+        "bool",
+        "the general steps count from today, not from the end of a rest: a dispute's, an "
+        "offer's, or fitted round a birth and its maternity leave",
     ),
     "mainland_rules": Worked(
         "bool", "mainland labour law applies, now or once they move to the mainland"

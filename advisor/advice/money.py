@@ -19,8 +19,13 @@ from advisor.advice.answers import Answers
 
 # Savings a rest or a search never touches: three months of costs.
 RESERVE_MONTHS = 3
-# A runway longer than this is, for planning, as good as unlimited.
+# A runway longer than this is, for planning, as good as unlimited: it is said as "more
+# than 10 years". A runway of exactly this many months is said as it is.
 RUNWAY_CAP_MONTHS = 120
+# Runways are kept up to this bound, far past the cap, so that what is worked out from one
+# (the months left after rest or above the reserve) stays true: 175 months less 3 of rest
+# is still more than ten years, not 117 months. Money that nothing draws on lasts this long.
+RUNWAY_BOUND_MONTHS = 1200
 # A lump sum worth more than this many years of costs is worth a second look.
 PLAUSIBLE_LUMP_SUM_YEARS = 10
 
@@ -36,7 +41,7 @@ class Money:
     social_insurance: int
     # What leaves the account each month with no salary: None when not known.
     monthly_need: int | None
-    # Months the money lasts with no salary, to one decimal, at most RUNWAY_CAP_MONTHS.
+    # Months the money lasts with no salary, to one decimal, at most RUNWAY_BOUND_MONTHS.
     runway_months: float
     covered: bool  # other income covers every cost: the savings are not drawn on
     # The partner's income comes from the same employer, so it can end with this job: it
@@ -49,18 +54,26 @@ class Money:
     social_insurance_unknown: bool = False
 
     @property
+    def runway_capped(self) -> bool:
+        """Whether the runway is past the cap: said as more than ten years, never as a
+        division or a count of months."""
+        return self.runway_months > RUNWAY_CAP_MONTHS
+
+    @property
     def whole_months(self) -> int:
         """The runway in whole months, rounded down: what a plan can count on."""
         return math.floor(self.runway_months)
 
     @property
     def reserve(self) -> int | None:
-        """Three months of need, in money. Income from one's own work (side income) can
-        stop from one month to the next, so the reserve counts the need without it."""
+        """Three months of the household's costs, in money. It is there for when an income
+        stops: side income can stop from one month to the next, and a partner's income
+        can end too (a baby on the way, a lay-off wave), so it counts on neither. A
+        partner who pays most of the costs leaves a small gap each month, not a small
+        reserve."""
         if self.monthly_need is None:
             return None
-        costs = (self.monthly_expenses or 0) + self.social_insurance - self.partner_income
-        return RESERVE_MONTHS * max(0, costs)
+        return RESERVE_MONTHS * max(0, (self.monthly_expenses or 0) + self.social_insurance)
 
     @property
     def reserve_months(self) -> float:
@@ -77,10 +90,10 @@ class Money:
 
 
 def runway(money: float, need: float) -> float:
-    """Months `money` lasts at `need` a month, to one decimal, at most RUNWAY_CAP_MONTHS."""
+    """Months `money` lasts at `need` a month, to one decimal, at most RUNWAY_BOUND_MONTHS."""
     if need <= 0:
-        return float(RUNWAY_CAP_MONTHS)
-    return min(tenths(money / need), float(RUNWAY_CAP_MONTHS))
+        return float(RUNWAY_BOUND_MONTHS)
+    return min(tenths(money / need), float(RUNWAY_BOUND_MONTHS))
 
 
 def tenths(value: float) -> float:
@@ -102,9 +115,9 @@ def of(person: Answers, *, lump_sum: bool = True) -> Money:
             side_income=0,
             social_insurance=0,
             monthly_need=person.monthly_expenses,
-            runway_months=min(months, RUNWAY_CAP_MONTHS),
+            runway_months=min(months, RUNWAY_BOUND_MONTHS),
             covered=False,
-            runway_with_partner=min(months, RUNWAY_CAP_MONTHS),
+            runway_with_partner=min(months, RUNWAY_BOUND_MONTHS),
         )
     # The runway is the time without a salary: on the mainland, social insurance is then
     # paid by oneself, as a flexible worker, whoever paid it before.

@@ -11,10 +11,11 @@ from advisor.plans.models import Plan
 
 def milestones_calendar(plan: Plan) -> bytes:
     """The 30/60/90-day milestones and plan B's moments to switch, as all-day events,
-    counted from the end of any rest."""
-    start = (plan.finished_at or timezone.now()).date() + timedelta(
-        days=30 * plan.content.get("rest_months", 0)
-    )
+    counted from the end of any rest, or from today when the steps do not wait for it."""
+    content = plan.content
+    # Plans written before `steps_start_months` counted every step from the rest's end.
+    months = content.get("steps_start_months", content.get("rest_months", 0))
+    start = (plan.finished_at or timezone.now()).date() + timedelta(days=30 * months)
     calendar = Calendar()
     calendar.add("prodid", "-//Leap//Plan milestones//EN")
     calendar.add("version", "2.0")
