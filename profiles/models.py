@@ -300,6 +300,22 @@ class Submission(models.Model):
         started one at a time (their versions are numbered from the latest)."""
         Submission.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
 
+    def first_version(self) -> uuid.UUID:
+        """The id of the first submission of the answers this one is a version of (itself
+        if it is no edit): what every version of these answers shares, as
+        `answer_sets` groups them. One query per earlier version."""
+        first = self
+        while first.previous_id is not None:
+            earlier = (
+                Submission.objects.filter(pk=first.previous_id)
+                .only("previous", "created_at")
+                .first()
+            )
+            if earlier is None or earlier.created_at >= first.created_at:
+                break
+            first = earlier
+        return first.pk
+
     def start_revision(self) -> Draft:
         """A new draft holding these answers; submitting it makes the next version."""
         with transaction.atomic():

@@ -64,8 +64,20 @@ def test_milestones_in_both_versions_carry_over_and_the_rest_are_new_or_gone():
 def test_a_real_plan_rewritten_from_the_same_answers_carries_every_milestone():
     plan = content.build(answers=LI_JING)
     found = changes.milestones(plan, content.build(answers=LI_JING))
-    assert found.carried == changes.milestone_texts(plan) != []
+    texts = [
+        m["text"] for s in plan["sections"] if s["key"] == "milestones" for m in s["milestones"]
+    ]
+    assert found.carried == texts != []
     assert found.new == found.dropped == []
+
+
+def test_a_milestone_is_the_same_step_in_the_other_language():
+    with translation.override("en"):
+        english = content.build(answers=LI_JING)
+    with translation.override("zh-hans"):
+        chinese = content.build(answers=LI_JING)
+    found = changes.milestones(english, chinese)
+    assert found.new == found.dropped == [] and found.carried
 
 
 def test_a_switch_point_is_reached_when_the_savings_fall_below_the_reserve():

@@ -9,6 +9,7 @@ How to write one: docs/matching.md.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import string
 import tomllib
@@ -219,6 +220,26 @@ class Risk(_Conditional):
     when: tuple[Condition, ...] = ()
 
 
+def step_key(kind: str, source: str) -> str:
+    """A step's identity, the same in every plan version and language that has the step:
+    `kind` (m: a path's milestone, g: a general step, b: a moment to switch to plan B)
+    and a hash of what it is made from (its English text, or its rule's id). The day is
+    left out on purpose: the pace moves a step's day when the answers change, and it is
+    still the same step. A member's progress and a calendar's events follow it
+    (docs/plans.md, "Milestones as a checklist")."""
+    return f"{kind}-{hashlib.sha256(source.encode()).hexdigest()[:12]}"
+
+
+def unique_keys(keys: Sequence[str]) -> list[str]:
+    """The keys, a repeated one numbered: two steps with the same words are two steps."""
+    seen: dict[str, int] = {}
+    unique = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        unique.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return unique
+
+
 @dataclass(frozen=True, slots=True)
 class Milestone(_Conditional):
     day: int
@@ -229,6 +250,10 @@ class Milestone(_Conditional):
     assumes_job: bool = False
     # A day the pace does not stretch: an announcement to read before a registration closes.
     fixed_day: bool = False
+
+    @property
+    def key(self) -> str:
+        return step_key("m", self.text.en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +291,10 @@ class Switch(_Conditional):
     @property
     def checkable(self) -> bool:
         return bool(self.when)
+
+    @property
+    def key(self) -> str:
+        return step_key("b", self.text.en)
 
     def applies(self, found: Mapping[str, Any]) -> bool:
         return all(c.holds(found) for c in self.only)

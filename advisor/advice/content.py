@@ -147,19 +147,28 @@ def _milestones(writer: Writer) -> Section:
     section = writer.section("milestones")
     if case.story is None:
         steps = [
-            (case.day(s.rule.day, fixed=s.rule.fixed_day), s.text) for s in writer.said("general")
+            (
+                case.day(s.rule.day, fixed=s.rule.fixed_day),
+                s.text,
+                catalogue.step_key("g", s.rule.id),
+            )
+            for s in writer.said("general")
         ]
     else:
         found = case.evidence
         steps = [
-            (case.day(m.day, fixed=m.fixed_day), str(m.text))
+            (case.day(m.day, fixed=m.fixed_day), str(m.text), m.key)
             for m in case.story.milestones
             if (m.unless_skill is None or m.unless_skill not in case.person.skills)
             and m.holds(found)
         ]
     # A fixed day can come before steps the pace has moved later: in the order of the days.
     steps.sort(key=lambda step: step[0])
-    section.milestones = [{"day": day, "text": text} for day, text in steps]
+    keys = catalogue.unique_keys([key for _day, _text, key in steps])
+    section.milestones = [
+        {"day": day, "text": text, "key": key}
+        for (day, text, _key), key in zip(steps, keys, strict=True)
+    ]
     return section
 
 
@@ -170,9 +179,11 @@ def _plan_b(writer: Writer) -> Section:
     section = writer.section("plan_b")
     if case.story is not None:
         now = case.switches_now()
+        switches = sorted(case.switches, key=lambda w: w.day)
+        keys = catalogue.unique_keys([w.key for w in switches])
         section.milestones = [
-            {"day": case.day(w.day), "text": str(w.text), "now": w in now}
-            for w in sorted(case.switches, key=lambda w: w.day)
+            {"day": case.day(w.day), "text": str(w.text), "now": w in now, "key": key}
+            for w, key in zip(switches, keys, strict=True)
         ]
     return section
 
@@ -342,6 +353,8 @@ def _build(case: Case) -> dict[str, Any]:
             "reserve": funds.reserve if funds.savings is not None else None,
         },
         "sections": [vars(s) for s in sections if s is not None],
+        # The checklist's length, for My plans, which reads plans without their content.
+        "milestone_count": len(sections[3].milestones),
         # Which rules made this plan: `manage.py rules why` explains each.
         "rules": writer.fired,
     }

@@ -100,26 +100,30 @@ def match_move(before: Mapping[str, Any], after: Mapping[str, Any]) -> MatchMove
 
 @dataclass(frozen=True)
 class Milestones:
-    """The milestones of two plan versions, by what they say: those in both carry over
-    (and their progress with them), the rest are new or no longer in the plan."""
+    """The milestones of two plan versions: those in both carry over (and their progress
+    with them), the rest are new or no longer in the plan. A milestone is the same when
+    its key is (the same step, whatever its day or language: catalogue.step_key), or,
+    in a plan written before keys were kept, its words."""
 
     carried: list[str]
     new: list[str]
     dropped: list[str]
 
 
-def milestone_texts(content: Mapping[str, Any] | None) -> list[str]:
+def _steps(content: Mapping[str, Any] | None) -> list[dict]:
     sections = (content or {}).get("sections", [])
     found = next((s for s in sections if s.get("key") == "milestones"), None)
-    return [m["text"] for m in found["milestones"]] if found else []
+    return found["milestones"] if found else []
 
 
 def milestones(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> Milestones:
-    before, after = milestone_texts(old), milestone_texts(new)
+    steps = _steps(old), _steps(new)
+    by_key = all("key" in m for version in steps for m in version)
+    before, after = ({m["key"] if by_key else m["text"]: m["text"] for m in v} for v in steps)
     return Milestones(
-        carried=[t for t in after if t in before],
-        new=[t for t in after if t not in before],
-        dropped=[t for t in before if t not in after],
+        carried=[text for key, text in after.items() if key in before],
+        new=[text for key, text in after.items() if key not in before],
+        dropped=[text for key, text in before.items() if key not in after],
     )
 
 

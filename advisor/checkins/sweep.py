@@ -8,7 +8,7 @@ does each thing once.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from advisor.advice import catalogue
 from advisor.checkins.models import DAYS, CheckIn, Unsubscribed
 from advisor.mail import MAIL_ERRORS, send_to_member
+from advisor.plans import checklist
 from advisor.plans.models import Plan
 from profiles.language import known_language
 from profiles.models import Submission, User
@@ -45,13 +46,6 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
 # --- Making the check-ins ----------------------------------------------------------
 
 
-def start_of(plan: Plan) -> date:
-    """The plan's day 0: the day it was written, after any rest it gives (30 days a
-    month), as the plan's calendar counts."""
-    written = timezone.localdate(plan.finished_at)
-    return written + timedelta(days=30 * int((plan.content or {}).get("rest_months") or 0))
-
-
 def schedule(*, now: datetime | None = None) -> int:
     """The check-ins at day 30, 60 and 90 of each set of answers whose first plan is
     ready and that has none yet. A day already long past (check-ins came after the plan)
@@ -70,7 +64,7 @@ def schedule(*, now: datetime | None = None) -> int:
     made = 0
     for series in firsts:
         first = series.plans.filter(status=Plan.Status.READY).order_by("finished_at").first()
-        start = start_of(first)
+        start = first.date_of(0)
         late = today - timedelta(days=settings.CHECKIN_LATE_DAYS)
         rows = [
             CheckIn(
@@ -210,8 +204,6 @@ def carry_over(*, now: datetime | None = None) -> int:
 
 
 def carry_progress(old_plan: Plan, new_plan: Plan) -> None:
-    """THE HOOK for the milestone checklist (issue 26, point 1): copy the done, skipped
-    and noted milestones of `old_plan` to the same milestones of `new_plan`. The
-    checklist's `carry_over(old_plan, new_plan)` in advisor/plans goes here once it is
-    merged; until then there is no progress to copy. Which milestones carry over is
-    shown on the new plan already (changes.milestones)."""
+    """Copy the done, skipped and noted milestones of `old_plan` to the same milestones
+    of `new_plan` (advisor.plans.checklist.carry_over)."""
+    checklist.carry_over(old_plan, new_plan)

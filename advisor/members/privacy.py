@@ -39,7 +39,7 @@ def export(user: User) -> dict[str, Any]:
     """All that Leap keeps about `user`, as plain JSON data (docs/privacy.md)."""
     submissions = Submission.objects.for_owner(user).select_related("review")
     submissions = submissions.prefetch_related(
-        Prefetch("plans", queryset=Plan.objects.order_by("version")),
+        Prefetch("plans", queryset=Plan.objects.order_by("version").prefetch_related("progress")),
         Prefetch("notes", queryset=Note.objects.order_by("created_at")),
         Prefetch("audit_events", queryset=AuditEvent.objects.order_by("created_at", "id")),
     )
@@ -123,6 +123,10 @@ def _submission(s: Submission) -> dict[str, Any]:
                 "finished_at": p.finished_at,
                 "error": p.error,
                 "content": p.content,
+                "milestones": [
+                    {"key": m.key, "status": m.status, "note": m.note, "updated_at": m.updated_at}
+                    for m in sorted(p.progress.all(), key=lambda m: m.key)
+                ],
             }
             for p in s.plans.all()
         ],

@@ -1,13 +1,14 @@
 import functools
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connections, models, router
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advisor.advice.charts import DAYS_A_MONTH
 from profiles.models import Submission, User
 
 
@@ -299,6 +300,17 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"Plan {self.version} of {self.submission_id} ({self.status})"
 
+    def date_of(self, day: int) -> date:
+        """The date of the plan's day `day`, counted as the plan counts its days: from the
+        end of any rest (a month of it is 30 days), which begins the day the plan was
+        written, in the site's time zone; or from that day when the steps do not wait
+        for the rest (an offer in hand: `steps_start_months` is 0)."""
+        written = timezone.localdate(self.finished_at or timezone.now())
+        content = self.content or {}
+        # Plans written before `steps_start_months` counted every step from the rest's end.
+        months = content.get("steps_start_months", content.get("rest_months")) or 0
+        return written + timedelta(days=DAYS_A_MONTH * int(months) + day)
+
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
@@ -345,3 +357,55 @@ class PlanPDF(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.plan}"
+
+
+class MilestoneProgressQuerySet(models.QuerySet):
+    def tally(self) -> dict:
+        """{plan id: {"done": n, "skipped": n}} for the plans these rows belong to: one
+        query, for My plans."""
+        rows = self.values("plan").annotate(
+            done=Count("pk", filter=Q(status=MilestoneProgress.Status.DONE)),
+            skipped=Count("pk", filter=Q(status=MilestoneProgress.Status.SKIPPED)),
+        )
+        return {row["plan"]: {"done": row["done"], "skipped": row["skipped"]} for row in rows}
+
+
+class MilestoneProgress(models.Model):
+    """How far a member has got with one milestone of one plan version: done, not yet or
+    skipped, with a note of their own. No row means not yet.
+
+    A milestone is named by its key (`catalogue.step_key`, kept in the plan's content),
+    which is the same in every version and language of a plan that has the step: so a
+    later version takes over the progress of the steps it shares
+    (advisor/plans/checklist.py, `carry_over`), and each version keeps its own.
+    """
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("Not yet")
+        DONE = "done", _("Done")
+        SKIPPED = "skipped", _("Skipped")
+
+    NOTE_MAX_LENGTH = 500
+
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="progress",
+        db_index=False,  # one_progress_per_milestone's index starts with it
+    )
+    key = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status, default=Status.TODO)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MilestoneProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone progress")
+        verbose_name_plural = _("milestone progress")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="one_progress_per_milestone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.plan_id}: {self.status}"

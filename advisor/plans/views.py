@@ -10,6 +10,8 @@ from django.db.models import Prefetch
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -19,9 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advisor.advice import catalogue, charts, content
 from advisor.checkins.versions import what_changed
 from advisor.counsel.models import Note, Review
-from advisor.plans import lifecycle
+from advisor.plans import checklist, lifecycle
 from advisor.plans.calendar import milestones_calendar
-from advisor.plans.models import Plan
+from advisor.plans.forms import MilestoneForm
+from advisor.plans.models import MilestoneProgress, Plan
 from profiles.language import known_language
 from profiles.models import Submission
 
@@ -48,18 +51,26 @@ def _plans_page(request: HttpRequest, *, problem: str = "", picked=(), status=20
     """My plans: one card per set of answers, its current version first, the earlier ones
     (each edit a version) folded under it with what changed. `problem` says why a
     comparison could not be made; `picked` are the versions ticked for it."""
-    plans = Plan.objects.order_by("-version").defer("content").annotate(close=KT("content__close"))
+    plans = (
+        Plan.objects.order_by("-version")
+        .defer("content")
+        .annotate(close=KT("content__close"), milestone_count=KT("content__milestone_count"))
+    )
     answer_sets = (
         Submission.objects.for_owner(request.user)
         .prefetch_related(Prefetch("plans", queryset=plans))
         .answer_sets()
     )
     separator = pgettext("between the items of a list", ", ")
+    every_plan = [p for versions in answer_sets for s in versions for p in s.plans.all()]
+    tallies = checklist.tallies(every_plan)
     ready = 0
     for versions in answer_sets:
         by_pk = {s.pk: s for s in versions}
         for submission in versions:
             _name_paths(submission.plans.all())
+            for plan in submission.plans.all():
+                plan.tally = tallies.get(plan.pk)
             ready += sum(plan.status == Plan.Status.READY for plan in submission.plans.all())
             earlier = by_pk.get(submission.previous_id)
             submission.changes = (
@@ -105,13 +116,37 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
     context["charts"] = _charts(plan)
     # A version a check-in made says at its top what changed and why.
     context["changes"] = what_changed(plan)
+    context.update(_checklist(plan))
     if request.htmx:
         # A poll of the plan's region, until the plan is written.
         return render(request, "plans/plan.html#body", context)
+    return render(request, "plans/plan.html", _plan_page(plan, context))
+
+
+def _plan_page(plan: Plan, context: dict) -> dict:
+    """The whole plan page's context beyond the plan's own region."""
     # The counsellor's word, live: notes shared after the plan was written show too.
     context["shared_notes"] = Note.objects.filter(submission=plan.submission_id).shared()
     context["review"] = Review.objects.filter(submission=plan.submission_id).first()
-    return render(request, "plans/plan.html", context)
+    return context
+
+
+def _checklist(plan: Plan, *, errors: dict | None = None) -> dict:
+    """The checklist of a ready plan's milestones, with the member's progress, for its
+    page; `errors` are a form's that failed ({key: form}), shown at their milestone with
+    what was sent."""
+    if plan.status != Plan.Status.READY:
+        return {}
+    items = checklist.items(plan)
+    for item in items:
+        form = (errors or {}).get(item.key)
+        if form is not None:
+            if form.data.get("status") in MilestoneProgress.Status.values:
+                item.status = form.data["status"]
+            item.note = form.data.get("note", item.note)
+            with translation.override(plan.language):  # as the checklist speaks
+                item.errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return {"checklist": items, "tally": checklist.tally(items)}
 
 
 def _charts(plan: Plan) -> dict[str, charts.Chart]:
@@ -120,6 +155,58 @@ def _charts(plan: Plan) -> dict[str, charts.Chart]:
         return {}
     with translation.override(plan.language):
         return charts.of(plan.content)
+
+
+@login_required
+@require_POST
+def plan_milestone(request: HttpRequest, plan_id) -> HttpResponse:
+    """Save the member's progress on one milestone: its item (and the count) in place for
+    htmx, else back to the plan at that milestone (post, redirect, get)."""
+    plan = _get_plan_for_user(request, plan_id)
+    if plan.status != Plan.Status.READY:
+        return _conflict(request, _("The milestones are not ready yet. They come with the plan."))
+    key = request.POST.get("key", "")
+    if not key:
+        message = _("The form did not say which milestone it is about. Open the plan again.")
+        return render(request, "plans/problem.html", {"message": message}, status=400)
+    if key not in {m["key"] for m in checklist.steps(plan.content)}:
+        raise Http404  # a milestone of no plan of theirs
+    # The checklist speaks the plan's language, like the rest of the plan, errors too.
+    with translation.override(plan.language):
+        form = MilestoneForm(request.POST)
+        valid = form.is_valid()
+    if not valid:
+        if request.htmx:
+            return _milestone_region(request, plan, key, errors=form, status=422)
+        context = {
+            "plan": plan,
+            "has_pdf": plan.pdf_status == Plan.PDFStatus.READY and plan.has_pdf,
+            "charts": _charts(plan),
+            **_checklist(plan, errors={key: form}),
+        }
+        messages.error(request, _("Your progress could not be saved: see the milestone below."))
+        return render(request, "plans/plan.html", _plan_page(plan, context), status=422)
+    checklist.record(plan, key, status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+    if request.htmx:
+        return _milestone_region(request, plan, key)
+    messages.success(request, _("Your progress is saved."))
+    return redirect(reverse("plan", args=[plan.pk]) + f"#milestone-{key}")
+
+
+def _milestone_region(
+    request: HttpRequest, plan: Plan, key: str, *, errors=None, status: int = 200
+) -> HttpResponse:
+    """One milestone's item, for htmx to swap in place; when saved, the count too
+    (out of band), which a screen reader then reads out."""
+    context = _checklist(plan, errors=None if errors is None else {key: errors})
+    context["plan"] = plan
+    context["item"] = next(i for i in context["checklist"] if i.key == key)
+    context["saved"] = errors is None
+    with translation.override(plan.language):
+        html = render_to_string("plans/checklist.html#item", context, request)
+        if errors is None:
+            html += render_to_string("plans/checklist.html#count", context, request)
+    return HttpResponse(html, status=status)
 
 
 @login_required
