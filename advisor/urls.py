@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("advisor.plans.urls")),
     path("counsel/", include("advisor.counsel.urls")),
+    path("outcomes/", include("advisor.outcomes.urls")),
     path("i18n/setlang/", profile_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
