@@ -236,21 +236,22 @@ def test_every_page_with_a_persons_data_says_no_store(
     member, counsellor = Client(), Client()
     member.force_login(alice)
     log_in_verified(counsellor, carol_the_counsellor)
-    values = {"submission_id": submission.pk, "plan_id": plan.pk, "slug": "work"}
+    values = {"submission_id": submission.pk, "plan_id": plan.pk, "slug": "work", "table": "paths"}
     walked = []
     for pattern in _named_urls():
         if pattern.name in PUBLIC:
             continue
         names = re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
         url = reverse(pattern.name, kwargs={name: values[name] for name in names})
-        client = counsellor if pattern.name.startswith("counsel") else member
+        client = counsellor if pattern.name.startswith(("counsel", "outcomes")) else member
         response = client.get(url)
         if response.status_code in (302, 405):  # an action, or on to another page
             continue
         walked.append(pattern.name)
         assert "no-store" in response.get("Cache-Control", ""), url
     assert {"home", "questionnaire_step", "questionnaire_review", "submission", "plan", "plans",
-            "counsel_submission", "counsel_export", "account_export"} <= set(walked)  # fmt: skip
+            "counsel_submission", "counsel_export", "account_export", "outcomes",
+            "outcomes_export"} <= set(walked)  # fmt: skip
 
 
 @pytest.mark.parametrize(
