@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("advisor.plans.urls")),
     path("", include("advisor.checkins.urls")),
     path("counsel/", include("advisor.counsel.urls")),
+    path("outcomes/", include("advisor.outcomes.urls")),
     path("i18n/setlang/", profile_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

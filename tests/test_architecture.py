@@ -32,7 +32,9 @@ def layer_of(module: str) -> str | None:
         return "core"
     if module.startswith("advisor.members"):
         return "members"
-    if module.startswith(("advisor.plans", "advisor.counsel", "advisor.checkins")):
+    if module.startswith(
+        ("advisor.plans", "advisor.counsel", "advisor.checkins", "advisor.outcomes")
+    ):
         return "apps"
     if module.startswith("profiles"):
         return "profiles"
