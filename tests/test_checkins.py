@@ -227,6 +227,9 @@ def test_a_member_answers_a_check_in_and_gets_a_new_plan_version(client, alice):
     assert new.submission.previous_id == first.submission_id
     assert new.submission.answers["savings"] == 30000
     assert new.submission.answers["strain_signals"] == ["sleep"]
+    # More signs of strain when the plan was written than now: counted as strain down.
+    assert len(first.submission.answers["strain_signals"]) > 1
+    assert checkin.answers["strain_down"] is True
 
     # Sent twice (a second tab): still one new submission and plan.
     client.post(url, answers_form(savings="1"))

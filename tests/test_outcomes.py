@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from advisor.advice import money
 from advisor.advice.answers import Answers
+from advisor.checkins.models import CheckIn
 from advisor.counsel import rules
 from advisor.counsel.models import AuditEvent, Review
 from advisor.members.submit import submit as submit_draft
@@ -243,24 +243,30 @@ def test_the_databases_strain_level_is_the_answers_own(alice, answers):
     assert level == expected
 
 
-def test_check_in_answers_by_path_from_any_queryset_of_one_row_a_member(members):
-    """The check-ins do not exist yet: a queryset of plans stands in, as the lead will
-    pass one of check-ins."""
-    said = {"moved_on": ["a1", "a2", "a3"], "earning": ["a1", "a7"], "strain_down": ["b1"]}
-    checkins = figures.latest_plans(ALL).annotate(
-        path=F("archetype"),
-        **{
-            answer: ExpressionWrapper(
-                Q(submission__owner__email__in=[f"{who}@example.com" for who in whom]),
-                output_field=BooleanField(),
-            )
-            for answer, whom in said.items()
-        },
-    )
-    assert rows(figures.checkins_by_path(checkins)) == [
+def test_check_in_answers_by_path_count_each_members_latest_check_in(members):
+    said = {"moved": ["a1", "a2", "a3"], "earning": ["a1", "a7"], "strain_down": ["b1"]}
+    for plan in figures.latest_plans(ALL).select_related("submission__owner"):
+        who = plan.submission.owner.email.split("@")[0]
+        common = {"member": plan.submission.owner, "series": plan.submission, "plan": plan}
+        # An earlier check-in that said the opposite: only the latest counts.
+        CheckIn.objects.create(
+            **common, day=30, due_on=date(2026, 9, 1), answered_at=at("2026-09-02"),
+            answers={"progress": "moved", "earning": True, "strain_down": True},
+        )  # fmt: skip
+        CheckIn.objects.create(
+            **common, day=60, due_on=date(2026, 10, 1), answered_at=at("2026-10-02"),
+            answers={
+                "progress": "moved" if who in said["moved"] else "working",
+                "earning": who in said["earning"],
+                "strain_down": who in said["strain_down"],
+            },
+        )  # fmt: skip
+    assert rows(figures.checkins(ALL)) == [
         ("Returnee engineer", [6, 3, 1, 0]),
         ("Other paths", [6, 0, 1, 1]),
     ]
+    # September alone holds only the earlier check-ins, each member's latest there.
+    assert [row.values[1:] for row in figures.checkins(SEPTEMBER).rows] == [[6, 6, 6], [6, 6, 6]]
 
 
 # --- Small groups, by the rule alone ---------------------------------------------------

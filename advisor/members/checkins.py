@@ -62,7 +62,13 @@ def answer(checkin: CheckIn, *, answers: dict[str, Any], language: str) -> Plan:
             new_plan = lifecycle.start(submission, language=language)
             if created and submission.consent_review:
                 rules.open_review(submission, archetype=new_plan.archetype)
-        checkin.answers = answers
+        # Kept with the answers for the outcomes page, which counts it in the database.
+        checkin.answers = {
+            **answers,
+            "strain_down": changes.strain_down(
+                before.answers.get("strain_signals", []), answers["strain_signals"]
+            ),
+        }
         checkin.answered_at = timezone.now()
         checkin.plan = plan
         checkin.new_plan = new_plan

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -41,6 +42,7 @@ from django.utils.translation import ngettext
 
 from advisor.advice.answers import HIGH_STRAIN_SIGNALS
 from advisor.advice.formats import number
+from advisor.checkins.models import CheckIn
 from advisor.counsel.models import AuditEvent, Review, archetype_label
 from advisor.plans.models import Plan
 from profiles.models import Submission
@@ -564,15 +566,42 @@ def _percentile(waits: QuerySet, share: float) -> float | None:
 # --- Check-in answers by path ----------------------------------------------------------
 
 
+def latest_checkins(period: Period) -> QuerySet:
+    """Each member's latest answered check-in in the period, with what `checkins_by_path`
+    counts: the path of the plan checked in on ("" for none), and whether they said they
+    had made the move, are earning, and show fewer signs of strain than when that plan
+    was written (stored with the answers: advisor.members.checkins.answer)."""
+    answered = period.filter(CheckIn.objects.order_by(), "answered_at").exclude(answered_at=None)
+    newer = answered.filter(
+        Q(answered_at__gt=OuterRef("answered_at"))
+        | Q(answered_at=OuterRef("answered_at"), pk__gt=OuterRef("pk")),
+        member=OuterRef("member"),
+    )
+
+    def said(condition: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(condition, output_field=BooleanField())
+
+    return answered.filter(~Exists(newer)).annotate(
+        path=Coalesce(F("plan__archetype"), Value("")),
+        moved_on=said(Q(answers__progress=CheckIn.Progress.MOVED)),
+        earning=said(Q(answers__earning=True)),
+        strain_down=said(Q(answers__strain_down=True)),
+    )
+
+
+def checkins(period: Period) -> Table:
+    return checkins_by_path(latest_checkins(period))
+
+
 def checkins_by_path(checkins: QuerySet) -> Table:
     """What members said at their check-ins, by path: how many have moved on, are
     earning, and feel less strain. One query.
 
-    Not on the page yet: the check-ins are being built (advisor/checkins). `checkins` is
-    any queryset with one row a member (their latest check-in, say) and these names, as
-    fields or annotations: `path` (the archetype slug their plan follows, "" for none),
-    `moved_on`, `earning` and `strain_down` (booleans). Paths of fewer than MIN_MEMBERS
-    members are counted together, as in `paths`."""
+    `checkins` is any queryset with one row a member (their latest check-in:
+    `latest_checkins`) and these names, as fields or annotations: `path` (the archetype
+    slug their plan follows, "" for none), `moved_on`, `earning` and `strain_down`
+    (booleans). Paths of fewer than MIN_MEMBERS members are counted together, as in
+    `paths`."""
     found = (
         checkins.order_by()
         .values("path")

@@ -22,6 +22,7 @@ TABLES = {
     "strain": figures.strain,
     "runway": figures.runway,
     "first_review": figures.first_review,
+    "checkins": figures.checkins,
 }
 
 
