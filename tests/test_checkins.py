@@ -329,3 +329,16 @@ def test_the_export_holds_the_check_ins(client, alice):
     assert [c["day"] for c in data["checkins"]] == [30, 60, 90]
     assert data["checkins"][0]["answers_of"] == checkin.series_id
     assert data["checkin_emails_stopped"] is True
+
+
+def test_the_plan_page_offers_a_check_in_that_has_come_until_it_is_answered(client, alice):
+    checkin = due_checkin(alice, day=30)
+    client.force_login(alice)
+    plan = Plan.objects.get(submission__owner=alice)
+    page = client.get(reverse("plan", args=[plan.pk])).text
+    assert reverse("checkin", args=[checkin.pk]) in page
+    assert "Day 30: how is it going?" in page
+    client.post(reverse("checkin", args=[checkin.pk]), answers_form())
+    checkin.refresh_from_db()
+    page = client.get(reverse("plan", args=[plan.pk])).text
+    assert reverse("checkin", args=[checkin.pk]) not in page

@@ -12,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor.advice import catalogue, charts, content
+from advisor.checkins.models import CheckIn
 from advisor.checkins.versions import what_changed
 from advisor.counsel.models import Note, Review
 from advisor.plans import checklist, lifecycle
@@ -128,6 +129,18 @@ def _plan_page(plan: Plan, context: dict) -> dict:
     # The counsellor's word, live: notes shared after the plan was written show too.
     context["shared_notes"] = Note.objects.filter(submission=plan.submission_id).shared()
     context["review"] = Review.objects.filter(submission=plan.submission_id).first()
+    # A check-in that has come and is not answered yet: the email is not the only way in.
+    context["checkin_due"] = (
+        CheckIn.objects.for_member(plan.submission.owner_id)
+        .filter(
+            series=plan.submission.first_version(),
+            due_on__lte=timezone.localdate(),
+            answered_at=None,
+            skipped="",
+        )
+        .order_by("-day")
+        .first()
+    )
     return context
 
 
