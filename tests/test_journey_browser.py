@@ -1,0 +1,52 @@
+"""In Chromium, a member's weeks after the plan (issue 26): they tick a milestone, answer
+the day-30 check-in the plan page offers, open the new version with what changed at its
+top and their progress carried over."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from advisor.checkins import sweep
+from advisor.checkins.models import CheckIn
+from advisor.plans import checklist
+from advisor.plans import worker as plan_worker
+from advisor.plans.models import MilestoneProgress, Plan
+from tests.browser import assert_no_axe_violations, log_in
+from tests.test_checkins import due_checkin
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_member_ticks_a_milestone_checks_in_and_finds_it_carried_over(page: Page, alice):
+    checkin = due_checkin(alice, day=30)
+    plan = Plan.objects.get(submission__owner=alice)
+    first = checklist.steps(plan.content)[0]
+    log_in(page, alice.email)
+    page.goto(f"/plans/{plan.pk}/")
+
+    page.locator(f"#milestone-{first['key']}").get_by_label("Done").check()
+    expect(page.locator(f"#milestone-{first['key']}").get_by_text("Saved.")).to_be_visible()
+
+    expect(page.get_by_role("heading", name="Day 30: how is it going?")).to_be_visible()
+    page.get_by_role("link", name="Answer your check-in").click()
+    expect(page.get_by_role("heading", name="Check-in, day 30")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("I am working on it").check()
+    page.get_by_role("group", name="Do you have an income now?").get_by_label("No").check()
+    page.get_by_label("Savings you could live on now", exact=False).fill("30000")
+    page.get_by_label("In a few words (optional)").fill("Two interviews, no offer yet.")
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.get_by_text("Thank you: you checked in on")).to_be_visible()
+
+    checkin.refresh_from_db()
+    assert checkin.answers["story"] == "Two interviews, no offer yet."
+    assert plan_worker.generate(checkin.new_plan_id) == "ready"  # as the worker would
+    assert sweep.carry_over() == 1  # beat's sweep carries the progress over
+    page.get_by_role("link", name="Open the new plan").click()
+    expect(page.get_by_role("heading", name="What changed and why")).to_be_visible()
+    expect(page.locator(f"#milestone-{first['key']}").get_by_label("Done")).to_be_checked()
+    assert (
+        MilestoneProgress.objects.get(plan=checkin.new_plan_id, key=first["key"]).status == "done"
+    )
+    # Answered: the new plan offers no check-in of day 30 again.
+    expect(page.get_by_role("heading", name="Day 30: how is it going?")).to_have_count(0)
+    assert CheckIn.objects.get(pk=checkin.pk).answered
