@@ -164,3 +164,14 @@ def test_a_database_from_before_the_recut_keeps_every_row(old_database):
     assert after["audit"] == [["claimed", "cat@example.com"]]
     assert after["content_types"] == sorted([app, model] for model, app in MOVED.items())
     assert after["permissions"] == [["plans", "view_plan"]]
+
+
+@pytest.mark.django_db
+def test_a_plans_content_is_compressed_with_lz4_on_postgresql():
+    services.need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = 'advisor_plan'::regclass AND attname = 'content'"
+        )
+        assert cursor.fetchone() == ("l",)
