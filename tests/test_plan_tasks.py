@@ -1,5 +1,7 @@
 """The plan task's own rules, run in-process through Celery's eager path."""
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from advisor.advice import content
 from advisor.members.submit import submit
-from advisor.plans import tasks
+from advisor.plans import tasks, worker
 from advisor.plans.models import Plan
 from profiles.models import Draft
 from profiles.personas import LI_JING
@@ -124,6 +126,22 @@ def test_a_claim_holds_a_lease_that_the_live_run_renews(plan, settings):
     assert Plan.objects.renew(run, now=later)
     plan.refresh_from_db()
     assert plan.lease_until == later + lease
+
+
+@pytest.mark.django_db(transaction=True)  # the renewing thread sees committed rows only
+def test_one_thread_renews_the_lease_of_every_run_that_outlives_a_third_of_it(plan, settings):
+    settings.PLAN_LEASE_SECONDS = 0.3
+    run = Plan.objects.claim(plan.pk)
+    claimed = run.lease_until
+    with worker._leases.held(run):
+        deadline = time.monotonic() + 5
+        while Plan.objects.get(pk=plan.pk).lease_until == claimed:
+            assert time.monotonic() < deadline, "the lease was never renewed"
+            time.sleep(0.05)
+    renewed = Plan.objects.get(pk=plan.pk).lease_until
+    time.sleep(0.5)  # let go with the run: renewed no more
+    assert Plan.objects.get(pk=plan.pk).lease_until == renewed
+    assert [t.name for t in threading.enumerate()].count("leases") == 1
 
 
 def test_a_live_run_keeps_its_plan_from_the_messages_of_other_sends(plan, settings):

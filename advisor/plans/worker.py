@@ -6,6 +6,7 @@ plan: only one run finishes it, one email is sent, one PDF stored.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ def generate(plan_id, *, delivery: str | None = None) -> str:
     plan = Plan.objects.claim(plan_id, delivery=delivery)
     if plan is None:
         return "nothing to do"
-    with _leased(plan):
+    with _leases.held(plan):
         if settings.PLAN_TEST_PAUSE:
             time.sleep(settings.PLAN_TEST_PAUSE)  # fault-injection tests kill the worker here
         notes = []
@@ -107,34 +108,78 @@ def fail_pdf(plan_id) -> None:
     pending.update(pdf_status=Plan.PDFStatus.FAILED)
 
 
-@contextmanager
-def _leased(plan: Plan) -> Iterator[None]:
-    """Renew the lease of the run `plan` was claimed for while the block runs, from a
-    thread of its own, so that a long run is never taken for dead; never beyond the
-    hard time limit, after which Celery has killed a live run anyway. Most runs end
-    before the first renewal is due."""
-    stop = threading.Event()
+class _Leases:
+    """The runs of this process whose leases are being renewed, by one thread of its own
+    for all of them: a thread started and joined for every run cost a plan about as much
+    as its email (bench/README.md). The thread wakes every third of a lease and renews
+    each run older than that, never past the hard time limit, after which Celery has
+    killed a live run anyway; a run it could not renew was overtaken (its finish will
+    fail) and is let go. Most runs end before their first renewal is due.
 
-    def renew() -> None:
-        deadline = time.monotonic() + settings.PLAN_TIME_LIMIT
+    A thread does not survive a fork (Celery's prefork pool), nor should a lock held
+    at the fork: a child process starts afresh (`forget`), and its first run starts
+    the child's own thread."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        self._lock = threading.Lock()
+        self._runs: dict[int, tuple[Plan, float, float]] = {}  # plan, due, deadline
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def held(self, plan: Plan) -> Iterator[None]:
+        now = time.monotonic()
+        with self._lock:
+            self._start_in_this_process()
+            self._runs[id(plan)] = (plan, now + self._every, now + settings.PLAN_TIME_LIMIT)
         try:
-            while not stop.wait(settings.PLAN_LEASE_SECONDS / 3) and time.monotonic() < deadline:
-                try:
-                    if not Plan.objects.renew(plan):
-                        return  # overtaken: the run's finish will fail
-                except DatabaseError:  # a blip: the next third of the lease tries again
-                    logger.warning("could not renew the lease of plan %s", plan.pk)
-                    connection.close()
+            yield
         finally:
-            connection.close()  # this thread's own
+            with self._lock:
+                self._runs.pop(id(plan), None)
 
-    renewer = threading.Thread(target=renew, name=f"lease-{plan.pk}", daemon=True)
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join(timeout=5)
+    @property
+    def _every(self) -> float:
+        return settings.PLAN_LEASE_SECONDS / 3
+
+    def _start_in_this_process(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._renew_forever, name="leases", daemon=True)
+            self._thread.start()
+
+    def _renew_forever(self) -> None:
+        while True:
+            time.sleep(self._every)
+            now = time.monotonic()
+            with self._lock:
+                due = [(key, run) for key, run in self._runs.items() if run[1] <= now]
+            for key, (plan, _due, deadline) in due:
+                if now >= deadline or not self._renew(plan):
+                    with self._lock:
+                        self._runs.pop(key, None)
+                    continue
+                with self._lock:
+                    if key in self._runs:
+                        self._runs[key] = (plan, now + self._every, deadline)
+            if due:
+                # Renewals are rare (runs that last a third of a lease): no connection is
+                # kept open between them, as none was when each run had its thread.
+                connection.close()
+
+    @staticmethod
+    def _renew(plan: Plan) -> bool:
+        """False when the run was overtaken; a database blip is tried again next time."""
+        try:
+            return Plan.objects.renew(plan)
+        except DatabaseError:  # the next round tries again, on a new connection
+            logger.warning("could not renew the lease of plan %s", plan.pk)
+            return True
+
+
+_leases = _Leases()
+os.register_at_fork(after_in_child=_leases.forget)
 
 
 def fail(plan_id, message) -> None:
