@@ -117,7 +117,7 @@ def test_a_chinese_plans_calendar_speaks_chinese(client, alice):
         assert event["description"].startswith(f"计划第{m['day']}天的这一步：{m['text']}")
         assert "你的计划：http" in event["description"]
     check_in = found[f"{plan.submission_id}-check-in-30@leap"]
-    assert check_in["summary"] == "Leap 回访：第30天"
+    assert check_in["summary"] == "Leap 阶段回顾：第30天"
     assert "回头看看" in check_in["description"]
     assert "X-WR-CALNAME:Leap：你的计划" in download(client, plan).decode()
 
