@@ -98,6 +98,16 @@ class Figures:
     honoured: Counter
     mainland_total: int = 0
     mainland_first: Counter | None = None
+    # Of the sets whose first path is a waypoint (a rest, a bridge) and that state a
+    # direction, how many, by direction; and how many of them follow, after the rest or
+    # beside the bridge, a path that leads there (case.onward_of).
+    waypoint: Counter | None = None
+    onward: Counter | None = None
+    # Plan B (case.plan_b_of, before the person's status is weighed), by direction: named,
+    # leading there, and not leading there but said so, with the direction kept as the goal.
+    plan_b: Counter | None = None
+    plan_b_leads: Counter | None = None
+    plan_b_kept_goal: Counter | None = None
 
     def share(self, slug: str) -> float:
         return self.first[slug] / self.total
@@ -108,6 +118,7 @@ class Figures:
 
 def figures() -> Figures:
     from advisor.advice import matching
+    from advisor.advice.case import WAYPOINTS, onward_of, plan_b_of
 
     first, fits, by_direction, honoured, close, total = (
         Counter(),
@@ -118,9 +129,22 @@ def figures() -> Figures:
         0,
     )
     mainland_first, mainland_total = Counter(), 0
+    waypoint, onward = Counter(), Counter()
+    plan_b, plan_b_leads, plan_b_kept_goal = Counter(), Counter(), Counter()
     for label, answers in grid():
         result = matching.rank(answers)
         best = result.best.archetype
+        direction = answers["direction"]
+        after = onward_of(result, best, direction)
+        if best.slug in WAYPOINTS and direction != "unsure":
+            waypoint[direction] += 1
+            onward[direction] += after is not None and direction in after.archetype.directions
+        lead = after.archetype if after else best
+        fallback, kept_goal = plan_b_of(result, best, lead, direction)
+        if fallback is not None:
+            plan_b[direction] += 1
+            plan_b_leads[direction] += direction in fallback.directions
+            plan_b_kept_goal[direction] += kept_goal
         first[best.slug] += 1
         fits[result.best.fit] += 1
         close += result.close
@@ -131,7 +155,19 @@ def figures() -> Figures:
             mainland_first[best.slug] += 1
             mainland_total += 1
     return Figures(
-        total, first, fits, close, by_direction, honoured, mainland_total, mainland_first
+        total,
+        first,
+        fits,
+        close,
+        by_direction,
+        honoured,
+        mainland_total,
+        mainland_first,
+        waypoint,
+        onward,
+        plan_b,
+        plan_b_leads,
+        plan_b_kept_goal,
     )
 
 
@@ -156,6 +192,21 @@ def report(found: Figures) -> str:
         )
         close = 100 * found.close_by_direction[direction] / each
         lines.append(f"| {direction} | {close:.0f}% | {honoured} |")
+    lines += [
+        "",
+        "| next step | a rest or a bridge first | the steps after it lead there "
+        "| plan B named | plan B leads there | plan B keeps it as the goal, said |",
+        "|---|---|---|---|---|---|",
+    ]
+    for direction in DIRECTIONS:
+        if direction == "unsure":
+            continue
+        rest = found.waypoint[direction]
+        after = f"{100 * found.onward[direction] / rest:.0f}%" if rest else "—"
+        named = found.plan_b[direction]
+        leads = f"{100 * found.plan_b_leads[direction] / named:.0f}%" if named else "—"
+        kept = f"{100 * found.plan_b_kept_goal[direction] / named:.0f}%" if named else "—"
+        lines.append(f"| {direction} | {rest} | {after} | {named} | {leads} | {kept} |")
     return "\n".join(lines)
 
 

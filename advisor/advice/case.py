@@ -58,6 +58,17 @@ JOB_LONG_GONE_MONTHS = 6
 # printed, set well above three times the averages cities publish. Below it, the plan gives
 # the full-pay figure first; above it, the cap's effect comes first.
 LIKELY_CAPPED_PAY_CNY = 45_000
+# Paths that lead to any direction: a rest before it, a bridge income on the way. When one
+# comes first, the steps after the rest (or beside the bridge) are those of the path that
+# leads where the person said they want to go (`onward_of`), and plan B honours it too.
+WAYPOINTS = frozenset({"rest_first", "platform_bridge"})
+# The least a path must fit to be followed after a rest or named as plan B: a possible fit.
+ONWARD_FIT = 45
+# Directions away from the field: for them plan B is drawn from the paths that lead there,
+# since "the next job in your field" is the one thing the person said they do not want. For
+# the others (founding, freelancing, study, abroad, a job) the path's own fallback stays:
+# an income, which the money's switch ("an income comes first") needs.
+AWAY = frozenset({"leave_tech", "exam", "home"})
 WEEKS_PER_MONTH = 52 / 12
 # The labour authority Leap names for each country people answer with (law/*.toml).
 COUNTRY_AUTHORITY = {
@@ -415,15 +426,42 @@ class Case:
             iter(leading), None
         )
 
-    @property
-    def plan_b(self) -> Archetype | None:
-        """The story's fallback; but no bridge job for someone whose status allows no
-        other work (their plan B is going back, or another scheme abroad), nor for someone
-        pregnant or ill, or outside the mainland, whose rules the bridge rests on (no plan B
-        path: widen this one)."""
+    @cached_property
+    def onward(self) -> matching.Match | None:
+        """After a rest, or beside a bridge income, the path that leads where the person
+        said they want to go, when one fits: its steps are the plan's."""
         if self.story is None:
             return None
-        fallback = catalogue.by_slug(self.story.fallback)
+        return onward_of(self.result, self.story, self.person.direction)
+
+    @property
+    def lead(self) -> Archetype | None:
+        """The path whose steps the plan gives: the onward path, or the story's own."""
+        return self.onward.archetype if self.onward else self.story
+
+    @cached_property
+    def fallback(self) -> tuple[Archetype | None, bool]:
+        """Plan B's path before the person's status is weighed, and whether it keeps the
+        stated direction only as a goal (no path that leads there fits: the plan says so)."""
+        if self.story is None:
+            return None, False
+        return plan_b_of(self.result, self.story, self.lead, self.person.direction)
+
+    @property
+    def plan_b_kept_goal(self) -> bool:
+        """Plan B does not lead where the person wants to go, since no other path that
+        does fits them: the plan says so, and keeps the direction as the goal."""
+        return self.fallback[1] and self.plan_b is not None
+
+    @property
+    def plan_b(self) -> Archetype | None:
+        """The fallback that honours the stated direction (plan_b_of); but no bridge job for
+        someone whose status allows no other work (their plan B is going back, or another
+        scheme abroad), nor for someone pregnant or ill, or outside the mainland, whose
+        rules the bridge rests on (no plan B path: widen this one)."""
+        fallback = self.fallback[0]
+        if fallback is None:
+            return None
         if not fallback.income_now:
             return fallback
         if self.visa_clock and self.person.jurisdiction != "cn":
@@ -445,11 +483,12 @@ class Case:
 
     @property
     def switches(self) -> list[catalogue.Switch]:
-        """The story's moments to switch to plan B that apply to this person."""
-        if self.story is None:
+        """The moments to switch to plan B that apply to this person: those of the path
+        whose steps the plan gives (the onward path's, after a rest or beside a bridge)."""
+        if self.lead is None:
             return []
         found = self.evidence
-        return [w for w in self.story.switches if w.applies(found)]
+        return [w for w in self.lead.switches if w.applies(found)]
 
     @property
     def mainland_later(self) -> bool:
@@ -583,6 +622,11 @@ class Case:
             story_benchmarks=bool(self.story and self.story.benchmarks),  # narrowed below
             story_grounded=bool(self.story and self.story.grounds),
             plan_b_named=self.plan_b is not None,
+            plan_b_kept_goal=self.plan_b_kept_goal,
+            onward=bool(self.onward),
+            onward_held=bool(self.onward and self.onward.lowered),
+            steps_path=self.lead.slug if self.lead else "",
+            plan_b_path=self.plan_b.slug if self.plan_b else "",
             path_is_income=bool(self.story and self.story.income_now),
             direction_honoured=self.direction_honoured,
             direction_blocker_known=bool(_blocker(self.blocked_direction)),
@@ -594,7 +638,7 @@ class Case:
             version=p.version,
             law_cited=True,  # decided when the plan is written: content.py sets it
         )
-        switches = [w for w in self.story.switches if w.applies(found)] if self.story else ()
+        switches = [w for w in self.lead.switches if w.applies(found)] if self.lead else ()
         found["switch_now"] = any(w.checkable and w.holds(found) for w in switches)
         # The story's figures said are those whose conditions hold (the mainland's, say).
         benchmarks = self.story.benchmarks if self.story else ()
@@ -648,6 +692,47 @@ class Case:
 
     def amount(self, value: float, *, exact: bool = False) -> str:
         return formats.money(value, self.person.currency, exact=exact)
+
+
+def _leads(archetype: Archetype, direction: str) -> bool:
+    return direction in archetype.directions
+
+
+def onward_of(result: matching.Result, story: Archetype, direction: str) -> matching.Match | None:
+    """When the path followed is a waypoint (a rest, a bridge income), the best-ranked path
+    that leads where the person said they want to go, if it fits at least possibly: after
+    the rest, or beside the bridge, its steps are the plan's. None otherwise."""
+    if story.slug not in WAYPOINTS or direction in ("", "unsure"):
+        return None
+    for match in result.matches:
+        found = match.archetype
+        if found.slug in WAYPOINTS or found.income_now or not _leads(found, direction):
+            continue
+        return match if match.score >= ONWARD_FIT else None
+    return None
+
+
+def plan_b_of(
+    result: matching.Result, story: Archetype, lead: Archetype, direction: str
+) -> tuple[Archetype | None, bool]:
+    """Plan B, for someone who wants away from their field (AWAY), drawn from the paths that
+    honour that direction: the path's own fallback if it leads there; else the best-ranked
+    other path that does, fits at least possibly and is held back by no cap; else the
+    fallback, keeping the direction as the goal (the second value: the plan says why).
+    Never the path followed or its waypoint."""
+    taken = {story.slug, lead.slug}
+    own = [catalogue.by_slug(a.fallback) for a in (lead, story)]
+    own = [a for a in own if a is not None and a.slug not in taken]
+    fallback = own[0] if own else None
+    if direction not in AWAY or (fallback is not None and _leads(fallback, direction)):
+        return fallback, False
+    for match in result.matches:
+        found = match.archetype
+        if found.slug in taken | WAYPOINTS or not _leads(found, direction):
+            continue
+        if match.score >= ONWARD_FIT and not any(f.cap is not None for f in match.lowered):
+            return found, False
+    return fallback, fallback is not None
 
 
 def hk_severance(years: int, monthly_pay: float) -> float:
@@ -849,6 +934,13 @@ figure("path", "the path the plan follows")(lambda c: str(c.chosen.name))
 figure("plan_b", "plan B: the path to switch to")(lambda c: str(c.plan_b.name) if c.plan_b else "")
 figure("plan_b_summary", "plan B's one-line summary")(
     lambda c: str(c.plan_b.summary) if c.plan_b else ""
+)
+figure("onward_path", "the path whose steps follow a rest or a bridge: where they want to go")(
+    lambda c: str(c.onward.archetype.name) if c.onward else ""
+)
+figure("onward_score", "its score")(lambda c: str(c.onward.score) if c.onward else "")
+figure("onward_blocker", "what holds that path back, in the matching's words")(
+    lambda c: _blocker(c.onward)
 )
 figure("direction_path", "the best path that leads where the person wants to go")(
     lambda c: str(c.blocked_direction.archetype.name) if c.blocked_direction else ""

@@ -156,12 +156,22 @@ def _milestones(writer: Writer) -> Section:
         ]
     else:
         found = case.evidence
+        # After a rest the onward path's steps replace the rest's own; beside a bridge
+        # income they come with the bridge's (Case.onward).
+        # The rest's own steps for a stated direction (try-outs in the work one wants to
+        # leave tech for) stay.
+        own = case.story.milestones
+        if case.onward is not None and not case.story.income_now:
+            own = tuple(m for m in own if any(c.key == "direction" for c in m.when))
+        milestones = own + case.onward.archetype.milestones if case.onward else own
         steps = [
             (case.day(m.day, fixed=m.fixed_day), str(m.text), m.key)
-            for m in case.story.milestones
+            for m in milestones
             if (m.unless_skill is None or m.unless_skill not in case.person.skills)
             and m.holds(found)
         ]
+        if case.onward is not None and case.onward.archetype.grounds is not None:
+            writer.cite(*case.onward.archetype.grounds.facts)
     # A fixed day can come before steps the pace has moved later: in the order of the days.
     steps.sort(key=lambda step: step[0])
     keys = catalogue.unique_keys([key for _day, _text, key in steps])
@@ -242,8 +252,9 @@ def _risks(writer: Writer) -> Section | None:
 
 
 def _resources(writer: Writer) -> Section | None:
-    story = writer.case.story
-    found = [r for r in story.resources if r.holds(writer.case.evidence)] if story else []
+    case = writer.case
+    paths = [p for p in dict.fromkeys((case.story, case.lead)) if p is not None]
+    found = [r for path in paths for r in path.resources if r.holds(case.evidence)]
     if not found:
         return None
     section = Section("resources", writer.title("resources"))

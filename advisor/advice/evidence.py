@@ -53,6 +53,27 @@ class Worked:
     values: tuple[str, ...] = ()
 
 
+# The archetypes' slugs (advisor/advice/archetypes/*.toml; tests/test_catalogue.py checks
+# the two agree), for the facts that name a path.
+PATHS = (
+    "civil_service",
+    "creator_account",
+    "freelance_contracting",
+    "further_study",
+    "grow_abroad",
+    "influencer_founder",
+    "job_search",
+    "move_home",
+    "platform_bridge",
+    "rest_first",
+    "returnee_engineer",
+    "satellite_bridge",
+    "speak_up",
+    "sustainable_switcher",
+    "talent_abroad",
+    "training_pivot",
+)
+
 # What the rules (advisor/advice/rules/) and archetypes' plan parts may name besides the
 # answers; matching's signals may not (they run before any of it is worked out).
 WORKED = {
@@ -250,6 +271,24 @@ WORKED = {
     "direction_blocker_known": Worked(
         "bool", "the best path where the person wants to go is held back by a named answer"
     ),
+    "plan_b_kept_goal": Worked(
+        "bool",
+        "plan B does not lead where the person wants to go: no other path that does fits them, "
+        "so the direction is kept as the goal",
+    ),
+    "onward": Worked(
+        "bool",
+        "a rest or a bridge comes first, and the steps follow the path that leads where "
+        "the person wants to go",
+    ),
+    "onward_held": Worked("bool", "that path is held back by some of the answers"),
+    "steps_path": Worked(
+        "choice",
+        "the path whose steps the plan gives: the onward path after a rest or beside a bridge, "
+        "or the path followed",
+        PATHS,
+    ),
+    "plan_b_path": Worked("choice", "the path plan B switches to (none: widen this one)", PATHS),
     "path_is_income": Worked("bool", "the path followed is itself an income now (a bridge)"),
     "switch_now": Worked("bool", "one of plan B's moments to switch has come already"),
     "story_success": Worked("bool", "the path's story is one of success"),
