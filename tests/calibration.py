@@ -98,8 +98,8 @@ class Figures:
     honoured: Counter
     mainland_total: int = 0
     mainland_first: Counter | None = None
-    # Of the sets whose first path is a waypoint (a rest, a bridge) and that state a
-    # direction, how many, by direction; and how many of them follow, after the rest or
+    # Of the mainland sets whose first path is a waypoint (a rest, a bridge) and that
+    # state a direction, how many, by direction; and how many of them follow, after the rest or
     # beside the bridge, a path that leads there (case.onward_of).
     waypoint: Counter | None = None
     onward: Counter | None = None
@@ -136,7 +136,9 @@ def figures() -> Figures:
         best = result.best.archetype
         direction = answers["direction"]
         after = onward_of(result, best, direction)
-        if best.slug in WAYPOINTS and direction != "unsure":
+        # The mainland's sets: the exam and moving home are mainland paths, out of reach
+        # (capped below a possible fit) for someone working elsewhere.
+        if best.slug in WAYPOINTS and direction != "unsure" and label.startswith(MAINLAND):
             waypoint[direction] += 1
             onward[direction] += after is not None and direction in after.archetype.directions
         lead = after.archetype if after else best
@@ -194,7 +196,7 @@ def report(found: Figures) -> str:
         lines.append(f"| {direction} | {close:.0f}% | {honoured} |")
     lines += [
         "",
-        "| next step | a rest or a bridge first | the steps after it lead there "
+        "| next step | a rest or a bridge first (mainland) | the steps after it lead there "
         "| plan B named | plan B leads there | plan B keeps it as the goal, said |",
         "|---|---|---|---|---|---|",
     ]

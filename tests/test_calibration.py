@@ -209,10 +209,12 @@ def test_after_a_rest_or_beside_a_bridge_the_steps_and_plan_b_honour_the_directi
             named = figures.plan_b[direction]
             said = figures.plan_b_leads[direction] + figures.plan_b_kept_goal[direction]
             assert named and said == named, direction
-    # The directions the round-9 review found lost: exam and home follow their path after
-    # a rest in most of the grid.
-    for direction in ("exam", "home"):
-        assert figures.onward[direction] / figures.waypoint[direction] >= 0.75, direction
+    # The directions the round-9 review found lost: home and the exam follow their path
+    # after a rest in most of the mainland's grid; the exam less often, since past 35 its
+    # age limit caps the path below a possible fit for most (plan B then keeps the exam as
+    # the goal, and says so).
+    for direction, share in (("home", 0.75), ("exam", 0.6)):
+        assert figures.onward[direction] / figures.waypoint[direction] >= share, direction
     docs = (ROOT / "docs" / "matching.md").read_text(encoding="utf-8")
     table = docs.split("## Calibration", 1)[1]
     for line in calibration.report(figures).splitlines()[-9:]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext
@@ -53,26 +54,9 @@ class Worked:
     values: tuple[str, ...] = ()
 
 
-# The archetypes' slugs (advisor/advice/archetypes/*.toml; tests/test_catalogue.py checks
-# the two agree), for the facts that name a path.
-PATHS = (
-    "civil_service",
-    "creator_account",
-    "freelance_contracting",
-    "further_study",
-    "grow_abroad",
-    "influencer_founder",
-    "job_search",
-    "move_home",
-    "platform_bridge",
-    "rest_first",
-    "returnee_engineer",
-    "satellite_bridge",
-    "speak_up",
-    "sustainable_switcher",
-    "talent_abroad",
-    "training_pivot",
-)
+# The archetypes' slugs, for the facts that name a path: their files' names
+# (advisor/advice/archetypes/*.toml: an archetype's slug is its file's name).
+PATHS = tuple(sorted(path.stem for path in (Path(__file__).parent / "archetypes").glob("*.toml")))
 
 # What the rules (advisor/advice/rules/) and archetypes' plan parts may name besides the
 # answers; matching's signals may not (they run before any of it is worked out).
