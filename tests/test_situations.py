@@ -35,6 +35,29 @@ JOB_WORDS = (
 )
 
 
+# Words only a step for someone whose job has not ended would say (round 9: a notice under
+# Article 38, "before your job ends", "while you are still paid" reached people laid off
+# months before).
+JOB_ENDING_WORDS = {
+    "en": (
+        "before your job ends",
+        "the day your job ends",
+        "notice ending the contract",
+        "Do not wait for the last day",
+        "while you are still paid",
+        "before your last day",
+    ),
+    "zh-hans": (
+        "离职之前就要求",
+        "工作结束当天",
+        "书面通知单位解除劳动合同",
+        "别等到最后一天",
+        "趁还在拿工资",
+        "最后工作日之前",
+    ),
+}
+
+
 def answers_of(case: dict) -> dict:
     answers = q.prune({**TABLE["base"], **case.get("answers", {})})
     return {k: v for k, v in answers.items() if k not in case.get("remove", [])}
@@ -121,6 +144,12 @@ def holds_for_everyone(answers: dict, plans: dict[str, dict]) -> None:
             ]
         for words in JOB_WORDS:
             assert words not in text, words
+    # A job that ended a month ago or more ("0 months" may still be ending).
+    if case.person.left_a_job and (case.person.months_since_left or 0) >= 1:
+        for language, plan in plans.items():
+            said = plan_text(plan)
+            for words in JOB_ENDING_WORDS[language]:
+                assert words.lower() not in said.lower(), (language, words)
     # Every sentence is written in Chinese too: no rule's Chinese is its English.
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for section in zh["sections"]:

@@ -315,6 +315,32 @@ class Case:
         return "reflection"
 
     @property
+    def severance_gap(self) -> int:
+        """A disputed severance: what the person's own figure (whole years at their pay,
+        before the cap) leaves above the lump sum offered. Zero when either is unknown."""
+        p = self.person
+        if p.jurisdiction != "cn" or p.employment_status != "laid_off":
+            return 0
+        if p.raw.get("severance_status") != "disputed" or not p.lump_sum:
+            return 0
+        total = _severance(self)[1]
+        return max(0, (total or 0) - p.lump_sum)
+
+    @property
+    def bridge_short_for_household(self) -> bool:
+        """A platform bridge cannot carry this household: others depend on the income, and
+        what it needs each month is more than the mainland's average wage in private urban
+        employers (Leap has no figure for platform pay; that average is the nearest official
+        one, and above what a bridge of orders can be planned on)."""
+        funds = self.funds
+        if not self.carries_others or funds.covered or not funds.monthly_need:
+            return False
+        if self.person.currency != "CNY":
+            return False
+        average = law.fact("cn.wages.private_urban_average_2024")["annual_yuan"] / 12
+        return funds.monthly_need > average
+
+    @property
     def plan_b_platform(self) -> bool:
         """Platform work (driving, delivering) is named as the path or as plan B."""
         named = (self.story, self.plan_b)
@@ -472,6 +498,10 @@ class Case:
             return None  # no driving or delivering for them: plan_b.widen says what then
         if p.jurisdiction != "cn":
             return None  # the bridge's rules are the mainland's
+        if self.bridge_short_for_household:
+            # Orders cannot carry a household that needs more than an average wage:
+            # contract or project work in the person's field is the fallback.
+            return catalogue.by_slug("freelance_contracting")
         return fallback
 
     def switches_now(self) -> list[catalogue.Switch]:
@@ -575,6 +605,15 @@ class Case:
             money_edge=self.money_edge,
             job_long_gone=self.job_long_gone,
             severance_settled=self.severance_settled,
+            severance_gap=self.severance_gap > 0,
+            bridge_short_for_household=self.bridge_short_for_household,
+            bridge_not_plan_b=bool(
+                self.story
+                and self.story.fallback == "platform_bridge"
+                and self.plan_b is not None
+                and self.plan_b.slug != "platform_bridge"
+                and self.bridge_short_for_household
+            ),
             pay_likely_capped=p.jurisdiction == "cn"
             and p.currency == "CNY"
             and (p.monthly_pay or 0) >= LIKELY_CAPPED_PAY_CNY,
@@ -869,6 +908,12 @@ figure("severance_months", "months' pay of severance for whole years, before the
 )
 figure("severance_total", "that severance in money, before the cap")(
     lambda c: c.amount(_severance(c)[1] or 0)
+)
+figure("severance_gap", "a disputed severance: the person's figure less the lump sum offered")(
+    lambda c: c.amount(c.severance_gap)
+)
+figure("private_average_monthly", "2024 average wage in private urban units, a month")(
+    lambda c: c.amount(round(law.fact("cn.wages.private_urban_average_2024")["annual_yuan"] / 12))
 )
 figure("owed_pay", "pay owed at most: the months owed times the monthly pay")(
     lambda c: c.amount((c.person.owed_months or 0) * (c.person.monthly_pay or 0))

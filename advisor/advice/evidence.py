@@ -149,6 +149,19 @@ WORKED = {
         "bool", "the money lasts longer than Leap counts: more than ten years (120 months)"
     ),
     "below_reserve": Worked("bool", "the money lasts less than the reserve Leap keeps"),
+    "severance_gap": Worked(
+        "bool",
+        "laid off on the mainland, severance disputed: the person's own figure is above the "
+        "lump sum offered",
+    ),
+    "bridge_not_plan_b": Worked(
+        "bool", "the path's plan B would be platform work, which this household's costs rule out"
+    ),
+    "bridge_short_for_household": Worked(
+        "bool",
+        "others depend on the income and the household needs more a month than the mainland's "
+        "average wage in private urban employers: no platform work as plan B",
+    ),
     "thin_runway": Worked("bool", "less than six months of money once any rest is taken"),
     "spendable": Worked("bool", "money to spend before the reserve is reached"),
     "short_for_others": Worked(
