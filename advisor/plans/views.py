@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
@@ -327,6 +327,8 @@ def _written_again(plan: Plan) -> list[dict]:
         archetype=plan.archetype,
         by_counsellor=plan.by_counsellor,
         notes=notes,
+        # Dated steps count from the day the plan was written, as its worker counted them.
+        today=timezone.localdate(plan.finished_at or plan.created_at),
     )
     return built["sections"]
 
