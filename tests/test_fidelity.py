@@ -91,6 +91,18 @@ def _read_in_code() -> set[str]:
     # The advice's rules read answers by key: in their conditions and their sentences.
     for rule in content.rules().rules:
         found |= {c.key for c in rule.when} | set(rule.placeholders)
+    # A path's plan reads answers too: which of its figures, risks, steps and pages are said.
+    for archetype in catalogue.archetypes():
+        parts = [
+            *archetype.benchmarks,
+            *archetype.risks,
+            *archetype.milestones,
+            *archetype.resources,
+            *archetype.notes,
+            *archetype.switches,
+        ]
+        found |= {c.key for part in parts for c in part.when}
+        found |= {c.key for switch in archetype.switches for c in switch.only}
     return found
 
 

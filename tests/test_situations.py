@@ -74,11 +74,11 @@ def plan_text(plan: dict) -> str:
     return "\n".join(lines)
 
 
-def written(answers: dict) -> dict[str, dict]:
+def written(answers: dict, today=None) -> dict[str, dict]:
     plans = {}
     for language in ("en", "zh-hans"):
         with translation.override(language):
-            plans[language] = content.build(answers=answers)
+            plans[language] = content.build(answers=answers, today=today)
     return plans
 
 
@@ -97,7 +97,7 @@ def test_each_person_gets_the_plan_their_situation_calls_for(case):
     answers = answers_of(case)
     version = 2 if "circumstances" in case.get("remove", []) else q.SCHEMA_VERSION
     assert q.validate(answers, version=version) == []
-    plans = written(answers)
+    plans = written(answers, case.get("today"))
     en, zh = plans["en"], plans["zh-hans"]
     assert en["rules"] == zh["rules"]  # the same rules, said in each language
     first = en["triage"][0] if en["triage"] else "none"

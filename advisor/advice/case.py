@@ -69,6 +69,15 @@ ONWARD_FIT = 45
 # the others (founding, freelancing, study, abroad, a job) the path's own fallback stays:
 # an income, which the money's switch ("an income comes first") needs.
 AWAY = frozenset({"leave_tech", "exam", "home"})
+
+# A job that ended `months_since_left` whole months ago may have ended that many months and
+# up to one more ago, each of up to 31 days: a grace period counted from it is taken to have
+# run that long, so that the plan assumes the shortest time that could remain.
+LONGEST_MONTH_DAYS = 31
+# On a grace period whose end Leap can count, the decision comes this many days before the
+# soonest day it could end, and no sooner than a week from today.
+VISA_MARGIN_DAYS = 10
+VISA_SOONEST_DECISION_DAYS = 7
 WEEKS_PER_MONTH = 52 / 12
 # The labour authority Leap names for each country people answer with (law/*.toml).
 COUNTRY_AUTHORITY = {
@@ -178,8 +187,12 @@ class Case:
         archetype: str | None = None,
         by_counsellor: bool | None = None,
         notes: Sequence[str] = (),
+        today: datetime.date | None = None,
     ):
         self.answers = answers
+        # The day the plan is written: the worker passes it; without it, the day the law
+        # was last checked, so that a plan read again says what it said then.
+        self.today: datetime.date = today or law.as_of()
         self.person = Answers.of(answers)
         # A protected dismissal's offered lump sum is not counted: the plan tells her not to
         # take it (leaving.unlawful_against_offer_cn), so no figure rests on it.
@@ -222,9 +235,15 @@ class Case:
         return max(1, min(wanted, math.floor((within - self.rest.total_months) / 3 + 0.5)))
 
     def day(self, day: int, *, fixed: bool = False) -> int:
-        """A milestone's day at this plan's pace: twice as fast on a visa's clock. A fixed
-        day (an announcement to read before its registration closes) is never later."""
+        """A milestone's day at this plan's pace: twice as fast on a visa's clock, and
+        faster still when the days that may be left of it are counted (`visa_days_left`):
+        the last step, the decision, comes VISA_MARGIN_DAYS before the soonest day the
+        status could end. A fixed day (an announcement to read before its registration
+        closes) is never later."""
         if self.visa_rush:
+            decide = self.visa_decision_day
+            if decide is not None and decide < 45:
+                return max(1, math.ceil(day * decide / 90))
             return day // 2
         return day if fixed else day * self.pace
 
@@ -236,6 +255,53 @@ class Case:
         return "visa" in p.circumstances and (
             p.leaving or self.pushed_out or "closing" in p.circumstances
         )
+
+    @cached_property
+    def visa_days_left(self) -> int | None:
+        """The fewest days of the US grace period (us.visa.h1b_grace_period) that could be
+        left today, when the job has ended and the answers say how many months ago: the
+        count starts on the last day, and a job that ended "0 months ago" may have ended
+        up to a month ago. None where Leap cannot count them."""
+        p = self.person
+        if not self.visa_rush or p.country != "us" or not p.left_a_job:
+            return None
+        if p.months_since_left is None:
+            return None
+        grace = law.fact("us.visa.h1b_grace_period")["grace_days"]
+        return max(0, grace - LONGEST_MONTH_DAYS * (p.months_since_left + 1))
+
+    @property
+    def visa_decision_day(self) -> int | None:
+        """The day, from today, by which to decide, well before the status could end."""
+        left = self.visa_days_left
+        if left is None:
+            return None
+        return max(VISA_SOONEST_DECISION_DAYS, left - VISA_MARGIN_DAYS)
+
+    @property
+    def exam_calendar(self) -> str:
+        """Where today falls against the latest national civil-service exam Leap has
+        verified (cn.civil_service.national_exam_timetable): "open" up to its written exam;
+        "sat" after it; "due" from a year after its registration opened (a newer intake's
+        registration, if the calendar held); "passed" from a year after its written exam
+        (a newer intake's written exam, if the calendar held, has been sat too)."""
+        timetable = law.fact("cn.civil_service.national_exam_timetable")
+        opens = datetime.date.fromisoformat(timetable["registration_opens"])
+        written = datetime.date.fromisoformat(timetable["written_exam"])
+        if self.today <= written:
+            return "open"
+        if self.today >= _a_year_after(written):
+            return "passed"
+        if self.today >= _a_year_after(opens):
+            return "due"
+        return "sat"
+
+    @property
+    def master_exam_calendar(self) -> str:
+        """ "open" up to the latest national master's exam Leap has verified
+        (cn.study.master_exam_dates_2026); "passed" after it."""
+        end = datetime.date.fromisoformat(law.fact("cn.study.master_exam_dates_2026")["exam_end"])
+        return "open" if self.today <= end else "passed"
 
     @property
     def visa_rush(self) -> bool:
@@ -593,6 +659,10 @@ class Case:
             plan_b_platform=self.plan_b_platform,
             visa_clock=self.visa_clock,
             visa_rush=self.visa_rush,
+            visa_days_counted=self.visa_days_left is not None,
+            visa_days_left=self.visa_days_left if self.visa_days_left is not None else -1,
+            exam_calendar=self.exam_calendar,
+            master_exam_calendar=self.master_exam_calendar,
             visa_tied="visa" in p.circumstances,
             side_work_banned=p.employed and p.restrictions in ("side_job_ban", "both"),
             on_sick_leave=p.health_followup == "on_sick_leave",
@@ -772,6 +842,13 @@ def plan_b_of(
         if match.score >= ONWARD_FIT and not any(f.cap is not None for f in match.lowered):
             return found, False
     return fallback, fallback is not None
+
+
+def _a_year_after(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def hk_severance(years: int, monthly_pay: float) -> float:
@@ -972,6 +1049,15 @@ figure("hours", "hours a week")(lambda c: str(c.person.hours_per_week))
 figure("day1", "the first milestone's day, at this plan's pace")(lambda c: str(c.day(30)))
 figure("day2", "the second milestone's day")(lambda c: str(c.day(60)))
 figure("day3", "the last milestone's day")(lambda c: str(c.day(90)))
+figure("visa_days_left", "the fewest days of the US grace period that could be left today")(
+    lambda c: number(c.visa_days_left or 0)
+)
+figure("visa_soonest_end", "the soonest date the status could end, counted from today")(
+    lambda c: date_format(c.today + datetime.timedelta(days=c.visa_days_left or 0))
+)
+figure("visa_decide_day", "the day, from today, by which to decide")(
+    lambda c: str(c.visa_decision_day or 0)
+)
 figure("revisit", "when to come back to the plan")(
     lambda c: month_count(6 if c.person.timeline in ("1_year", "exploring") else 3)
 )

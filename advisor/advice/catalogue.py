@@ -28,7 +28,7 @@ from advisor.advice.text import Text
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 MILESTONE_DAYS = (30, 60, 90)
 # The plan's sections an archetype may add paragraphs of its own to (advisor/advice/content.py).
-NOTE_SECTIONS = ("money", "risks")
+NOTE_SECTIONS = ("milestones", "money", "risks")
 
 
 class CatalogueError(Exception):

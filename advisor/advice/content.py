@@ -1,5 +1,6 @@
 """A plan's content, written in one pass from one Case. Pure: answers in, plain JSON data
-out, in the active language. No database, no clock.
+out, in the active language. No database, no clock: the day a plan is written comes in
+with the answers (`build(today=...)`).
 
 The person's situation comes first, then the path. What is said lives in data: the
 rules of advisor/advice/rules/ (what the situation puts first, rest, money, rights, and
@@ -145,6 +146,8 @@ def _rest(writer: Writer) -> Section | None:
 def _milestones(writer: Writer) -> Section:
     case = writer.case
     section = writer.section("milestones")
+    # The path's own word on its dates (an exam cycle already sat) comes before its steps.
+    section.paragraphs[:0] = _notes(writer, "milestones")
     if case.story is None:
         steps = [
             (
@@ -310,6 +313,7 @@ def build(
     archetype: str | None = None,
     by_counsellor: bool | None = None,
     notes: Sequence[str] = (),
+    today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The plan for a complete, valid answer set, in the active language.
 
@@ -317,10 +321,15 @@ def build(
     says whether a counsellor chose it (a plan records this); when None, a path other
     than the best match is taken for a counsellor's choice. When no path fits well and no
     counsellor chose one, the plan follows no story: it gives general next steps, and
-    says which paths were closest.
+    says which paths were closest. `today` is the day it is written (dated steps, such
+    as an exam's next cycle or a visa's last day, count from it); without it, the day the
+    law was last checked.
     """
     with formats.one_language():
-        return _build(Case(answers, archetype=archetype, by_counsellor=by_counsellor, notes=notes))
+        case = Case(
+            answers, archetype=archetype, by_counsellor=by_counsellor, notes=notes, today=today
+        )
+        return _build(case)
 
 
 def _build(case: Case) -> dict[str, Any]:

@@ -96,6 +96,28 @@ WORKED = {
     "visa_clock": Worked(
         "bool", "a right to stay tied to a job that has ended or is ending: no bridge job"
     ),
+    "visa_days_counted": Worked(
+        "bool",
+        "on a US grace period after a job that has ended, with the months since it ended "
+        "given: the days that may be left are counted",
+    ),
+    "visa_days_left": Worked(
+        "integer",
+        "the fewest days of that grace period that could be left today (-1 when not counted)",
+    ),
+    "exam_calendar": Worked(
+        "choice",
+        "where today falls against the latest national civil-service exam Leap has verified: "
+        "up to its written exam, after it, a year after its registration opened, a year after "
+        "its written exam",
+        ("open", "sat", "due", "passed"),
+    ),
+    "master_exam_calendar": Worked(
+        "choice",
+        "where today falls against the latest national master's exam Leap has verified: up "
+        "to it, or after it",
+        ("open", "passed"),
+    ),
     "visa_rush": Worked(
         "bool",
         "on a visa's clock whose date the permit does not carry (not Canada's), and whose status "

@@ -184,3 +184,10 @@ def law() -> Law:
 
 def fact(key: str) -> Fact:
     return law().fact(key)
+
+
+@cache
+def as_of() -> datetime.date:
+    """The day the shipped law was last checked: a plan written without a date of its own
+    speaks as of then (advisor.advice.case.Case.today)."""
+    return max(f.checked for f in law().facts.values())

@@ -1000,6 +1000,20 @@ STEPS: tuple[Step, ...] = (
                 ),
             ),
             Question(
+                "abroad_to",
+                "choice",
+                _("Where would you go?"),
+                _("Optional. The plan then gives only that place's schemes and figures."),
+                (
+                    ("hong_kong", _("Hong Kong")),
+                    ("elsewhere", _("Another country")),
+                    ("not_sure", _("Not sure yet")),
+                ),
+                required=False,
+                shows_when=When("direction", ("abroad",)),
+                versions=(3,),
+            ),
+            Question(
                 "timeline",
                 "choice",
                 _("When would you like to move?"),

@@ -340,6 +340,8 @@ def _written_again(plan: Plan) -> list[dict]:
         archetype=plan.archetype,
         by_counsellor=plan.by_counsellor,
         notes=notes,
+        # Dated steps count from the day the plan was written, as its worker counted them.
+        today=timezone.localdate(plan.finished_at or plan.created_at),
     )
     return built["sections"]
 

@@ -63,6 +63,7 @@ def generate(plan_id, *, delivery: str | None = None) -> str:
                 archetype=plan.archetype,
                 by_counsellor=plan.by_counsellor,
                 notes=notes,
+                today=timezone.localdate(),
             )
         if not Plan.objects.finish(plan, pdf=settings.PLAN_PDF):
             return "finished by another delivery"

@@ -1,9 +1,10 @@
+import datetime
 import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from advisor.advice import content, matching, questionnaire
@@ -30,17 +31,27 @@ class Command(BaseCommand):
             "--plan", action="store_true", help="Also print the plan written for the best match."
         )
         parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The day the plan is written, YYYY-MM-DD (default: today, in the site's time "
+            "zone): dated steps count from it.",
+        )
+        parser.add_argument(
             "--text",
             action="store_true",
             help="Print the plan as a person reads it, section by section, instead of JSON.",
         )
 
-    def handle(self, *args, answers: str, language: str, plan: bool, text: bool, **options):
+    def handle(
+        self, *args, answers: str, language: str, plan: bool, text: bool, today=None, **options
+    ):
         data = read_answers(answers)
+        today = today or timezone.localdate()
         version = questionnaire.version_of(data)
         if text:
             with translation.override(language):
-                self.stdout.write(as_text(content.build(answers=data)))
+                self.stdout.write(as_text(content.build(answers=data, today=today)))
             return
         with translation.override(language):
             output = {
@@ -48,7 +59,7 @@ class Command(BaseCommand):
                 **matching.as_json(matching.rank(data)),
             }
             if plan:
-                output["plan"] = content.build(answers=data)
+                output["plan"] = content.build(answers=data, today=today)
         self.stdout.write(json.dumps(output, indent=2, ensure_ascii=False))
 
 
