@@ -16,6 +16,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from advisor.counsel.models import SavedReply
 from advisor.counsel.views import csv_cell
 from advisor.members.submit import submit
 from advisor.plans import worker
@@ -236,7 +237,15 @@ def test_every_page_with_a_persons_data_says_no_store(
     member, counsellor = Client(), Client()
     member.force_login(alice)
     log_in_verified(counsellor, carol_the_counsellor)
-    values = {"submission_id": submission.pk, "plan_id": plan.pk, "slug": "work"}
+    saved = SavedReply.objects.create(
+        owner=carol_the_counsellor, title="Notice", text_en="When?", text_zh_hans="什么时候？"
+    )
+    values = {
+        "submission_id": submission.pk,
+        "plan_id": plan.pk,
+        "slug": "work",
+        "reply_id": saved.pk,
+    }
     walked = []
     for pattern in _named_urls():
         if pattern.name in PUBLIC:
@@ -250,7 +259,9 @@ def test_every_page_with_a_persons_data_says_no_store(
         walked.append(pattern.name)
         assert "no-store" in response.get("Cache-Control", ""), url
     assert {"home", "questionnaire_step", "questionnaire_review", "submission", "plan", "plans",
-            "counsel_submission", "counsel_export", "account_export"} <= set(walked)  # fmt: skip
+            "counsel_submission", "counsel_export", "account_export", "conversation",
+            "counsel_caseload", "counsel_saved_replies", "counsel_saved_reply",
+            } <= set(walked)  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor.advice import catalogue, charts, content
-from advisor.counsel.models import Note, Review
+from advisor.counsel.models import Note
+from advisor.counsel.views import member_thread_context
 from advisor.plans import lifecycle
 from advisor.plans.calendar import milestones_calendar
 from advisor.plans.models import Plan
@@ -105,9 +106,10 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
     if request.htmx:
         # A poll of the plan's region, until the plan is written.
         return render(request, "plans/plan.html#body", context)
-    # The counsellor's word, live: notes shared after the plan was written show too.
+    # The counsellor's word, live: notes shared after the plan was written show too, and
+    # the conversation, with the reply form while a question waits.
     context["shared_notes"] = Note.objects.filter(submission=plan.submission_id).shared()
-    context["review"] = Review.objects.filter(submission=plan.submission_id).first()
+    context |= member_thread_context(plan.submission)
     return render(request, "plans/plan.html", context)
 
 
