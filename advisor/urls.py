@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
+from advisor.counsel.urls import member_urlpatterns as conversation_urls
 from profiles import views as profile_views
 
 handler400 = "advisor.views.bad_request"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("advisor.checkins.urls")),
     path("counsel/", include("advisor.counsel.urls")),
     path("outcomes/", include("advisor.outcomes.urls")),
+    path("conversation/", include(conversation_urls)),
     path("i18n/setlang/", profile_views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

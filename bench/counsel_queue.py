@@ -1,6 +1,6 @@
-"""The counsellor queue with 10,000 submissions under gunicorn, as a ratio of a bare view.
+"""The counsellor queue with 100,000 reviews under gunicorn, as a ratio of a bare view.
 
-Run from the project root:  .venv/bin/python bench/counsel_queue.py [--submissions 10000]
+Run from the project root:  .venv/bin/python bench/counsel_queue.py [--submissions 100000]
 See bench/README.md. Exit status: 0 when it ran (the figure is reported, not judged), 1 when
 it could not run or a request got a wrong answer.
 """
@@ -36,6 +36,7 @@ from bench.step_save import (  # noqa: E402
 )
 
 QUEUE_PATH = "/counsel/"
+FLOOR_PATH = "/counsel/replies/"
 COUNSELLOR = ("bench-counsellor@example.com", "bench-counsellor-password")
 CODES: list[str] = []  # one recovery code for each client's log-in (two-factor sign-in)
 BATCH = 1000
@@ -80,6 +81,7 @@ def seed(count: int) -> None:
         reviews = []
         for n, submission in zip(numbers, submissions, strict=True):
             priority, high_strain = rules.priority_of(submission.answers)
+            opened = now - timedelta(hours=n % 500)
             reviews.append(
                 Review(
                     submission=submission,
@@ -88,14 +90,37 @@ def seed(count: int) -> None:
                     priority=priority,
                     high_strain=high_strain,
                     assignee=counsellor if n % 3 == 0 else None,
-                    created_at=now - timedelta(hours=n % 500),
+                    created_at=opened,
+                    clock_from=opened,
                 )
             )
         Review.objects.bulk_create(reviews)
+    settle()
+
+
+def settle() -> None:
+    """Vacuum and analyse what was just loaded, as a database in service is: otherwise
+    autovacuum wakes up on the new rows in the middle of the measurement, on the same
+    two cores, and the planner works without statistics."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def queue_request(client: Client) -> Request:
     """Log the counsellor in, then GET the queue's first page."""
+    return counsellor_request(client, QUEUE_PATH, b"member")
+
+
+def floor_request(client: Client) -> Request:
+    """Log the counsellor in, then GET the cheapest page behind the same log-in: their
+    saved replies, none. What any counsellor page costs before it shows anything (the
+    session, two factors, the permission, the layout): the queue cannot be cheaper."""
+    return counsellor_request(client, FLOOR_PATH, b"saved")
+
+
+def counsellor_request(client: Client, path: str, expected: bytes) -> Request:
     page = _expect(client.get("/accounts/login/"), 200, "GET the login page").body
     form = {
         "username": COUNSELLOR[0],
@@ -107,10 +132,10 @@ def queue_request(client: Client) -> Request:
     _expect(client.post("/accounts/login/code/", form), 302, "log in: the second factor")
 
     def run() -> str | None:
-        reply = client.get(QUEUE_PATH)
-        if reply.status == 200 and b"member" in reply.body:
+        reply = client.get(path)
+        if reply.status == 200 and expected in reply.body:
             return None
-        return f"GET {QUEUE_PATH} -> {reply.status}"
+        return f"GET {path} -> {reply.status}"
 
     return run
 
@@ -123,11 +148,15 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         setup_django(env)
         seed(args.submissions)
         described += f", {args.submissions} submissions under review"
-        targets = {"bare": bare_request, "queue": queue_request}
+        targets = {"bare": bare_request, "floor": floor_request, "queue": queue_request}
         [results] = measure_on_server(args, env, tmp, described, targets)
     print_table(results)
-    bare, queue = results
-    print(f"\nqueue / bare = {100 * queue.rate / bare.rate:.1f}%  (reported, no target)")
+    bare, floor, queue = results
+    print(f"\nqueue / bare = {100 * queue.rate / bare.rate:.1f}%  (issue 26 asks for 20%)")
+    print(
+        f"floor / bare = {100 * floor.rate / bare.rate:.1f}%  (a counsellor page showing nothing)"
+    )
+    print(f"queue / floor = {100 * queue.rate / floor.rate:.1f}%")
     errors = [e for r in results for e in r.errors]
     for error in errors[:5]:
         print(f"  {error}", file=sys.stderr)
@@ -136,7 +165,9 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=count, default=10_000, help="submissions to seed")
+    parser.add_argument(
+        "--submissions", type=count, default=100_000, help="reviews to seed (one submission each)"
+    )
     parser.add_argument("--clients", type=count, default=4, help="concurrent clients (threads)")
     parser.add_argument("--requests", type=count, default=100, help="measured requests per client")
     parser.add_argument("--workers", type=count, default=2, help="gunicorn workers")

@@ -322,6 +322,15 @@ SLOT = "questionnaire/step.html#slot"
 ERRORS = "questionnaire/step.html#errors"
 
 
+def _consent_kept(draft: Draft | None) -> dict:
+    """Editing answers keeps the consent to counsellor review that the member gave for
+    the answers they edit: the box comes ticked as they left it, and only unticking it
+    withdraws it for the new version (docs/counselling.md)."""
+    if draft is None or draft.based_on is None:
+        return {}
+    return {"consent_review": draft.based_on.consent_review}
+
+
 def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, status=200):
     answers = draft.answers if draft else {}
     context = {
@@ -330,7 +339,7 @@ def _render_review(request: HttpRequest, draft: Draft | None, *, form=None, stat
         "problems": questionnaire.validate(answers),
         # An edit that changes nothing would only be a copy of the answers it edits.
         "unchanged": draft.based_on if draft and draft.unchanged else None,
-        "form": form or SubmitForm(),
+        "form": form or SubmitForm(initial=_consent_kept(draft)),
         "steps": questionnaire.STEPS,
         "done": _done(answers),
         # After an htmx step the request's own path is the step's, not this page's.

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -111,7 +112,7 @@ def test_filters(counsellor, carol_the_counsellor, django_user_model, query, sho
         status="in_review", assignee=carol_the_counsellor
     )
     long_ago = timezone.now() - timedelta(days=30)
-    Review.objects.filter(submission=made["liu"]).update(created_at=long_ago)
+    Review.objects.filter(submission=made["liu"]).update(created_at=long_ago, clock_from=long_ago)
     page = counsellor.get(url("counsel_queue"), query).content.decode()
     for name in shown:
         assert f"{name}@example.com" in page
@@ -184,19 +185,36 @@ def test_assigning_only_to_a_counsellor(counsellor, bob, dave_the_counsellor, al
     assert Review.objects.get().assignee == dave_the_counsellor
 
 
+def ask(client, submission, text="When does your notice end?"):
+    """Move the review to "awaiting member" the only way there is: a question."""
+    return client.post(url("counsel_ask", submission), {"text": text, "token": uuid.uuid4()})
+
+
 @pytest.mark.parametrize(
     ("path", "final"),
     [
         (["in_review", "reviewed"], "reviewed"),
-        (["in_review", "awaiting_member", "in_review", "reviewed", "in_review"], "in_review"),
-        (["in_review", "awaiting_member", "reviewed"], "reviewed"),
+        (["in_review", "ask", "in_review", "reviewed", "in_review"], "in_review"),
+        (["in_review", "ask", "reviewed"], "reviewed"),
     ],
 )
 def test_each_legal_transition(counsellor, alices, path, final):
     for status in path:
-        assert counsellor.post(url("counsel_status", alices), {"status": status}).status_code == 302
+        if status == "ask":
+            assert ask(counsellor, alices).status_code == 302
+        else:
+            response = counsellor.post(url("counsel_status", alices), {"status": status})
+            assert response.status_code == 302
     assert Review.objects.get().status == final
     assert AuditEvent.objects.filter(action="status").count() == len(path)
+
+
+def test_awaiting_the_member_without_a_question_is_refused(counsellor, alices):
+    counsellor.post(url("counsel_status", alices), {"status": "in_review"})
+    response = counsellor.post(url("counsel_status", alices), {"status": "awaiting_member"})
+    assert response.status_code == 409
+    assert "To wait for the member, ask them a question." in response.content.decode()
+    assert Review.objects.get().status == "in_review"
 
 
 @pytest.mark.parametrize(

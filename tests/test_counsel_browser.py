@@ -54,6 +54,47 @@ def test_a_counsellors_shared_note_reaches_the_member(page: Page, alice, bob, ca
     expect(notes).to_contain_text(advice)
 
 
+def test_a_counsellor_asks_and_the_member_replies_on_their_plan(
+    page: Page, browser, live_server, alice, carol_the_counsellor
+):
+    alices = submit(Draft.objects.create(owner=alice, answers=LI_JING), consent_review=True)
+
+    log_in(page, carol_the_counsellor.email)
+    page.goto(f"/counsel/{alices.pk}/")
+    page.get_by_role("button", name="Claim it").click()
+    page.get_by_role("button", name="Mark: In review").click()
+    question = "Has your employer put the non-compete in writing?"
+    page.get_by_role("textbox", name="Your question").fill(question)
+    page.get_by_role("button", name="Send the question").click()
+    expect(page.get_by_text("Your question is sent.")).to_be_visible()
+    expect(page.locator(".review-status")).to_contain_text("Awaiting member")
+
+    # Alice, in a browser of her own (the counsellor's code is used once a minute).
+    member = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    log_in(member, alice.email)
+    member.get_by_role("link", name="My plans").click()
+    member.get_by_role("link", name="Version 1").click()
+    conversation = member.get_by_role("region", name="From your counsellor")
+    expect(conversation).to_contain_text(question)
+    expect(conversation).to_contain_text("Your counsellor is waiting for your answer.")
+    assert_no_axe_violations(member)
+    answer = "Yes, signed last March, twelve months."
+    conversation.get_by_role("textbox", name="Your reply").fill(answer)
+    conversation.get_by_role("button", name="Send my reply").click()
+    expect(member.get_by_text("Your reply is sent to your counsellor.")).to_be_visible()
+    expect(conversation).to_contain_text(answer)
+    expect(conversation.get_by_role("button", name="Send my reply")).to_have_count(0)
+    member.context.close()
+
+    page.reload()
+    expect(page.locator(".review-status")).to_contain_text("In review")
+    thread = page.get_by_role("region", name="Conversation with the member")
+    expect(thread).to_contain_text(question)
+    expect(thread).to_contain_text(answer)
+    expect(page.locator(".history")).to_contain_text("The member replied")
+    assert_no_axe_violations(page)
+
+
 def exported_members(page: Page) -> list[str]:
     """Click "Export these as CSV": the members in the file downloaded."""
     with page.expect_download() as download:

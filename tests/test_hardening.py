@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from advisor.checkins import sweep
 from advisor.checkins.models import CheckIn
+from advisor.counsel.models import SavedReply
 from advisor.counsel.views import csv_cell
 from advisor.members.submit import submit
 from advisor.plans import worker
@@ -242,6 +243,9 @@ def test_every_page_with_a_persons_data_says_no_store(
     checkin = CheckIn.objects.create(
         member=alice, series=submission, day=30, due_on=timezone.localdate()
     )
+    saved = SavedReply.objects.create(
+        owner=carol_the_counsellor, title="Notice", text_en="When?", text_zh_hans="什么时候？"
+    )
     values = {
         "submission_id": submission.pk,
         "plan_id": plan.pk,
@@ -249,6 +253,7 @@ def test_every_page_with_a_persons_data_says_no_store(
         "checkin_id": checkin.pk,
         "token": sweep.token_for(alice),
         "table": "paths",
+        "reply_id": saved.pk,
     }
     walked = []
     for pattern in _named_urls():
@@ -264,7 +269,9 @@ def test_every_page_with_a_persons_data_says_no_store(
         assert "no-store" in response.get("Cache-Control", ""), url
     assert {"home", "questionnaire_step", "questionnaire_review", "submission", "plan", "plans",
             "counsel_submission", "counsel_export", "account_export", "checkin",
-            "checkin_unsubscribe", "outcomes", "outcomes_export"} <= set(walked)  # fmt: skip
+            "checkin_unsubscribe", "outcomes", "outcomes_export", "conversation",
+            "counsel_caseload", "counsel_saved_replies", "counsel_saved_reply",
+            } <= set(walked)  # fmt: skip
 
 
 @pytest.mark.parametrize(

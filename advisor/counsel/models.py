@@ -15,14 +15,59 @@ from django.utils.translation import gettext_lazy as _
 from advisor.advice import catalogue
 
 
+def _sla() -> timedelta:
+    """The response-time limit: how long a review may wait for a counsellor
+    (settings.REVIEW_SLA_DAYS), not counting the time it waits for the member."""
+    return timedelta(days=settings.REVIEW_SLA_DAYS)
+
+
 def _sla_cutoff():
-    """Submitted before this and not yet reviewed: overdue (settings.REVIEW_SLA_DAYS)."""
-    return timezone.now() - timedelta(days=settings.REVIEW_SLA_DAYS)
+    """A review whose clock started before this and that waits for a counsellor: overdue."""
+    return timezone.now() - _sla()
+
+
+# The queue's orders: the fields of each, the last one unique, so that a page can start
+# after a given row (keyset pagination: no OFFSET, no count of every row).
+SORTS = {
+    "priority": ("-priority", "created_at", "pk"),
+    "oldest": ("created_at", "pk"),
+    "due": ("clock_from", "pk"),
+}
+
+
+# What a list of reviews shows (the queue, the caseload, the CSV): only these are read,
+# not the answers (large) nor the accounts' other columns.
+LISTED = (
+    "status", "archetype", "priority", "high_strain", "created_at", "clock_from",
+    "submission__created_at", "submission__owner__email", "assignee__email",
+)  # fmt: skip
 
 
 class ReviewQuerySet(models.QuerySet):
+    def waiting_for_counsellor(self) -> "ReviewQuerySet":
+        """The reviews whose clock runs: not reviewed, and not waiting for the member."""
+        return self.filter(status__in=[Review.Status.NEW, Review.Status.IN_REVIEW])
+
     def overdue(self) -> "ReviewQuerySet":
-        return self.exclude(status=Review.Status.REVIEWED).filter(created_at__lt=_sla_cutoff())
+        return self.waiting_for_counsellor().filter(clock_from__lt=_sla_cutoff())
+
+    def caseload(self, counsellor) -> "ReviewQuerySet":
+        """The reviews `counsellor` has claimed or was assigned."""
+        return self.filter(assignee=counsellor)
+
+    def after(self, sort: str, pk) -> "ReviewQuerySet":
+        """The rows that come after the review `pk` in the order `sort` (a key of SORTS):
+        the next page. Its values are read in the same query (a subquery each, on the
+        primary key); a review gone meanwhile has nothing after it."""
+        condition = models.Q()
+        equal = models.Q()
+        for field in SORTS[sort]:
+            name = field.lstrip("-")
+            value = models.Subquery(Review.objects.filter(pk=pk).values(name)[:1])
+            lookup = "lt" if field.startswith("-") else "gt"
+            condition |= equal & models.Q(**{f"{name}__{lookup}": value})
+            equal &= models.Q(**{name: value})
+        return self.filter(condition)
 
     def queue(
         self,
@@ -34,11 +79,15 @@ class ReviewQuerySet(models.QuerySet):
         assigned: str = "",
         overdue: bool = False,
         q: str = "",
+        sort: str = "",
     ) -> "ReviewQuerySet":
-        """The counsellor's queue, by priority then age, narrowed by the filters given
-        (empty means any): one query whatever the page size."""
-        reviews = self.select_related("submission__owner", "assignee").order_by(
-            "-priority", "created_at", "pk"
+        """The counsellor's queue in the order `sort` (by priority, then age, unless
+        told), narrowed by the filters given (empty means any): one query whatever the
+        page size."""
+        reviews = (
+            self.select_related("submission__owner", "assignee")
+            .only(*LISTED)
+            .order_by(*SORTS[sort or "priority"])
         )
         if status:
             reviews = reviews.filter(status=status)
@@ -97,6 +146,12 @@ class Review(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The response-time clock: it starts when the review opens (`created_at`) and stops
+    # while the review waits for the member; each wait moves this start later by its
+    # length, so the due date is always `clock_from` + the limit (rules.set_status).
+    clock_from = models.DateTimeField(default=timezone.now)
+    # Since when the review waits for the member (status "awaiting member"), else None.
+    awaiting_since = models.DateTimeField(null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -110,6 +165,9 @@ class Review(models.Model):
             models.Index(fields=["status", "-priority", "created_at"], name="review_status_order"),
             models.Index(fields=["assignee", "status"], name="review_assignee"),
             models.Index(fields=["archetype"], name="review_archetype"),
+            # "Oldest first" and "due first", the queue's other orders.
+            models.Index(fields=["created_at", "submission"], name="review_oldest"),
+            models.Index(fields=["clock_from", "submission"], name="review_due"),
         ]
 
     def __str__(self) -> str:
@@ -122,8 +180,24 @@ class Review(models.Model):
         return self.created_at > self.submission.created_at
 
     @property
+    def clock_runs(self) -> bool:
+        """The review waits for a counsellor: its response time counts."""
+        return self.status in (self.Status.NEW, self.Status.IN_REVIEW)
+
+    @property
     def is_overdue(self) -> bool:
-        return self.status != self.Status.REVIEWED and self.created_at < _sla_cutoff()
+        return self.clock_runs and self.clock_from < _sla_cutoff()
+
+    @property
+    def due_at(self):
+        """When the review is due, or None while no counsellor is expected to act (it is
+        reviewed, or waits for the member: that time does not count)."""
+        return self.clock_from + _sla() if self.clock_runs else None
+
+    @property
+    def age_days(self) -> int:
+        """Whole days since the review was opened."""
+        return (timezone.now() - self.created_at).days
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
@@ -176,6 +250,77 @@ class Note(models.Model):
         return str(NOTE_VISIBILITY[self.visibility])
 
 
+class MessageQuerySet(models.QuerySet):
+    def thread(self, submission) -> "MessageQuerySet":
+        """The conversation on a submission, oldest first, with who wrote each."""
+        return (
+            self.filter(submission=submission).select_related("author").order_by("created_at", "id")
+        )
+
+
+class Message(models.Model):
+    """One turn of the conversation between a counsellor and a member about a
+    submission: a counsellor's question, or the member's reply."""
+
+    id = models.BigAutoField(primary_key=True)
+    submission = models.ForeignKey(
+        "profiles.Submission", on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_member = models.BooleanField()
+    text = models.TextField()
+    # The form's one-time key: the same form sent twice (a double click, a resent POST)
+    # finds this row instead of writing the message again.
+    token = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["submission", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        who = "member" if self.from_member else "counsellor"
+        return f"Message {self.pk} from the {who} on {self.submission_id}"
+
+
+class SavedReplyQuerySet(models.QuerySet):
+    def of(self, counsellor) -> "SavedReplyQuerySet":
+        return self.filter(owner=counsellor).order_by("title", "id")
+
+
+class SavedReply(models.Model):
+    """A counsellor's own text to reuse in a question or a note, in English and Chinese:
+    the one in the member's language goes into the box."""
+
+    id = models.BigAutoField(primary_key=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_replies"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    text_en = models.TextField(_("in English"), max_length=4000)
+    text_zh_hans = models.TextField(_("in Chinese"), max_length=4000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SavedReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def text_in(self, language: str) -> str:
+        """The text in `language` (a language code): Chinese for zh-*, else English."""
+        return self.text_zh_hans if language.lower().startswith("zh") else self.text_en
+
+
 class AuditEvent(models.Model):
     """Who did what to which submission, and when: every visit and every action."""
 
@@ -189,6 +334,8 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", _("Exported the queue")
         CONSENT_GIVEN = "consent_given", _("The member allowed counsellor review")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("The member withdrew consent to review")
+        ASKED = "asked", _("Asked the member a question")
+        REPLIED = "replied", _("The member replied")
 
     id = models.BigAutoField(primary_key=True)
     submission = models.ForeignKey(

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from advisor.advice import catalogue, money
 from advisor.advice.answers import Answers
 from advisor.counsel import tasks
-from advisor.counsel.emails import NOTE, REVIEWED
-from advisor.counsel.models import AuditEvent, Note, Review
+from advisor.counsel.emails import NOTE, QUESTION, REVIEWED
+from advisor.counsel.models import AuditEvent, Message, Note, Review
 from advisor.mail import send_later
 from advisor.plans import lifecycle
 from advisor.plans.models import Plan
@@ -46,12 +46,14 @@ def open_review(submission, *, archetype: str, opened_at=None) -> Review | None:
     if not submission.consent_review:
         return None
     priority, high_strain = priority_of(submission.answers)
+    opened_at = opened_at or submission.created_at
     return Review.objects.create(
         submission=submission,
         archetype=archetype,
         priority=priority,
         high_strain=high_strain,
-        created_at=opened_at or submission.created_at,
+        created_at=opened_at,
+        clock_from=opened_at,
     )
 
 
@@ -143,17 +145,75 @@ def override(review: Review, *, by, archetype: str, reason: str) -> Plan:
 
 @transaction.atomic
 def set_status(review: Review, *, by, status: str) -> None:
-    current = Review.objects.select_for_update().get(pk=review.pk)
+    """Move the review on. "Awaiting member" comes only with a question (`ask`)."""
+    if status == Review.Status.AWAITING_MEMBER:
+        raise Refused(_("To wait for the member, ask them a question."))
+    _move(review, by=by, status=status)
+
+
+def _lock(submission_id) -> Review | None:
+    """Hold the review's row until the transaction ends (None: there is no review)."""
+    return Review.objects.select_for_update().filter(submission_id=submission_id).first()
+
+
+def _move(review: Review, *, by, status: str) -> Review:
+    """Change the status and record it; the caller holds the transaction. The response
+    time stops while the review waits for the member: entering that wait notes when,
+    leaving it moves the clock's start later by the wait (docs/counselling.md)."""
+    current = _lock(review.pk)
     if not current.can_move_to(status):
         raise Refused(
             _("A review cannot go from “%(from)s” to “%(to)s”.")
             % {"from": current.get_status_display(), "to": Review.Status(status).label}
         )
-    reviewed_at = timezone.now() if status == Review.Status.REVIEWED else current.reviewed_at
-    Review.objects.filter(pk=review.pk).update(
-        status=status, reviewed_at=reviewed_at, updated_at=timezone.now()
-    )
-    review.status, review.reviewed_at = status, reviewed_at
+    now = timezone.now()
+    changes = {"status": status, "updated_at": now}
+    if status == Review.Status.REVIEWED:
+        changes["reviewed_at"] = now
+    if status == Review.Status.AWAITING_MEMBER:
+        changes["awaiting_since"] = now
+    elif current.awaiting_since is not None:
+        changes["clock_from"] = current.clock_from + (now - current.awaiting_since)
+        changes["awaiting_since"] = None
+    Review.objects.filter(pk=review.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(review, name, value)
     record(review.submission, actor=by, action=Action.STATUS, detail=f"{current.status} → {status}")
     if status == Review.Status.REVIEWED:
         send_later(tasks.tell_member, str(review.submission_id), REVIEWED)
+    return current
+
+
+@transaction.atomic
+def ask(review: Review, *, by, text: str, token) -> Message:
+    """A counsellor's question to the member: the review waits for the member's reply,
+    and the member is emailed. The same form sent twice asks once (`token`)."""
+    _lock(review.submission_id)  # so that of two identical posts the second finds the first
+    if sent := Message.objects.filter(token=token, submission=review.submission).first():
+        return sent
+    _move(review, by=by, status=Review.Status.AWAITING_MEMBER)
+    message = Message.objects.create(
+        submission=review.submission, author=by, from_member=False, text=text, token=token
+    )
+    record(review.submission, actor=by, action=Action.ASKED, detail=f"message {message.pk}")
+    send_later(tasks.tell_member, str(review.submission_id), QUESTION)
+    return message
+
+
+@transaction.atomic
+def reply(submission, *, member, text: str, token) -> Message:
+    """The member's answer to the question asked: the review goes back to "in review"
+    and its counsellor is emailed. Only while a question waits for them; the same form
+    sent twice replies once (`token`)."""
+    review = _lock(submission.pk)
+    if sent := Message.objects.filter(token=token, submission=submission).first():
+        return sent
+    if review is None or review.status != Review.Status.AWAITING_MEMBER:
+        raise Refused(_("Your counsellor has no question waiting for you."))
+    _move(review, by=member, status=Review.Status.IN_REVIEW)
+    message = Message.objects.create(
+        submission=submission, author=member, from_member=True, text=text, token=token
+    )
+    record(submission, actor=member, action=Action.REPLIED, detail=f"message {message.pk}")
+    send_later(tasks.tell_counsellor, str(submission.pk))
+    return message

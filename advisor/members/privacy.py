@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from advisor.advice import matching
 from advisor.checkins.models import CheckIn, Unsubscribed
 from advisor.counsel import rules
-from advisor.counsel.models import AuditEvent, Note
+from advisor.counsel.models import AuditEvent, Message, Note, SavedReply
 from advisor.plans import lifecycle
 from advisor.plans.models import Plan
 from profiles import two_factor
@@ -41,6 +41,7 @@ def export(user: User) -> dict[str, Any]:
     submissions = submissions.prefetch_related(
         Prefetch("plans", queryset=Plan.objects.order_by("version").prefetch_related("progress")),
         Prefetch("notes", queryset=Note.objects.order_by("created_at")),
+        Prefetch("messages", queryset=Message.objects.order_by("created_at", "id")),
         Prefetch("audit_events", queryset=AuditEvent.objects.order_by("created_at", "id")),
     )
     return {
@@ -75,6 +76,10 @@ def export(user: User) -> dict[str, Any]:
             for c in CheckIn.objects.for_member(user).order_by("due_on", "day")
         ],
         "checkin_emails_stopped": Unsubscribed.objects.filter(member=user).exists(),
+        "saved_replies": [
+            {"title": r.title, "en": r.text_en, "zh_hans": r.text_zh_hans}
+            for r in SavedReply.objects.of(user)
+        ],
     }
 
 
@@ -102,6 +107,11 @@ def _submission(s: Submission) -> dict[str, Any]:
         "counsellor_notes": [
             {"text": n.text, "shared_with_you": n.shared, "created_at": n.created_at}
             for n in s.notes.all()
+        ],
+        # The conversation with the counsellor: their questions and the member's replies.
+        "conversation": [
+            {"text": m.text, "from_you": m.from_member, "created_at": m.created_at}
+            for m in s.messages.all()
         ],
         # Who did what with the submission, and when; counsellors are not named.
         "history": [

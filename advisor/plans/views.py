@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advisor.advice import catalogue, charts, content
 from advisor.checkins.models import CheckIn
 from advisor.checkins.versions import what_changed
-from advisor.counsel.models import Note, Review
+from advisor.counsel.models import Note
+from advisor.counsel.views import member_thread_context
 from advisor.plans import checklist, lifecycle
 from advisor.plans.calendar import milestones_calendar
 from advisor.plans.forms import MilestoneForm
@@ -126,9 +127,10 @@ def plan_view(request: HttpRequest, plan_id) -> HttpResponse:
 
 def _plan_page(plan: Plan, context: dict) -> dict:
     """The whole plan page's context beyond the plan's own region."""
-    # The counsellor's word, live: notes shared after the plan was written show too.
+    # The counsellor's word, live: notes shared after the plan was written show too, and
+    # the conversation, with the reply form while a question waits.
     context["shared_notes"] = Note.objects.filter(submission=plan.submission_id).shared()
-    context["review"] = Review.objects.filter(submission=plan.submission_id).first()
+    context |= member_thread_context(plan.submission)
     # A check-in that has come and is not answered yet: the email is not the only way in.
     context["checkin_due"] = (
         CheckIn.objects.for_member(plan.submission.owner_id)
