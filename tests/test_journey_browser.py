@@ -1,24 +1,30 @@
 """In Chromium, a member's weeks after the plan (issue 26): they tick a milestone, answer
 the day-30 check-in the plan page offers, open the new version with what changed at its
-top and their progress carried over."""
+top and their progress carried over, and answer their counsellor's question there."""
 
 import time
+import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from advisor.checkins import sweep
 from advisor.checkins.models import CheckIn
+from advisor.counsel import rules
+from advisor.counsel.models import Review
 from advisor.plans import checklist
 from advisor.plans import worker as plan_worker
 from advisor.plans.models import MilestoneProgress, Plan
+from profiles.models import Submission
 from tests.browser import assert_no_axe_violations, log_in
 from tests.test_checkins import due_checkin
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_member_ticks_a_milestone_checks_in_and_finds_it_carried_over(page: Page, alice):
+def test_a_member_ticks_a_milestone_checks_in_and_replies_to_the_counsellor(
+    page: Page, alice, carol_the_counsellor
+):
     checkin = due_checkin(alice, day=30)
     plan = Plan.objects.get(submission__owner=alice)
     first = checklist.steps(plan.content)[0]
@@ -57,3 +63,22 @@ def test_a_member_ticks_a_milestone_checks_in_and_finds_it_carried_over(page: Pa
     # Answered: the new plan offers no check-in of day 30 again.
     expect(page.get_by_role("heading", name="Day 30: how is it going?")).to_have_count(0)
     assert CheckIn.objects.get(pk=checkin.pk).answered
+
+    # The counsellor, reviewing the new version, asks a question (her side is
+    # tests/test_counsel_browser.py); the member answers it on the plan she is reading.
+    new = Plan.objects.get(pk=checkin.new_plan_id)
+    Submission.objects.filter(pk=new.submission_id).update(consent_review=True)
+    review = rules.open_review(new.submission, archetype=new.archetype)
+    rules.claim(review, counsellor=carol_the_counsellor)
+    rules.set_status(review, by=carol_the_counsellor, status=Review.Status.IN_REVIEW)
+    question = "Which of the two interviews would you take, if both made an offer?"
+    rules.ask(review, by=carol_the_counsellor, text=question, token=uuid.uuid4())
+    page.reload()
+    conversation = page.get_by_role("region", name="From your counsellor")
+    expect(conversation).to_contain_text(question)
+    conversation.get_by_role("textbox", name="Your reply").fill("The smaller one, nearer home.")
+    conversation.get_by_role("button", name="Send my reply").click()
+    expect(page.get_by_text("Your reply is sent to your counsellor.")).to_be_visible()
+    review.refresh_from_db()
+    assert review.status == Review.Status.IN_REVIEW
+    assert_no_axe_violations(page)
