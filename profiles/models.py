@@ -181,7 +181,7 @@ class Draft(models.Model):
 
     def save_step(self, step: questionnaire.Step, values: dict) -> None:
         """Replace this step's answers, dropping any answer that no longer applies."""
-        keys = step.keys  # worked out anew at each use
+        keys = step.keys
         answers = {k: v for k, v in self.answers.items() if k not in keys}
         answers.update(values)
         # Pruned to the current questionnaire: a draft of an earlier version moves on.

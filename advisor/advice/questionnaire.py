@@ -17,8 +17,11 @@ validate and match (advisor/advice/answers.py reads every version).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -114,7 +117,8 @@ class Step:
     intro: Any
     all_questions: tuple[Question, ...] = field(default_factory=tuple)
 
-    @property
+    # Worked out once: a step's questions never change (a step save reads them often).
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         """The questions of the current version, in order."""
         return self.questions_for(SCHEMA_VERSION)
@@ -122,7 +126,7 @@ class Step:
     def questions_for(self, version: int) -> tuple[Question, ...]:
         return tuple(q for q in self.all_questions if version in q.versions)
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
         return frozenset(q.key for q in self.questions)
 
@@ -1103,9 +1107,10 @@ STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 QUESTIONS = {q.key: q for step in STEPS for q in step.all_questions}
 
 
-def questions_for(version: int) -> dict[str, Question]:
-    """The questions of one version, by key, in order."""
-    return {q.key: q for step in STEPS for q in step.questions_for(version)}
+@functools.cache
+def questions_for(version: int) -> Mapping[str, Question]:
+    """The questions of one version, by key, in order: read-only, made once a version."""
+    return MappingProxyType({q.key: q for step in STEPS for q in step.questions_for(version)})
 
 
 def prune(answers: Mapping[str, Any]) -> dict[str, Any]:
