@@ -390,6 +390,47 @@ def test_nobody_outside_the_mainland_gets_mainland_overtime_law(answers):
             assert phrase not in text
 
 
+MAINLAND_ONLY_WORDS = {
+    "en": ("flexible worker", "Individual Income Tax", "individual business", "Market Entities"),
+    "zh-hans": ("灵活就业", "个体工商户", "社保经办机构", "个人所得税法", "市场主体"),
+}
+
+
+def _mainland_source(source: dict) -> bool:
+    host = re.sub(r"^https?://([^/]+).*$", r"\1", source["url"])
+    # The statistics bureau's wages are a figure, not a rule (left open: docs/advice.md).
+    if host.endswith("stats.gov.cn"):
+        return False
+    return host.endswith("gov.cn") or "People's Republic of China" in source["citation"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(answers=answer_sets(complete=True))
+def test_nobody_outside_the_mainland_gets_mainland_tax_insurance_or_registration(answers):
+    # Round 10: a Taiwan freelancer was given the mainland's tax, business registration
+    # and social insurance (灵活就业, 个体工商户) and their sources. Outside the mainland,
+    # unless they may move back, neither the best path nor the freelance path cites a
+    # mainland-only source or speaks of the mainland's schemes.
+    if answers["location"] == "mainland" or answers.get("return_home") in ("open", "planning"):
+        return
+    for archetype in (None, "freelance_contracting", "job_search"):
+        for language, words in MAINLAND_ONLY_WORDS.items():
+            with translation.override(language):
+                plan = content.build(answers=answers, archetype=archetype)
+            for section in plan["sections"]:
+                assert not [s for s in section["sources"] if _mainland_source(s)], (
+                    archetype,
+                    section["key"],
+                )
+                if section["key"] == "match":
+                    continue  # a path's description says whose rules it rests on
+                said = section["paragraphs"] + section["items"]
+                said += [m["text"] for m in section["milestones"]]
+                said += [x for f in section["flags"] for x in f["steps"]]
+                for word in words:
+                    assert not any(word in text for text in said), (archetype, word)
+
+
 @settings(max_examples=150, deadline=None)
 @given(answers=answer_sets(complete=True))
 def test_one_more_month_of_savings_moves_no_score_by_more_than_five(answers):

@@ -43,10 +43,13 @@ MONEY_FOR_ANY_PACE = 3
 # Canada's employer-specific work permit (ca.visa.employer_specific_permit_change_or_job_loss).
 # Leap does not ask that date, so their plans keep the person's pace (visa_rush).
 PERMIT_DATED = frozenset({"canada"})
-# Countries whose work statuses are for a kind of work, not one employer: leaving is
-# notified, not a new permit (jp.visa.contracting_organization_notice). The period of stay
-# on the card is the date; their plans keep the person's pace too.
-STATUS_OUTLIVES_JOB = frozenset({"japan"})
+# Countries whose work statuses do not end with the job: in Japan the status is for a kind
+# of work, not one employer, and leaving is notified (jp.visa.contracting_organization_notice);
+# in Germany a residence title for work (an EU Blue Card) stays valid until the foreigners
+# authority, told of the job's end, decides whether to shorten it
+# (de.visa.employer_notice_early_end_4_weeks). The date on the card, or the one the
+# authority sets, is the clock; their plans keep the person's pace too (no US-style sprint).
+STATUS_OUTLIVES_JOB = frozenset({"japan", "germany"})
 # With the wage already stopped and a mortgage to pay, the money is near its end below this
 # many months (below three for anyone): the bank and the housing provident fund come first.
 MORTGAGE_EDGE_MONTHS = 6

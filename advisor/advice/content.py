@@ -174,7 +174,7 @@ def _milestones(writer: Writer) -> Section:
             and m.holds(found)
         ]
         if case.onward is not None and case.onward.archetype.grounds is not None:
-            writer.cite(*case.onward.archetype.grounds.facts)
+            writer.cite(*_grounds_for(case, case.onward.archetype.grounds.facts))
     # A fixed day can come before steps the pace has moved later: in the order of the days.
     steps.sort(key=lambda step: step[0])
     keys = catalogue.unique_keys([key for _day, _text, key in steps])
@@ -220,9 +220,18 @@ def _money(writer: Writer) -> Section:
         # A path no article tells rests on verified facts: they are its sources, but a
         # figure not shown to this person (the mainland's, to someone abroad) is not.
         hidden = {b.fact for b in story.benchmarks if b.fact} - {b.fact for b in shown}
-        grounds = [f for f in story.grounds.facts if f not in hidden]
+        grounds = [f for f in _grounds_for(writer.case, story.grounds.facts) if f not in hidden]
         writer.cite(*grounds, *(b.fact for b in shown if b.fact))
     return section
+
+
+def _grounds_for(case: Case, facts: Sequence[str]) -> list[str]:
+    """A path's grounds that are this person's law: the mainland's facts (`cn.`) only for
+    someone who works there or may move back; to anyone else they are another place's
+    law, and the plan says where to ask instead."""
+    if case.evidence["mainland_rules"]:
+        return list(facts)
+    return [key for key in facts if law.fact(key).jurisdiction != "cn"]
 
 
 def benchmark_text(benchmark: Benchmark) -> str:
