@@ -227,7 +227,12 @@ class Case:
     def pace(self) -> int:
         # A dispute, an offer in hand and a maternity leave keep their own clock, whatever
         # the timeline of a move.
-        if self.pace_kept_for_risk or self.visa_rush or self.steps_from_today:
+        if (
+            self.pace_kept_for_risk
+            or self.pace_kept_for_signature
+            or self.visa_rush
+            or self.steps_from_today
+        ):
             return 1
         wanted = PACE.get(self.person.timeline, 1)
         within = TIMELINE_MONTHS.get(self.person.timeline)
@@ -316,10 +321,31 @@ class Case:
     @property
     def pace_kept_for_risk(self) -> bool:
         """No leisurely pace for someone whose income is at risk and who carries others,
-        or whose money above the reserve is nearly gone."""
+        or whose money above the reserve is nearly gone, or whose two incomes hang on one
+        employer at risk."""
         wanted = PACE.get(self.person.timeline, 1)
         risky = self.income_at_risk and (self.short_for_others or self.pace_kept_for_money)
-        return wanted > 1 and risky
+        return wanted > 1 and (risky or self.two_incomes_at_risk)
+
+    @property
+    def two_incomes_at_risk(self) -> bool:
+        """Both incomes come from one employer, and that employer's jobs are at risk (layoffs
+        feared, pay pressed or stopped, closing): they can end together."""
+        return self.funds.partner_at_risk and self.income_at_risk
+
+    @property
+    def signature_pressed(self) -> bool:
+        """Pressed to sign something (a resignation, an agreement to leave, a transfer) by
+        the employer: its answer, and its deadline, come before any pace a timeline gives."""
+        return "asked_to_sign" in self.person.circumstances
+
+    @property
+    def pace_kept_for_signature(self) -> bool:
+        """In no hurry by the answers, but pressed to sign away the job, with no law keeping
+        it (pregnancy, illness): the pace follows the deadline, not the timeline."""
+        if PACE.get(self.person.timeline, 1) < 2:
+            return False
+        return self.pushed_out and self.signature_pressed and not self.protected
 
     @property
     def short_for_others(self) -> bool:
@@ -371,6 +397,13 @@ class Case:
         return (
             self.protected and "pregnant" in p.circumstances and p.employment_status == "laid_off"
         )
+
+    @property
+    def rest_story_fits(self) -> bool:
+        """A founder's months of reflection after leaving a job are no model for someone
+        pregnant, on leave, or ill: their rest is protected leave or treatment, not a gap."""
+        p = self.person
+        return not ({"pregnant", "illness"} & p.circumstances or self.on_leave)
 
     @property
     def rest_kind(self) -> str:
@@ -722,6 +755,10 @@ class Case:
             pace=self.pace,
             pace_kept_for_risk=self.pace_kept_for_risk,
             pace_kept_for_money=self.pace_kept_for_money,
+            pace_kept_for_signature=self.pace_kept_for_signature,
+            two_incomes_at_risk=self.two_incomes_at_risk,
+            signature_pressed=self.signature_pressed,
+            rest_story_fits=self.rest_story_fits,
             overtime_counted=self.hours is not None,
             over_cap=self.hours is not None and self.hours.over_cap,
             over_daily_limit=self.hours is not None and self.over_daily_limit,

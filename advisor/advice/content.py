@@ -137,7 +137,8 @@ def _rest(writer: Writer) -> Section | None:
     section = writer.section("rest")
     story = catalogue.rest_story()
     # A founder's months of reflection are no model for a carer's break or a mother's leave.
-    reflection = case.rest_kind == "reflection"
+    # Nor for someone pregnant or ill: their rest is protected leave or treatment.
+    reflection = case.rest_kind == "reflection" and case.rest_story_fits
     if (case.rest.months or case.rest.sick_leave) and story is not None and reflection:
         section.paragraphs.append(str(story))
     return section

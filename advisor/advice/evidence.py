@@ -235,12 +235,29 @@ WORKED = {
         "bool",
         "in no hurry by the answers, but the pace is kept: income at risk, others carried, "
         "money for less than a year; or income at risk and under three months of money "
-        "above the reserve",
+        "above the reserve; or both incomes from one employer at risk",
     ),
     "pace_kept_for_money": Worked(
         "bool",
         "in no hurry by the answers, but the pace is kept: income at risk and under three "
         "months of money above the reserve, whoever depends on them",
+    ),
+    "pace_kept_for_signature": Worked(
+        "bool",
+        "in no hurry by the answers, but the pace is kept: pressed to sign away a job no law keeps",
+    ),
+    "two_incomes_at_risk": Worked(
+        "bool",
+        "a partner's income from the same employer, and that employer's jobs at risk: both "
+        "incomes can end together",
+    ),
+    "signature_pressed": Worked(
+        "bool", "pressed by the employer to sign something (resignation, agreement, transfer)"
+    ),
+    "rest_story_fits": Worked(
+        "bool",
+        "a founder's months of reflection after leaving a job can be told: not to someone "
+        "pregnant, on leave or ill",
     ),
     # Hours against the law
     "overtime_counted": Worked("bool", "their hours are set against a legal overtime cap"),
