@@ -3,7 +3,7 @@ import functools
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,13 @@ def _field_for(question: questionnaire.Question) -> forms.Field:
             validators=[MaxLengthValidator(limit, _("Choose at most %(limit_value)d."))]
             if limit
             else [],
+            **common,
+        )
+    if question.pattern:
+        return forms.CharField(
+            max_length=questionnaire.TEXT_LIMIT,
+            validators=[RegexValidator(question.pattern, question.pattern_text)],
+            widget=forms.TextInput(attrs={"placeholder": "2026-12"}),
             **common,
         )
     return forms.CharField(

@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
+from advisor.advice import questionnaire
 from profiles.personas import LI_JING, ZHANG_YIFEI, ZHANG_YIFEI_V1
 from tests.services import ROOT
 
@@ -22,7 +23,7 @@ def advise(tmp_path, answers, *options) -> dict:
 
 def test_it_prints_the_ranked_matches_with_reasons(tmp_path):
     output = advise(tmp_path, ZHANG_YIFEI)
-    assert output["schema_version"] == 3
+    assert output["schema_version"] == questionnaire.SCHEMA_VERSION
     first = output["matches"][0]
     assert first["archetype"] == "sustainable_switcher"
     assert first["fit"] == "strong"

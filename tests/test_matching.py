@@ -135,6 +135,9 @@ def _answer(question: q.Question) -> st.SearchStrategy:
             max_size=question.max_selected or len(others),
         )
         return some | st.just([q.NONE]) if q.NONE in question.choice_values else some
+    if question.pattern:
+        # A date of the form asked, real or not (2026-02-31): the plan must bear either.
+        return st.from_regex(question.pattern, fullmatch=True)
     return st.text(max_size=50)
 
 

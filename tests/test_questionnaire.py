@@ -135,3 +135,122 @@ def test_the_docs_are_generated_from_the_same_source():
 def test_every_question_has_help_text():
     assert all(str(question.help) for question in q.QUESTIONS.values())
     assert 5 <= len(q.STEPS) <= 8
+
+
+# --- Version 4: a non-compete after leaving, and an exam registered for ---------------
+
+# The answers asked only of someone with an employer now or until lately.
+WITH_EMPLOYER_KEYS = {
+    x.key
+    for x in q.QUESTIONS.values()
+    if x.shows_when is not None
+    and x.shows_when.key == "employment_status"
+    and set(x.shows_when.values) == set(q.WITH_EMPLOYER)
+}
+LEFT_2_MONTHS_AGO = {
+    **{k: v for k, v in LI_JING.items() if k not in WITH_EMPLOYER_KEYS},
+    "employment_status": "between_jobs",
+    "months_since_left": 2,
+}
+
+
+def test_each_question_is_asked_in_one_step_and_after_what_decides_it():
+    everywhere = [x.key for step in q.STEPS for x in step.all_questions]
+    assert len(everywhere) == len(set(everywhere)), "a question asked in two steps"
+    for question in q.QUESTIONS.values():
+        whens = [question.shows_when, *(w for _last, w in question.shown_before)]
+        for key in {k for w in whens if w for k in w.keys}:
+            assert q.ORDER.index(key) < q.ORDER.index(question.key), (question.key, key)
+
+
+@pytest.mark.parametrize(
+    ("status", "months", "asked"),
+    [
+        ("between_jobs", 0, True),
+        ("between_jobs", 24, True),
+        ("between_jobs", 25, False),
+        ("laid_off", 2, True),
+        ("laid_off", 30, False),
+        ("employed", None, True),
+        ("notice", None, True),
+        ("student", None, False),
+        ("self_employed", None, False),
+    ],
+)
+def test_the_restrictions_are_asked_of_anyone_a_non_compete_can_still_bind(status, months, asked):
+    answers = {"employment_status": status}
+    if months is not None:
+        answers["months_since_left"] = months
+    assert q.QUESTIONS["restrictions"].applies(answers) is asked
+
+
+def test_someone_who_left_within_24_months_must_answer_the_non_compete_and_its_follow_ups():
+    answers = {k: v for k, v in LEFT_2_MONTHS_AGO.items() if k != "restrictions"}
+    assert keys(q.validate(answers)) == {"restrictions"}
+    with_one = {**answers, "restrictions": "noncompete"}
+    assert keys(q.validate(with_one)) == {"noncompete_state", "competitor_offer"}
+    complete = {
+        **with_one,
+        "noncompete_state": "enforced_unpaid",
+        "competitor_offer": "yes",
+        "noncompete_penalty": 600_000,
+    }
+    assert q.validate(complete) == []
+    assert q.version_of(complete) == q.SCHEMA_VERSION == 4
+    assert q.answered_version(complete) == 4
+
+
+def test_a_version_3_answer_set_that_was_never_asked_stays_readable_as_version_3():
+    # Version 3 did not ask someone who left of their own accord about restrictions.
+    answers = {k: v for k, v in LEFT_2_MONTHS_AGO.items() if k != "restrictions"}
+    assert q.validate(answers, version=3) == []
+    assert q.version_of(answers) == 3
+    assert q.answered_version(answers) == 3
+    # Nor did it take their answer.
+    assert keys(q.validate({**answers, "restrictions": "none"}, version=3)) == {"restrictions"}
+    # And it asked it of someone laid off long ago, which version 4 no longer does.
+    long_ago = {**answers, "employment_status": "laid_off", "months_since_left": 30}
+    long_ago = {**long_ago, "severance_status": "agreed", "restrictions": "none"}
+    long_ago.update({k: LI_JING[k] for k in WITH_EMPLOYER_KEYS if k in LI_JING})
+    assert q.validate(long_ago, version=3) == []
+    assert keys(q.validate(long_ago)) == {"restrictions"}
+    assert q.answered_version(long_ago) == 3
+    assert q.version_of(long_ago) == 3
+
+
+def test_prune_keeps_a_restriction_that_applies_again_once_months_since_left_is_dropped():
+    back_at_work = {**LEFT_2_MONTHS_AGO, "employment_status": "employed", "months_since_left": 40}
+    back_at_work.update({k: LI_JING[k] for k in WITH_EMPLOYER_KEYS if k in LI_JING})
+    pruned = q.prune(back_at_work)
+    assert "months_since_left" not in pruned
+    assert pruned["restrictions"] == LI_JING["restrictions"]
+
+
+def test_the_exam_questions_show_only_for_the_exam_or_study_and_take_a_month_or_a_day():
+    assert not q.QUESTIONS["exam_registered"].applies({"direction": "join"})
+    assert q.QUESTIONS["exam_registered"].applies({"direction": "study"})
+    assert q.QUESTIONS["exam_registered"].applies({"direction": "exam"})
+    assert not q.QUESTIONS["exam_date"].applies({"direction": "exam", "exam_registered": "no"})
+    studying = {**LI_JING, "direction": "study"}
+    assert q.validate(studying) == []  # both optional
+    for good in ("2026-12", "2026-12-20", "2027-01-01"):
+        assert q.validate({**studying, "exam_registered": "yes", "exam_date": good}) == []
+    for bad in ("2026-13", "12/2026", "2026-12-32", "next month", "2026-1"):
+        problems = q.validate({**studying, "exam_registered": "yes", "exam_date": bad})
+        assert keys(problems) == {"exam_date"}
+        assert "2026-12" in problems[0].message
+    assert keys(q.validate({**LI_JING, "exam_registered": "yes"})) == {"exam_registered"}
+
+
+def test_the_schema_checks_the_exam_date_and_the_months_since_leaving():
+    schema = q.json_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    studying = {**LI_JING, "direction": "study", "exam_registered": "yes"}
+    assert validator.is_valid({**studying, "exam_date": "2026-12"})
+    assert not validator.is_valid({**studying, "exam_date": "December"})
+    answers = {k: v for k, v in LEFT_2_MONTHS_AGO.items() if k != "restrictions"}
+    assert not validator.is_valid(answers)
+    assert validator.is_valid({**answers, "restrictions": "none"})
+    long_gone = {**answers, "months_since_left": 30}
+    assert validator.is_valid(long_gone)
+    assert not validator.is_valid({**long_gone, "restrictions": "none"})

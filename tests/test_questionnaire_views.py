@@ -656,3 +656,25 @@ def test_money_that_makes_no_sense_is_refused_with_a_clear_message(client, field
     assert response.status_code == 400
     assert message in response.content.decode()
     assert field not in draft_of(client).answers
+
+
+def test_the_exam_date_is_taken_as_a_month_or_a_day_and_refused_otherwise(client):
+    studying = {**LI_JING, "direction": "study", "exam_registered": "yes"}
+    answer_all(client, studying)
+    assert answer(client, "horizon", studying, exam_date="2026-12").status_code == 302
+    assert draft_of(client).answers["exam_date"] == "2026-12"
+    before = draft_of(client).answers
+    response = answer(client, "horizon", studying, exam_date="December")
+    assert response.status_code == 400
+    assert "a month such as 2026-12" in response.content.decode()
+    assert draft_of(client).answers == before
+
+
+def test_someone_who_left_of_their_own_accord_is_asked_about_a_non_compete(client):
+    left = {**LI_JING, "employment_status": "between_jobs", "months_since_left": 2}
+    assert "restrictions" in shown_on_the_page("horizon", q.prune(left))
+    answer_all(client, left)
+    assert draft_of(client).answers["restrictions"] == LI_JING["restrictions"]
+    assert not q.validate(draft_of(client).answers)
+    long_ago = {**left, "months_since_left": 30}
+    assert "restrictions" not in shown_on_the_page("horizon", q.prune(long_ago))

@@ -80,6 +80,8 @@ class Answers:
     return_home: str = ""
     direction: str = ""
     timeline: str = ""
+    exam_registered: str = ""
+    exam_date: str = ""
     restrictions: str = ""
     noncompete_state: str = ""
     competitor_offer: bool = False
@@ -141,6 +143,8 @@ class Answers:
             return_home=get("return_home", ""),
             direction=get("direction", ""),
             timeline=get("timeline", ""),
+            exam_registered=get("exam_registered", ""),
+            exam_date=get("exam_date", ""),
             restrictions=get("restrictions", ""),
             noncompete_state=get("noncompete_state", ""),
             competitor_offer=get("competitor_offer") == "yes",

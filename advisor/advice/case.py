@@ -180,6 +180,11 @@ def hours_of(person: Answers) -> Hours | None:
     return Hours(week, law.fact(cap_key)[cap_value], monthly, per_day)
 
 
+# An exam this many days away, or less, is the next thing to do: the plan's steps are
+# about sitting it.
+EXAM_SOON_DAYS = 60
+
+
 class Case:
     """Everything a plan says is worked out from, once."""
 
@@ -310,6 +315,41 @@ class Case:
         (cn.study.master_exam_dates_2026); "passed" after it."""
         end = datetime.date.fromisoformat(law.fact("cn.study.master_exam_dates_2026")["exam_end"])
         return "open" if self.today <= end else "passed"
+
+    @cached_property
+    def exam_day(self) -> tuple[datetime.date, bool] | None:
+        """The exam they have registered for: its day (the first of its month when they
+        gave only the month), and whether they gave the day."""
+        if self.person.exam_registered != "yes":
+            return None
+        given = self.person.exam_date
+        try:
+            if len(given) == len("2026-12"):
+                return datetime.date.fromisoformat(given + "-01"), False
+            return datetime.date.fromisoformat(given), True
+        except ValueError:
+            return None
+
+    @property
+    def exam_soon(self) -> bool:
+        """The exam is near: within EXAM_SOON_DAYS of its day, or, given by its month, this
+        month or the next; and not past."""
+        if self.exam_day is None:
+            return False
+        day, exact = self.exam_day
+        if exact:
+            return 0 <= (day - self.today).days <= EXAM_SOON_DAYS
+        months = (day.year - self.today.year) * 12 + day.month - self.today.month
+        return months in (0, 1)
+
+    @property
+    def exam_past(self) -> bool:
+        if self.exam_day is None:
+            return False
+        day, exact = self.exam_day
+        if exact:
+            return day < self.today
+        return (day.year, day.month) < (self.today.year, self.today.month)
 
     @property
     def visa_rush(self) -> bool:
@@ -706,6 +746,9 @@ class Case:
             carries_others=self.carries_others,
             short_for_others=self.short_for_others,
             noncompete_live=self.noncompete_live,
+            exam_soon=self.exam_soon,
+            exam_past=self.exam_past,
+            penalty_over_savings=(p.noncompete_penalty or 0) > (funds.savings or 0),
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,
             money_edge=self.money_edge,
@@ -1057,6 +1100,19 @@ figure("noncompete_months_left", "months until three have passed unpaid since th
     lambda c: month_count(
         law.fact("cn.noncompete.unpaid_three_months_release")["unpaid_months"]
         - (c.person.months_since_left or 0)
+    )
+)
+figure("exam_when", "the exam they registered for: its day, or its month")(
+    lambda c: (
+        date_format(c.exam_day[0], "DATE_FORMAT" if c.exam_day[1] else "YEAR_MONTH_FORMAT")
+        if c.exam_day
+        else ""
+    )
+)
+figure("penalty_need_months", "the non-compete's penalty in months of what leaves the account")(
+    lambda c: month_count(
+        (c.person.noncompete_penalty or 0) / c.funds.monthly_need if c.funds.monthly_need else 0,
+        exact=True,
     )
 )
 figure("months_to_claim", "months left to claim unpaid pay through arbitration")(

@@ -730,12 +730,14 @@ def _archetype(slug: str, raw: dict) -> Archetype:
 
     def for_everyone(day: int) -> bool:
         """A milestone every person gets that day: one without conditions, or one for
-        those with a job to keep and one for everyone else."""
+        those with a job to keep (or an exam near) and one for everyone else."""
         whens = [
             m.get("when", []) for m in milestones if m["day"] == day and "unless_skill" not in m
         ]
-        job = {"key": "job_to_keep", "is": True}
-        return [] in whens or ([job] in whens and [{**job, "is": False}] in whens)
+        return [] in whens or any(
+            [{"key": key, "is": True}] in whens and [{"key": key, "is": False}] in whens
+            for key in ("job_to_keep", "exam_soon")
+        )
 
     problems += [
         f"plan.milestones: no milestone for day {day} that every person gets"

@@ -141,6 +141,15 @@ WORKED = {
         "a non-compete that can bite soon: enforced, an offer from a competitor, or leaving "
         "with the employer's intent unknown",
     ),
+    "penalty_over_savings": Worked(
+        "bool", "the non-compete's penalty, as the contract sets it, is more than their savings"
+    ),
+    "exam_soon": Worked(
+        "bool",
+        "they have registered for an exam that falls this month or next (or within 60 days of "
+        "its day), and is not past",
+    ),
+    "exam_past": Worked("bool", "the exam they registered for was in an earlier month"),
     "money_short": Worked("bool", "the money lasts less than three months without a salary"),
     "wage_stopped": Worked(
         "bool", "no wage comes in now: the job has ended, the pay is owed, or the employer closes"
@@ -392,6 +401,5 @@ def applies(key: str, answers: Mapping[str, Any]) -> bool:
     if key in DERIVED:
         return True
     question = questionnaire.QUESTIONS[key]
-    return questionnaire.answered_version(answers) in question.versions and question.applies(
-        answers
-    )
+    version = questionnaire.answered_version(answers)
+    return version in question.versions and question.applies(answers, version=version)

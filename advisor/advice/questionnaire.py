@@ -10,14 +10,19 @@ and their own currency. Version 3 asks what decides a case before any path: preg
 pay or social insurance owed, a signature pressed for, a closing employer, a job-tied
 visa, illness, caring, a partner at the same employer, being the only earner, the rent
 or mortgage, and where a non-compete stands; most people tick "None of these" and see
-no follow-up. Submissions of earlier versions stay readable: retired questions
-(`versions=(1,)`) and retired choices are kept here so that their answers still display,
-validate and match (advisor/advice/answers.py reads every version).
+no follow-up. Version 4 asks about a non-compete of someone who left of their own accord
+within its longest term (24 months), and of someone going back to study or sitting an
+exam, whether they have registered for it and when it is. Submissions of earlier versions
+stay readable: retired questions (`versions=(1,)`) and retired choices are kept here so
+that their answers still display, validate and match (advisor/advice/answers.py reads
+every version); a question whose condition changed keeps its earlier one (`shown_before`),
+so an answer set is read with the conditions it was answered under.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,8 +34,8 @@ from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from advisor.advice import formats
 
-SCHEMA_VERSION = 3
-VERSIONS = (1, 2, 3)
+SCHEMA_VERSION = 4
+VERSIONS = (1, 2, 3, 4)
 TEXT_LIMIT = 1000
 MONEY_LIMIT = 10_000_000_000  # more than any amount a person plans a change with
 
@@ -39,25 +44,44 @@ Kind = Literal["choice", "multi", "integer", "text"]
 
 @dataclass(frozen=True)
 class When:
-    """A question shows only when another answer is one of `values`, and every further
-    condition in `also` holds too."""
+    """A question shows only when another answer is one of `values` (or, for a number,
+    at most `at_most`), and every further condition in `also` holds too. With
+    `missing_ok`, an answer not given (a question not asked) satisfies it as well."""
 
     key: str
-    values: tuple[Any, ...]
+    values: tuple[Any, ...] = ()
     also: tuple[When, ...] = ()
+    at_most: int | None = None
+    missing_ok: bool = False
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
-        value = answers.get(self.key)
+        return self._holds_alone(answers) and all(other.holds(answers) for other in self.also)
+
+    def _holds_alone(self, answers: Mapping[str, Any]) -> bool:
+        if self.key not in answers:
+            return self.missing_ok
+        value = answers[self.key]
+        if self.at_most is not None:
+            return isinstance(value, int) and not isinstance(value, bool) and value <= self.at_most
         if isinstance(value, list):
-            found = any(v in self.values for v in value)
-        else:
-            found = value in self.values
-        return found and all(other.holds(answers) for other in self.also)
+            return any(v in self.values for v in value)
+        return value in self.values
 
     @property
     def conditions(self) -> tuple[When, ...]:
         """Each single condition, this one first."""
-        return (When(self.key, self.values), *(c for o in self.also for c in o.conditions))
+        alone = When(self.key, self.values, at_most=self.at_most, missing_ok=self.missing_ok)
+        return (alone, *(c for o in self.also for c in o.conditions))
+
+    def text(self, quote: str = "") -> str:
+        """This single condition in words, for the docs and the validator's messages."""
+        if self.at_most is not None:
+            said = f"{quote}{self.key}{quote} is at most {self.at_most}"
+        else:
+            said = f"{quote}{self.key}{quote} is " + " or ".join(
+                f"{quote}{v}{quote}" for v in self.values
+            )
+        return f"{said} (or not asked)" if self.missing_ok else said
 
     @property
     def keys(self) -> frozenset[str]:
@@ -82,9 +106,21 @@ class Question:
     # Choices an earlier version offered: still valid in answers of that version, and
     # still shown by their label.
     retired_choices: tuple[tuple[str, Any], ...] = ()
+    # Conditions of earlier versions, oldest first: (the last version that asked it so,
+    # its condition). Answers of those versions are read with the condition they were
+    # given under.
+    shown_before: tuple[tuple[int, When | None], ...] = ()
+    # For text: the form the answer must take (a regular expression), and how it reads.
+    pattern: str = ""
+    pattern_text: Any = ""
 
-    def applies(self, answers: Mapping[str, Any]) -> bool:
-        return self.shows_when is None or self.shows_when.holds(answers)
+    def condition(self, version: int = SCHEMA_VERSION) -> When | None:
+        """When this question shows in `version`."""
+        return next((w for last, w in self.shown_before if version <= last), self.shows_when)
+
+    def applies(self, answers: Mapping[str, Any], *, version: int = SCHEMA_VERSION) -> bool:
+        when = self.condition(version)
+        return when is None or when.holds(answers)
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -143,6 +179,17 @@ OUTSIDE_MAINLAND = ("hk_tw", "hong_kong", "taiwan", "overseas")
 # Employment statuses with an employer, now or until lately.
 WITH_EMPLOYER = ("employed", "notice", "laid_off")
 LEFT_A_JOB = ("laid_off", "between_jobs")
+# An exam's month (2026-12) or day (2026-12-20).
+EXAM_DATE_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
+# The longest a non-compete can bind after the job ends (Labour Contract Law art. 24).
+NONCOMPETE_MONTHS = 24
+# Whom the restrictions are asked of: anyone with an employer now or until lately, the
+# months since leaving at most a non-compete's longest term where the answers count them.
+RESTRICTIONS_ASKED = When(
+    "employment_status",
+    (*WITH_EMPLOYER, "between_jobs"),
+    also=(When("months_since_left", at_most=NONCOMPETE_MONTHS, missing_ok=True),),
+)
 MONTHS = ngettext_lazy("%(count)d month", "%(count)d months", "count")
 YEARS = ngettext_lazy("%(count)d year", "%(count)d years", "count")
 
@@ -203,7 +250,7 @@ STEPS: tuple[Step, ...] = (
                     ("student", _("Student or new graduate")),
                     ("self_employed", _("Self-employed or freelance")),
                 ),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "severance_status",
@@ -217,7 +264,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_yet", _("Not discussed yet")),
                 ),
                 shows_when=When("employment_status", ("laid_off",)),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "months_since_left",
@@ -228,7 +275,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=120,
                 unit=MONTHS,
                 shows_when=When("employment_status", LEFT_A_JOB),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "contract_type",
@@ -245,45 +292,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3),
-            ),
-            Question(
-                "noncompete_state",
-                "choice",
-                _("Where does your non-compete stand?"),
-                _(
-                    "It binds you only if your employer enforces it after you leave, and pays "
-                    "you for each month it runs."
-                ),
-                (
-                    ("not_told", _("My employer has not said whether it will enforce it")),
-                    ("enforced_paid", _("It is enforced, and I am paid for it each month")),
-                    ("enforced_unpaid", _("It is enforced, but I am not paid for it")),
-                    ("released", _("My employer has released me from it")),
-                ),
-                shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
-            ),
-            Question(
-                "competitor_offer",
-                "choice",
-                _("Do you have an offer from a competitor of your employer?"),
-                _("Or are you about to found or join a business in the same line?"),
-                YES_NO,
-                shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
-            ),
-            Question(
-                "noncompete_penalty",
-                "integer",
-                _("The penalty your contract sets for breaking it"),
-                _("Optional. The liquidated damages (违约金) written in the clause."),
-                minimum=0,
-                maximum=MONEY_LIMIT,
-                required=False,
-                money=True,
-                shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
+                versions=(2, 3, 4),
             ),
             Question(
                 "tenure_years",
@@ -297,7 +306,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=50,
                 unit=YEARS,
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "monthly_pay",
@@ -312,7 +321,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "age_band",
@@ -329,7 +338,7 @@ STEPS: tuple[Step, ...] = (
                     ("45_plus", _("45 or over")),
                 ),
                 required=False,
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "circumstances",
@@ -357,7 +366,7 @@ STEPS: tuple[Step, ...] = (
                     ("sole_earner", _("I am my household's only earner")),
                     ("none", _("None of these")),
                 ),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "pregnancy_stage",
@@ -370,7 +379,7 @@ STEPS: tuple[Step, ...] = (
                     ("nursing", _("Back at work, nursing a baby under one")),
                 ),
                 shows_when=When("circumstances", ("pregnant",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "owed_what",
@@ -383,7 +392,7 @@ STEPS: tuple[Step, ...] = (
                     ("both", _("Both")),
                 ),
                 shows_when=When("circumstances", ("unpaid",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "owed_months",
@@ -394,7 +403,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=120,
                 unit=MONTHS,
                 shows_when=When("circumstances", ("unpaid",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "sign_what",
@@ -411,7 +420,7 @@ STEPS: tuple[Step, ...] = (
                     ("other", _("Something else")),
                 ),
                 shows_when=When("circumstances", ("asked_to_sign",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "sign_deadline_days",
@@ -423,7 +432,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 unit=ngettext_lazy("%(count)d day", "%(count)d days", "count"),
                 shows_when=When("circumstances", ("asked_to_sign",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "residence_status",
@@ -438,7 +447,7 @@ STEPS: tuple[Step, ...] = (
                     ("other", _("Something else")),
                 ),
                 shows_when=When("circumstances", ("visa",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "caring_for",
@@ -452,7 +461,7 @@ STEPS: tuple[Step, ...] = (
                     ("other", _("Someone else")),
                 ),
                 shows_when=When("circumstances", ("caring",)),
-                versions=(3,),
+                versions=(3, 4),
             ),
         ),
     ),
@@ -528,45 +537,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3),
-            ),
-            Question(
-                "noncompete_state",
-                "choice",
-                _("Where does your non-compete stand?"),
-                _(
-                    "It binds you only if your employer enforces it after you leave, and pays "
-                    "you for each month it runs."
-                ),
-                (
-                    ("not_told", _("My employer has not said whether it will enforce it")),
-                    ("enforced_paid", _("It is enforced, and I am paid for it each month")),
-                    ("enforced_unpaid", _("It is enforced, but I am not paid for it")),
-                    ("released", _("My employer has released me from it")),
-                ),
-                shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
-            ),
-            Question(
-                "competitor_offer",
-                "choice",
-                _("Do you have an offer from a competitor of your employer?"),
-                _("Or are you about to found or join a business in the same line?"),
-                YES_NO,
-                shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
-            ),
-            Question(
-                "noncompete_penalty",
-                "integer",
-                _("The penalty your contract sets for breaking it"),
-                _("Optional. The liquidated damages (违约金) written in the clause."),
-                minimum=0,
-                maximum=MONEY_LIMIT,
-                required=False,
-                money=True,
-                shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
+                versions=(2, 3, 4),
             ),
             Question(
                 "weekend_days_worked",
@@ -635,7 +606,7 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("strain_signals", ("fainted_or_ill",)),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "need_break",
@@ -771,7 +742,7 @@ STEPS: tuple[Step, ...] = (
                     ("started", _("Started, not earning yet")),
                     ("earning", _("Yes, it earns money")),
                 ),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
         ),
     ),
@@ -789,7 +760,7 @@ STEPS: tuple[Step, ...] = (
                 _("The currency of your amounts"),
                 _("Usually the one you are paid in."),
                 tuple((code, label) for code, label in formats.CURRENCY_NAMES.items()),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "savings",
@@ -802,7 +773,7 @@ STEPS: tuple[Step, ...] = (
                 minimum=0,
                 maximum=MONEY_LIMIT,
                 money=True,
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "monthly_expenses",
@@ -813,7 +784,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=MONEY_LIMIT,
                 money=True,
                 unit=_("%(amount)s a month"),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "housing",
@@ -826,7 +797,7 @@ STEPS: tuple[Step, ...] = (
                     ("own", _("I own my home outright")),
                     ("family", _("I live with family")),
                 ),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "housing_cost",
@@ -839,7 +810,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("housing", ("rent", "mortgage")),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "lump_sum",
@@ -853,7 +824,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=MONEY_LIMIT,
                 required=False,
                 money=True,
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "partner_income",
@@ -868,7 +839,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 unit=_("%(amount)s a month"),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "side_income",
@@ -880,7 +851,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("side_business", ("earning",)),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "social_insurance_cost",
@@ -897,7 +868,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("location", ("mainland",)),
-                versions=(2, 3),
+                versions=(2, 3, 4),
             ),
             Question(
                 "savings_months",
@@ -1015,7 +986,37 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("direction", ("abroad",)),
-                versions=(3,),
+                versions=(3, 4),
+            ),
+            Question(
+                "exam_registered",
+                "choice",
+                _("Have you registered for an exam?"),
+                _(
+                    "Optional. The entrance exam (考研), the civil-service exam, or another "
+                    "exam your move depends on. Your plan then starts from it."
+                ),
+                (
+                    ("yes", _("Yes, I have registered")),
+                    ("no", _("Not yet")),
+                ),
+                required=False,
+                shows_when=When("direction", ("exam", "study")),
+                versions=(4,),
+            ),
+            Question(
+                "exam_date",
+                "text",
+                _("When is it?"),
+                _(
+                    "Optional. The month as 2026-12, or the first day as 2026-12-20, as on "
+                    "your admission ticket or the announcement."
+                ),
+                required=False,
+                shows_when=When("exam_registered", ("yes",)),
+                versions=(4,),
+                pattern=EXAM_DATE_PATTERN,
+                pattern_text=_("a month such as 2026-12, or a date such as 2026-12-20"),
             ),
             Question(
                 "timeline",
@@ -1045,8 +1046,12 @@ STEPS: tuple[Step, ...] = (
                     ("both", _("Both")),
                     ("not_sure", _("Not sure")),
                 ),
-                shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3),
+                # A non-compete binds for up to 24 months after leaving (cn.noncompete.
+                # who_and_max_term), so someone who left of their own accord within them is
+                # asked too (version 4); a side-job ban binds only while employed.
+                shows_when=RESTRICTIONS_ASKED,
+                shown_before=((3, When("employment_status", WITH_EMPLOYER)),),
+                versions=(2, 3, 4),
             ),
             Question(
                 "noncompete_state",
@@ -1063,7 +1068,7 @@ STEPS: tuple[Step, ...] = (
                     ("released", _("My employer has released me from it")),
                 ),
                 shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "competitor_offer",
@@ -1072,7 +1077,7 @@ STEPS: tuple[Step, ...] = (
                 _("Or are you about to found or join a business in the same line?"),
                 YES_NO,
                 shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "noncompete_penalty",
@@ -1084,7 +1089,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3,),
+                versions=(3, 4),
             ),
             Question(
                 "notes",
@@ -1107,6 +1112,15 @@ STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 QUESTIONS = {q.key: q for step in STEPS for q in step.all_questions}
 
 
+# Every question's key, in the order the questionnaire asks them.
+ORDER = tuple(dict.fromkeys(q.key for step in STEPS for q in step.all_questions))
+# What version 4 changed: its new questions, and the questions it asks of other people.
+_NEW_IN_4 = frozenset(q.key for q in QUESTIONS.values() if q.versions == (4,))
+_CHANGED_SINCE_3 = tuple(
+    q for q in QUESTIONS.values() if any(last == 3 for last, _when in q.shown_before)
+)
+
+
 @functools.cache
 def questions_for(version: int) -> Mapping[str, Question]:
     """The questions of one version, by key, in order: read-only, made once a version."""
@@ -1116,14 +1130,20 @@ def questions_for(version: int) -> Mapping[str, Question]:
 def prune(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Drop answers to questions that no longer apply, or that the current version no
     longer asks, so nothing stale is stored."""
-    current = questions_for(SCHEMA_VERSION)
-    kept = dict(answers)
-    # A question can depend on one that depends on another: drop until nothing changes.
-    while True:
-        pruned = {k: v for k, v in kept.items() if k in current and current[k].applies(kept)}
-        if pruned == kept:
-            return pruned
-        kept = pruned
+    return kept_for(answers, SCHEMA_VERSION)
+
+
+def kept_for(answers: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """The answers to questions `version` asks that apply, decided in the questionnaire's
+    order: a condition names only questions asked before it (a test checks), so each is
+    decided on answers already kept. A condition that an answer not given satisfies
+    (`missing_ok`) then holds once that answer is dropped, as it does on the form."""
+    asked = questions_for(version)
+    kept: dict[str, Any] = {}
+    for key in ORDER:
+        if key in answers and key in asked and asked[key].applies(kept, version=version):
+            kept[key] = answers[key]
+    return kept
 
 
 def is_answered(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -1198,6 +1218,8 @@ def problems_with_value(
             return ["must be text"]
         if len(value) > TEXT_LIMIT:
             return [f"must be at most {TEXT_LIMIT} characters"]
+        if question.pattern and not re.fullmatch(question.pattern, value):
+            return [f"must be {question.pattern_text}"]
     return []
 
 
@@ -1213,10 +1235,13 @@ def validate(
     problems = [Problem(key, "is not a question") for key in answers if key not in asked]
     for question in asked.values():
         present = question.key in answers
-        if not question.applies(answers):
+        if not question.applies(answers, version=version):
             if present:
                 problems.append(
-                    Problem(question.key, f"does not apply unless {_condition_text(question)}")
+                    Problem(
+                        question.key,
+                        f"does not apply unless {_condition_text(question, version)}",
+                    )
                 )
             continue
         if present:
@@ -1232,10 +1257,21 @@ def validate(
 def answered_version(answers: Mapping[str, Any]) -> int:
     """The questionnaire version these answers, complete or not, were given to: version 1
     asked for savings in months, which version 2 replaced with amounts; version 3 asks
-    what decides a case (`circumstances`), which version 2 did not."""
+    what decides a case (`circumstances`), which version 2 did not; version 4 asks some
+    questions of more people (or fewer) than version 3 did: answers that follow version
+    3's conditions where the two differ are version 3's, any others the current one's."""
     if "savings_months" in answers:
         return 1
-    return 3 if "circumstances" in answers else 2
+    if "circumstances" not in answers:
+        return 2
+    if any(key in answers for key in _NEW_IN_4):
+        return SCHEMA_VERSION
+    for question in _CHANGED_SINCE_3:
+        then = question.applies(answers, version=3)
+        now = question.applies(answers)
+        if then != now and (question.key in answers) == then:
+            return 3
+    return SCHEMA_VERSION
 
 
 def version_of(answers: Any) -> int | None:
@@ -1243,11 +1279,11 @@ def version_of(answers: Any) -> int | None:
     return next((v for v in reversed(VERSIONS) if not validate(answers, version=v)), None)
 
 
-def _condition_text(question: Question) -> str:
-    when = question.shows_when
+def _condition_text(question: Question, version: int = SCHEMA_VERSION) -> str:
+    when = question.condition(version)
     if when is None:
         return "always"
-    return " and ".join(f"{c.key} is {' or '.join(map(str, c.values))}" for c in when.conditions)
+    return " and ".join(c.text() for c in when.conditions)
 
 
 def json_schema() -> dict[str, Any]:
@@ -1271,6 +1307,8 @@ def json_schema() -> dict[str, Any]:
                 prop["maxItems"] = question.max_selected
         elif question.kind == "text":
             prop.update(type="string", maxLength=TEXT_LIMIT)
+            if question.pattern:
+                prop["pattern"] = question.pattern
         properties[question.key] = prop
 
     conditional: dict[When, list[str]] = {}
@@ -1282,7 +1320,7 @@ def json_schema() -> dict[str, Any]:
         dependents_required = [k for k in keys if asked[k].required]
         condition = {
             "properties": {c.key: _holds_schema(c) for c in when.conditions},
-            "required": sorted(when.keys),
+            "required": sorted(c.key for c in when.conditions if not c.missing_ok),
         }
         all_of.append(
             {
@@ -1307,6 +1345,8 @@ def json_schema() -> dict[str, Any]:
 def _holds_schema(when: When) -> dict[str, Any]:
     """The schema of an answer that satisfies one condition: one of the values, or, for a
     list, a list holding one of them."""
+    if when.at_most is not None:
+        return {"type": "integer", "maximum": when.at_most}
     if QUESTIONS[when.key].kind == "multi":
         return {"contains": {"enum": list(when.values)}}
     return {"enum": list(when.values)}
@@ -1315,10 +1355,7 @@ def _holds_schema(when: When) -> dict[str, Any]:
 def _shows_when_text(question: Question) -> str:
     if question.shows_when is None:
         return "always"
-    return " and ".join(
-        f"`{c.key}` is {' or '.join(f'`{v}`' for v in c.values)}"
-        for c in question.shows_when.conditions
-    )
+    return " and ".join(c.text("`") for c in question.shows_when.conditions)
 
 
 def markdown() -> str:
@@ -1353,6 +1390,8 @@ def markdown() -> str:
                     kind = "amount"
             elif q.kind == "text":
                 kind, allowed = "text", f"up to {TEXT_LIMIT} characters"
+                if q.pattern:
+                    allowed = str(q.pattern_text)
             else:
                 kind = "one of" if q.kind == "choice" else "list of"
                 allowed = ", ".join(f"`{value}` ({label})" for value, label in q.choices)
@@ -1363,8 +1402,31 @@ def markdown() -> str:
                 f"{_shows_when_text(q)} | **{q.label}** {q.help} |"
             )
         lines.append("")
+    new_in_4 = [q for q in questions_for(SCHEMA_VERSION).values() if 3 not in q.versions]
+    changed_in_4 = [
+        (q, when)
+        for q in questions_for(SCHEMA_VERSION).values()
+        for last, when in q.shown_before
+        if last == 3
+    ]
     new_in_3 = [q for q in questions_for(SCHEMA_VERSION).values() if 2 not in q.versions]
     lines += [
+        "## Version 3",
+        "",
+        "Submissions made with version 3 keep their answers and still open, match and render; "
+        "each is read with the conditions it was answered under. Version 3 did not ask "
+        + ", ".join(f"`{q.key}`" for q in new_in_4)
+        + ", and asked "
+        + "; ".join(
+            f"`{q.key}` only when {' and '.join(c.text('`') for c in when.conditions)}"
+            if when
+            else f"`{q.key}` always"
+            for q, when in changed_in_4
+        )
+        + ". An answer set of version 3 that now misses an answer (someone who left of their "
+        "own accord, never asked about a non-compete) is read as version 3, and its plan "
+        "invites an edit.",
+        "",
         "## Version 2",
         "",
         "Submissions made with version 2 keep their answers and still open, match and render; "

@@ -39,13 +39,13 @@ def apply(answers: Mapping[str, Any], checkin: Mapping[str, Any]) -> dict[str, A
 def _without_stale(answers: dict[str, Any]) -> dict[str, Any]:
     """`answers` less those whose question no longer applies, for the questionnaire
     version they were given to (questionnaire.prune moves them to the current one)."""
-    asked = questionnaire.questions_for(questionnaire.answered_version(answers))
-    kept = answers
-    while True:
-        pruned = {k: v for k, v in kept.items() if k not in asked or asked[k].applies(kept)}
-        if pruned == kept:
-            return pruned
-        kept = pruned
+    version = questionnaire.answered_version(answers)
+    asked = questionnaire.questions_for(version)
+    # Keys the version does not ask (a check-in's own) stay as they are.
+    return {
+        **{k: v for k, v in answers.items() if k not in asked},
+        **questionnaire.kept_for(answers, version),
+    }
 
 
 @dataclass(frozen=True)
