@@ -53,9 +53,13 @@ def subject(message) -> str:
 def test_question_and_reply_are_each_emailed_once_by_a_real_worker(
     transactional_db, worker, worker_outbox, alice, carol_the_counsellor
 ):
-    alice.email = f"alice-{uuid.uuid4().hex[:8]}@example.com"  # this run's, in a shared outbox
+    # This run's addresses: the outbox is the session's, and other tests' members reply
+    # to Carol too.
+    alice.email = f"alice-{uuid.uuid4().hex[:8]}@example.com"
     alice.language = "zh-hans"
     alice.save(update_fields=["email", "language"])
+    carol_the_counsellor.email = f"carol-{uuid.uuid4().hex[:8]}@example.com"
+    carol_the_counsellor.save(update_fields=["email"])
     alices = submit(alice)
     counsellor = Client()
     log_in_verified(counsellor, carol_the_counsellor)

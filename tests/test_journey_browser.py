@@ -4,8 +4,10 @@ top and their progress carried over, and answer their counsellor's question ther
 
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from advisor.checkins import sweep
@@ -17,7 +19,8 @@ from advisor.plans import worker as plan_worker
 from advisor.plans.models import MilestoneProgress, Plan
 from profiles.models import Submission
 from tests.browser import assert_no_axe_violations, log_in
-from tests.test_checkins import due_checkin
+from tests.test_checkins import rest_days
+from tests.test_checklist_browser import written_plan
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +28,13 @@ pytestmark = pytest.mark.browser
 def test_a_member_ticks_a_milestone_checks_in_and_replies_to_the_counsellor(
     page: Page, alice, carol_the_counsellor
 ):
-    checkin = due_checkin(alice, day=30)
-    plan = Plan.objects.get(submission__owner=alice)
+    # A first plan written, not sent (a worker the suite runs would take it), its day 30 come.
+    plan = written_plan(alice)
+    Plan.objects.filter(pk=plan.pk).update(
+        finished_at=timezone.now() - timedelta(days=rest_days(plan) + 30)
+    )
+    sweep.schedule()
+    checkin = CheckIn.objects.get(member=alice, day=30)
     first = checklist.steps(plan.content)[0]
     log_in(page, alice.email)
     page.goto(f"/plans/{plan.pk}/")

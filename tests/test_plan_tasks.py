@@ -14,6 +14,7 @@ from advisor.plans import tasks, worker
 from advisor.plans.models import Plan
 from profiles.models import Draft
 from profiles.personas import LI_JING
+from tests.test_plan_worker import queued_but_not_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +130,10 @@ def test_a_claim_holds_a_lease_that_the_live_run_renews(plan, settings):
 
 
 @pytest.mark.django_db(transaction=True)  # the renewing thread sees committed rows only
-def test_one_thread_renews_the_lease_of_every_run_that_outlives_a_third_of_it(plan, settings):
+def test_one_thread_renews_the_lease_of_every_run_that_outlives_a_third_of_it(alice, settings):
     settings.PLAN_LEASE_SECONDS = 0.3
+    # Committed but never sent: a worker the suite runs cannot take it first.
+    plan = queued_but_not_sent(alice).plans.get()
     run = Plan.objects.claim(plan.pk)
     claimed = run.lease_until
     with worker._leases.held(run):
