@@ -13,7 +13,7 @@ or mortgage, and where a non-compete stands; most people tick "None of these" an
 no follow-up. Version 4 asks about a non-compete of someone who left of their own accord
 within its longest term (24 months), and of someone going back to study or sitting an
 exam, whether they have registered for it and when it is. Submissions of earlier versions
-stay readable: retired questions (`versions=(1,)`) and retired choices are kept here so
+stay readable: retired questions (`until=1`) and retired choices are kept here so
 that their answers still display, validate and match (advisor/advice/answers.py reads
 every version); a question whose condition changed keeps its earlier one (`shown_before`),
 so an answer set is read with the conditions it was answered under.
@@ -35,7 +35,7 @@ from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 from advisor.advice import formats
 
 SCHEMA_VERSION = 4
-VERSIONS = (1, 2, 3, 4)
+VERSIONS = tuple(range(1, SCHEMA_VERSION + 1))
 TEXT_LIMIT = 1000
 MONEY_LIMIT = 10_000_000_000  # more than any amount a person plans a change with
 
@@ -102,7 +102,10 @@ class Question:
     shows_when: When | None = None
     unit: Any = ""
     money: bool = False  # an amount in the answer set's currency (formats.money)
-    versions: tuple[int, ...] = VERSIONS
+    # The first and the last version that ask it (None: it is still asked). A new version
+    # changes nothing here but for the questions it adds or retires.
+    since: int = 1
+    until: int | None = None
     # Choices an earlier version offered: still valid in answers of that version, and
     # still shown by their label.
     retired_choices: tuple[tuple[str, Any], ...] = ()
@@ -113,6 +116,10 @@ class Question:
     # For text: the form the answer must take (a regular expression), and how it reads.
     pattern: str = ""
     pattern_text: Any = ""
+
+    @property
+    def versions(self) -> range:
+        return range(self.since, (self.until or SCHEMA_VERSION) + 1)
 
     def condition(self, version: int = SCHEMA_VERSION) -> When | None:
         """When this question shows in `version`."""
@@ -250,7 +257,7 @@ STEPS: tuple[Step, ...] = (
                     ("student", _("Student or new graduate")),
                     ("self_employed", _("Self-employed or freelance")),
                 ),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "severance_status",
@@ -264,7 +271,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_yet", _("Not discussed yet")),
                 ),
                 shows_when=When("employment_status", ("laid_off",)),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "months_since_left",
@@ -275,7 +282,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=120,
                 unit=MONTHS,
                 shows_when=When("employment_status", LEFT_A_JOB),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "contract_type",
@@ -292,7 +299,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "tenure_years",
@@ -306,7 +313,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=50,
                 unit=YEARS,
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "monthly_pay",
@@ -321,7 +328,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "age_band",
@@ -338,7 +345,7 @@ STEPS: tuple[Step, ...] = (
                     ("45_plus", _("45 or over")),
                 ),
                 required=False,
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "circumstances",
@@ -366,7 +373,7 @@ STEPS: tuple[Step, ...] = (
                     ("sole_earner", _("I am my household's only earner")),
                     ("none", _("None of these")),
                 ),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "pregnancy_stage",
@@ -379,7 +386,7 @@ STEPS: tuple[Step, ...] = (
                     ("nursing", _("Back at work, nursing a baby under one")),
                 ),
                 shows_when=When("circumstances", ("pregnant",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "owed_what",
@@ -392,7 +399,7 @@ STEPS: tuple[Step, ...] = (
                     ("both", _("Both")),
                 ),
                 shows_when=When("circumstances", ("unpaid",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "owed_months",
@@ -403,7 +410,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=120,
                 unit=MONTHS,
                 shows_when=When("circumstances", ("unpaid",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "sign_what",
@@ -420,7 +427,7 @@ STEPS: tuple[Step, ...] = (
                     ("other", _("Something else")),
                 ),
                 shows_when=When("circumstances", ("asked_to_sign",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "sign_deadline_days",
@@ -432,7 +439,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 unit=ngettext_lazy("%(count)d day", "%(count)d days", "count"),
                 shows_when=When("circumstances", ("asked_to_sign",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "residence_status",
@@ -447,7 +454,7 @@ STEPS: tuple[Step, ...] = (
                     ("other", _("Something else")),
                 ),
                 shows_when=When("circumstances", ("visa",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "caring_for",
@@ -461,7 +468,7 @@ STEPS: tuple[Step, ...] = (
                     ("other", _("Someone else")),
                 ),
                 shows_when=When("circumstances", ("caring",)),
-                versions=(3, 4),
+                since=3,
             ),
         ),
     ),
@@ -537,7 +544,7 @@ STEPS: tuple[Step, ...] = (
                     ("not_sure", _("Not sure")),
                 ),
                 shows_when=When("employment_status", WITH_EMPLOYER),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "weekend_days_worked",
@@ -606,7 +613,7 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("strain_signals", ("fainted_or_ill",)),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "need_break",
@@ -742,7 +749,7 @@ STEPS: tuple[Step, ...] = (
                     ("started", _("Started, not earning yet")),
                     ("earning", _("Yes, it earns money")),
                 ),
-                versions=(2, 3, 4),
+                since=2,
             ),
         ),
     ),
@@ -760,7 +767,7 @@ STEPS: tuple[Step, ...] = (
                 _("The currency of your amounts"),
                 _("Usually the one you are paid in."),
                 tuple((code, label) for code, label in formats.CURRENCY_NAMES.items()),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "savings",
@@ -773,7 +780,7 @@ STEPS: tuple[Step, ...] = (
                 minimum=0,
                 maximum=MONEY_LIMIT,
                 money=True,
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "monthly_expenses",
@@ -784,7 +791,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=MONEY_LIMIT,
                 money=True,
                 unit=_("%(amount)s a month"),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "housing",
@@ -797,7 +804,7 @@ STEPS: tuple[Step, ...] = (
                     ("own", _("I own my home outright")),
                     ("family", _("I live with family")),
                 ),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "housing_cost",
@@ -810,7 +817,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("housing", ("rent", "mortgage")),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "lump_sum",
@@ -824,7 +831,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=MONEY_LIMIT,
                 required=False,
                 money=True,
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "partner_income",
@@ -839,7 +846,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 unit=_("%(amount)s a month"),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "side_income",
@@ -851,7 +858,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("side_business", ("earning",)),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "social_insurance_cost",
@@ -868,7 +875,7 @@ STEPS: tuple[Step, ...] = (
                 money=True,
                 unit=_("%(amount)s a month"),
                 shows_when=When("location", ("mainland",)),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "savings_months",
@@ -878,7 +885,7 @@ STEPS: tuple[Step, ...] = (
                 minimum=0,
                 maximum=240,
                 unit=MONTHS,
-                versions=(1,),
+                until=1,
             ),
             Question(
                 "dependants",
@@ -898,7 +905,7 @@ STEPS: tuple[Step, ...] = (
                 maximum=10_000_000,
                 unit=_("%(amount)s a month"),
                 money=True,
-                versions=(1,),
+                until=1,
             ),
             Question(
                 "risk_tolerance",
@@ -986,7 +993,7 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("direction", ("abroad",)),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "exam_registered",
@@ -1002,7 +1009,7 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("direction", ("exam", "study")),
-                versions=(4,),
+                since=4,
             ),
             Question(
                 "exam_date",
@@ -1014,7 +1021,7 @@ STEPS: tuple[Step, ...] = (
                 ),
                 required=False,
                 shows_when=When("exam_registered", ("yes",)),
-                versions=(4,),
+                since=4,
                 pattern=EXAM_DATE_PATTERN,
                 pattern_text=_("a month such as 2026-12, or a date such as 2026-12-20"),
             ),
@@ -1051,7 +1058,7 @@ STEPS: tuple[Step, ...] = (
                 # asked too (version 4); a side-job ban binds only while employed.
                 shows_when=RESTRICTIONS_ASKED,
                 shown_before=((3, When("employment_status", WITH_EMPLOYER)),),
-                versions=(2, 3, 4),
+                since=2,
             ),
             Question(
                 "noncompete_state",
@@ -1068,7 +1075,7 @@ STEPS: tuple[Step, ...] = (
                     ("released", _("My employer has released me from it")),
                 ),
                 shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "competitor_offer",
@@ -1077,7 +1084,7 @@ STEPS: tuple[Step, ...] = (
                 _("Or are you about to found or join a business in the same line?"),
                 YES_NO,
                 shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "noncompete_penalty",
@@ -1089,7 +1096,7 @@ STEPS: tuple[Step, ...] = (
                 required=False,
                 money=True,
                 shows_when=When("restrictions", ("noncompete", "both")),
-                versions=(3, 4),
+                since=3,
             ),
             Question(
                 "notes",
@@ -1115,7 +1122,7 @@ QUESTIONS = {q.key: q for step in STEPS for q in step.all_questions}
 # Every question's key, in the order the questionnaire asks them.
 ORDER = tuple(dict.fromkeys(q.key for step in STEPS for q in step.all_questions))
 # What version 4 changed: its new questions, and the questions it asks of other people.
-_NEW_IN_4 = frozenset(q.key for q in QUESTIONS.values() if q.versions == (4,))
+_NEW_IN_4 = frozenset(q.key for q in QUESTIONS.values() if q.since == 4)
 _CHANGED_SINCE_3 = tuple(
     q for q in QUESTIONS.values() if any(last == 3 for last, _when in q.shown_before)
 )
