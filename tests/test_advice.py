@@ -607,7 +607,7 @@ def test_someone_out_of_work_with_little_money_and_strain_is_not_told_to_take_le
         "see a doctor and say what your work has been like",
         "This is not a diagnosis, but what you told us is a reason to rest.",
         "Keep evenings and one full day a week free of the search for work",
-        "Your savings are already below that reserve",
+        "Your savings are already down to that reserve",
         "look for contract or bridge work now",
     ]:
         assert said in text

@@ -776,7 +776,7 @@ class Case:
             money_in_amounts=p.version >= 2,
             covered=funds.covered,
             runway_capped=funds.runway_capped,
-            below_reserve=not funds.covered and funds.runway_months < funds.reserve_months,
+            below_reserve=not funds.covered and funds.runway_months <= funds.reserve_months,
             thin_runway=not funds.covered and funds.months_after(rest.months) < 6,
             spendable=self.spendable > 0,
             partner_at_risk=funds.partner_at_risk,

@@ -179,7 +179,7 @@ WORKED = {
     "runway_capped": Worked(
         "bool", "the money lasts longer than Leap counts: more than ten years (120 months)"
     ),
-    "below_reserve": Worked("bool", "the money lasts less than the reserve Leap keeps"),
+    "below_reserve": Worked("bool", "the money lasts no longer than the reserve Leap keeps"),
     "severance_gap": Worked(
         "bool",
         "laid off on the mainland, severance disputed: the person's own figure is above the "
