@@ -70,7 +70,7 @@ def test_database_and_redis_urls_switch_to_postgres_and_redis():
         REDIS_URL="redis://cache.internal:6379/1",
     )
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["engine"] == "advisor.postgresql"  # Django's, with a cheaper health check
     assert values["db_name"] == "leap"
     assert values["broker"] == "redis://cache.internal:6379/1"
     assert values["cache"] == "advisor.cache.ForgivingRedisCache"
