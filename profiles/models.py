@@ -9,6 +9,7 @@ from django.contrib.auth.models import (
 )
 from django.db import connections, models, router, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import questionnaire
@@ -88,13 +89,44 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = normalise_email(self.email)
 
-    @property
+    @cached_property
     def is_counsellor(self) -> bool:
-        return self.has_perm(REVIEW_PERMISSION)
+        """`has_perm(REVIEW_PERMISSION)`, in one query: Django's permission backend makes
+        two (the user's permissions, then their groups'), each compiled by the ORM, and
+        every signed-in page asks (its menu), every counsellor page twice
+        (bench/README.md, "The counsellor queue"). Asked once per request's user."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        if self.pk is None:
+            return False
+        app_label, codename = REVIEW_PERMISSION.split(".")
+        connection = connections[router.db_for_read(User)]
+        with connection.cursor() as cursor:
+            cursor.execute(HAS_PERMISSION, [self.pk, codename, app_label] * 2)
+            return bool(cursor.fetchone()[0])
 
     def make_counsellor(self) -> None:
         self.groups.add(counsellors_group())
+        self.__dict__.pop("is_counsellor", None)
 
+
+# Whether a user holds a permission, given to them or to one of their groups.
+HAS_PERMISSION = """
+SELECT EXISTS (
+    SELECT 1 FROM "profiles_user_user_permissions" held
+    JOIN "auth_permission" p ON p."id" = held."permission_id"
+    JOIN "django_content_type" ct ON ct."id" = p."content_type_id"
+    WHERE held."user_id" = %s AND p."codename" = %s AND ct."app_label" = %s
+) OR EXISTS (
+    SELECT 1 FROM "profiles_user_groups" member
+    JOIN "auth_group_permissions" held ON held."group_id" = member."group_id"
+    JOIN "auth_permission" p ON p."id" = held."permission_id"
+    JOIN "django_content_type" ct ON ct."id" = p."content_type_id"
+    WHERE member."user_id" = %s AND p."codename" = %s AND ct."app_label" = %s
+)
+"""
 
 AUTOSAVE = (
     'UPDATE "profiles_draft" SET "answers" = %s, "schema_version" = %s, "updated_at" = %s '

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from profiles.models import User
+from profiles.models import REVIEW_PERMISSION, User
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,27 @@ def test_the_counsellor_role_carries_the_review_permission(carol_the_counsellor,
     assert carol_the_counsellor.is_counsellor
     assert not alice.is_counsellor
     assert list(User.objects.counsellors()) == [carol_the_counsellor]
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["member", "in the group", "given the permission", "superuser", "inactive counsellor"],
+)
+def test_is_counsellor_answers_as_has_perm_in_one_query(who, django_assert_num_queries):
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user(f"{who.replace(' ', '-')}@example.com", "x" * 12)
+    if who in ("in the group", "inactive counsellor"):
+        user.make_counsellor()
+    if who == "given the permission":
+        user.user_permissions.add(Permission.objects.get(codename="review"))
+    if who == "superuser":
+        User.objects.filter(pk=user.pk).update(is_superuser=True)
+    if who == "inactive counsellor":
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    fresh = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(0 if who in ("superuser", "inactive counsellor") else 1):
+        answer = fresh.is_counsellor
+        assert fresh.is_counsellor == answer  # asked again: no query
+    assert answer == User.objects.get(pk=user.pk).has_perm(REVIEW_PERMISSION)
+    assert answer == (who in ("in the group", "given the permission", "superuser"))
