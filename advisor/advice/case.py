@@ -740,6 +740,9 @@ class Case:
             exam_calendar=self.exam_calendar,
             master_exam_calendar=self.master_exam_calendar,
             visa_tied="visa" in p.circumstances,
+            family_may_be_dependants=p.dependants > 0
+            or p.caring_for in ("partner", "child")
+            or p.partner_income > 0,
             side_work_banned=p.employed and p.restrictions in ("side_job_ban", "both"),
             on_sick_leave=p.health_followup == "on_sick_leave",
             income_at_risk=self.income_at_risk,

@@ -93,6 +93,11 @@ WORKED = {
         "the law forbids, so the job is still hers to claim back",
     ),
     "visa_tied": Worked("bool", "their right to stay is tied to their job"),
+    "family_may_be_dependants": Worked(
+        "bool",
+        "someone in their household may hold a status that rests on theirs: people depend "
+        "on their income, they care for a partner or a child, or a partner's income counts",
+    ),
     "visa_clock": Worked(
         "bool", "a right to stay tied to a job that has ended or is ending: no bridge job"
     ),
