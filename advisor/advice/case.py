@@ -882,6 +882,8 @@ class Case:
         if name in FIGURES:
             return FIGURES[name].compute(self)
         if name in questionnaire.QUESTIONS:
+            if questionnaire.QUESTIONS[name].kind == "multi":  # each choice in quotation marks
+                return catalogue.quoted_answer(name, self.person.raw)
             return self.person.quote(name)
         return engine.fact_value(name)
 

@@ -69,10 +69,10 @@ class Condition:
 
         For `includes`, only the chosen items that count; otherwise the whole answer.
         """
-        return _quoted(self.key, answers, only=self.value if self.op == "includes" else None)
+        return quoted_answer(self.key, answers, only=self.value if self.op == "includes" else None)
 
 
-def _quoted(key: str, answers: Mapping[str, Any], *, only=None) -> str:
+def quoted_answer(key: str, answers: Mapping[str, Any], *, only=None) -> str:
     """A chosen option in quotation marks, as the person read it on the form; a figure
     as a figure ("66 hours", not "“66 hours”")."""
     answer = answers[key]
@@ -154,7 +154,7 @@ class Signal:
     def sentence(self, answers: Mapping[str, Any]) -> str:
         quoted = {c.key: c.quoted(answers) for c in self.when}
         for key in self.keys:
-            quoted.setdefault(key, _quoted(key, answers))
+            quoted.setdefault(key, quoted_answer(key, answers))
         return str(self.because).format_map(quoted)
 
 
