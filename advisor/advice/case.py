@@ -510,11 +510,24 @@ class Case:
         )
 
     @property
+    def pay_owed(self) -> bool:
+        """Pay owed (not social insurance alone) by an employer they still work for: pay
+        that does not come is no income, so the money counts the salary as stopped now
+        (review 11), not from the day the job ends."""
+        p = self.person
+        return (
+            "unpaid" in p.circumstances
+            and p.owed_what != "social_insurance"
+            and p.has_employer
+            and not p.left_a_job
+        )
+
+    @property
     def wage_stopped(self) -> bool:
         """No wage is coming in now: the job has ended, the pay is owed, or the employer
-        is closing."""
+        is closing. Social insurance owed alone leaves the wage coming in."""
         p = self.person
-        return p.left_a_job or bool({"unpaid", "closing"} & p.circumstances)
+        return p.left_a_job or self.pay_owed or "closing" in p.circumstances
 
     @property
     def severance_settled(self) -> bool:
@@ -754,6 +767,7 @@ class Case:
             penalty_over_savings=(p.noncompete_penalty or 0) > (funds.savings or 0),
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,
+            pay_owed=self.pay_owed,
             money_edge=self.money_edge,
             job_long_gone=self.job_long_gone,
             severance_settled=self.severance_settled,
@@ -1073,6 +1087,16 @@ figure("severance_months", "months' pay of severance for whole years, before the
 )
 figure("severance_total", "that severance in money, before the cap")(
     lambda c: c.amount(_severance(c)[1] or 0)
+)
+figure("severance_half_month", "half a month's pay: the severance for under six months")(
+    # To the yuan, halves up, in both languages (English amounts are whole; Chinese ones
+    # would keep the half).
+    lambda c: c.amount(
+        math.floor(
+            (c.person.monthly_pay or 0) * law.fact("cn.severance.amount")["under_six_months_months"]
+            + 0.5
+        )
+    )
 )
 figure("severance_gap", "a disputed severance: the person's figure less the lump sum offered")(
     lambda c: c.amount(c.severance_gap)

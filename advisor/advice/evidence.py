@@ -159,6 +159,11 @@ WORKED = {
     "wage_stopped": Worked(
         "bool", "no wage comes in now: the job has ended, the pay is owed, or the employer closes"
     ),
+    "pay_owed": Worked(
+        "bool",
+        "pay (not social insurance alone) is owed by the employer they still work for: the "
+        "money counts the salary as stopped now",
+    ),
     "money_edge": Worked(
         "bool",
         "the money lasts less than three months; or less than six with the wage stopped and a "
