@@ -4,11 +4,12 @@ languages, what the plan must say and what it must never say.
 The people are in tests/people.py: made up, none from the seed stories.
 """
 
+import datetime
 import json
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -383,6 +384,9 @@ def test_nobody_outside_the_mainland_gets_mainland_overtime_law(answers):
         plan = content.build(answers=answers)
     text = plan_text(answers, story=False)
     assert "against the cap of 36" not in text
+    # Nor among a story's figures (review 11: a Taiwan plan's money section gave it).
+    figures = next(s["items"] for s in plan["sections"] if s["key"] == "money")
+    assert not any("the cap in Chinese labour law" in item for item in figures)
     cited = {s["citation"] for sec in plan["sections"] for s in sec["sources"]}
     if answers.get("return_home") not in ("open", "planning"):
         assert not any("People's Republic of China" in c for c in cited)
@@ -801,3 +805,49 @@ def test_a_counsellor_s_choice_is_what_the_plan_records_not_a_guess():
     assert chosen["close"] is True and chosen["archetype"] == best
     drifted = content.build(answers=person, archetype=second, by_counsellor=False)
     assert drifted["close"] is False
+
+
+ON_MATERNITY_LEAVE_WITH_A_STORY = people.person(
+    location="taiwan",
+    currency="TWD",
+    return_home="no",
+    circumstances=["pregnant"],
+    pregnancy_stage="maternity_leave",
+    hours_per_week=60,
+    direction="stay",
+    timeline="now",
+    strain_signals=["nonstop", "dread"],
+    online_after_six="most_days",
+    risk_tolerance="low",
+    dependants=1,
+    savings=600000,
+    monthly_expenses=40000,
+)
+
+
+def test_steps_counted_from_the_end_of_a_maternity_leave_are_dated_after_it():
+    # Review 11: the plan said the days count from the end of her leave, while its
+    # calendar dated them from today, inside it. Taiwan's 8 weeks take 2 months of it.
+    from advisor.plans.models import Plan
+
+    plan = content.build(answers=ON_MATERNITY_LEAVE_WITH_A_STORY)
+    assert plan["close"]
+    assert plan["leave_months"] == 2
+    assert plan["steps_start_months"] == 2 + plan["rest_months"]
+    written = Plan(content=plan, finished_at=timezone.now())
+    today = timezone.localdate(written.finished_at)
+    leave_and_rest = 30 * (2 + plan["rest_months"])
+    assert written.date_of(30) == today + datetime.timedelta(days=leave_and_rest + 30)
+    timeline = charts.of(plan)["milestones"]
+    assert any(f.text.startswith("Maternity leave first") for f in timeline.figures)
+
+
+def test_steps_fitted_into_a_maternity_leave_still_count_from_today():
+    # The leave track's steps (ready at home, the search once back) are fitted into it.
+    plan = content.build(
+        answers=people.person(
+            circumstances=["pregnant"], pregnancy_stage="maternity_leave", direction="join"
+        )
+    )
+    assert not plan["close"]
+    assert plan["steps_start_months"] == 0 and plan["leave_months"] == 0

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from advisor.advice import catalogue, engine, evidence, formats, law, matching, money, questionnaire
 from advisor.advice.answers import Answers
 from advisor.advice.catalogue import Archetype
+from advisor.advice.charts import DAYS_A_MONTH
 from advisor.advice.formats import is_chinese, number
 from advisor.advice.formats import months as month_count
 from advisor.advice.money import Money
@@ -178,6 +179,15 @@ def hours_of(person: Answers) -> Hours | None:
     monthly = round(max(0.0, person.hours_per_week - week) * WEEKS_PER_MONTH, 1)
     per_day = person.hours_per_week / person.days_worked - week / 5
     return Hours(week, law.fact(cap_key)[cap_value], monthly, per_day)
+
+
+# The maternity leave the law of the place gives (a verified fact, its value and the days
+# in each unit): someone on it has her dated steps start after it (Case.leave_months).
+MATERNITY_LEAVE = {
+    "cn": ("cn.maternity.leave_days", "maternity_leave_days", 1),
+    "hk": ("hk.maternity.leave_and_pay", "leave_weeks", 7),
+    "tw": ("tw.maternity.leave", "maternity_leave_weeks", 7),
+}
 
 
 # An exam this many days away, or less, is the next thing to do: the plan's steps are
@@ -728,6 +738,40 @@ class Case:
         return self.story is None and self.general_track in ("contest", "offer", "leave")
 
     @cached_property
+    def leave_months(self) -> int:
+        """Months of maternity leave the dated steps wait for. On the leave now, with steps
+        that count from its end (not fitted into it, as the leave track's are): the whole
+        leave the law of the place gives, counted from today, since Leap does not know the
+        day it began; 0 otherwise, and where Leap has no verified length (the plan then
+        says to count the days from the leave's end)."""
+        if self.rest_kind != "leave" or self.steps_from_today:
+            return 0
+        length = MATERNITY_LEAVE.get(self.person.jurisdiction)
+        if length is None:
+            return 0
+        key, value, days_each = length
+        return math.ceil(law.fact(key)[value] * days_each / DAYS_A_MONTH)
+
+    @property
+    def steps_start_months(self) -> int:
+        """When the dated steps start, in months from today (Plan.date_of): after any
+        maternity leave and rest, unless they run on a clock of their own (a dispute, an
+        offer, a leave they are fitted into)."""
+        if self.steps_from_today:
+            return 0
+        return self.leave_months + self.rest.total_months
+
+    @property
+    def leave_ahead(self) -> bool:
+        """Pregnant, with dated steps that count from today and are not fitted round the
+        birth (a story's, an exam's, a search's): her maternity leave will fall among them,
+        on days Leap cannot know without a due date. A dispute's steps do not wait for it."""
+        p = self.person
+        if "pregnant" not in p.circumstances or p.pregnancy_stage != "pregnant":
+            return False
+        return not (self.story is None and self.general_track in ("leave", "contest"))
+
+    @cached_property
     def evidence(self) -> dict[str, Any]:
         p, funds, rest = self.person, self.funds, self.rest
         rest_funds = self.rest_funds
@@ -825,6 +869,8 @@ class Case:
             overwork_injury_question=self.overwork_injury_question,
             general_track=self.general_track,
             steps_from_today=self.steps_from_today,
+            leave_months=self.leave_months,
+            leave_ahead=self.leave_ahead,
             mainland_later=self.mainland_later,
             mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
             authority_known=self.authority() is not None,
@@ -1056,6 +1102,9 @@ figure("affordable", "months the money for rest lasts above the reserve, to a te
     )
 )
 figure("rest", "months of rest from savings")(lambda c: month_count(c.rest.months))
+figure("steps_start", "when the dated steps start, from today: after any leave and rest")(
+    lambda c: month_count(c.steps_start_months)
+)
 figure("months_off", "months they could take off")(lambda c: month_count(c.person.months_off))
 figure("after_rest", "the runway left after rest")(
     lambda c: evidence.runway_text(c.funds.months_after(c.rest.months))

@@ -220,7 +220,11 @@ def timeline(content: Mapping[str, Any]) -> Chart | None:
     if rest:
         start = left + rest * DAYS_A_MONTH * scale
         chart.shapes.append(Shape(left, 22, start - left, 16, REST))
-        chart.figures.append(Figure(_("Rest first: %(months)s") % {"months": _months(rest)}, REST))
+        if content.get("leave_months"):  # the rest of her maternity leave, then any rest
+            label = _("Maternity leave first: %(months)s")
+        else:
+            label = _("Rest first: %(months)s")
+        chart.figures.append(Figure(label % {"months": _months(rest)}, REST))
     chart.labels.append(Label(left, 56, _("Now")))
     for place, day in enumerate(days):
         x = start + day * scale

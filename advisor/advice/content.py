@@ -364,9 +364,12 @@ def _build(case: Case) -> dict[str, Any]:
         "name": str(story.name) if story else _("No close path yet"),
         "close": story is not None,
         "rest_months": rest.total_months,
-        # When the 30/60/90 days start, in months from now: after the rest, unless the
-        # steps run on a clock of their own (a dispute, an offer, a maternity leave).
-        "steps_start_months": 0 if case.steps_from_today else rest.total_months,
+        # When the 30/60/90 days start, in months from now: after any maternity leave and
+        # rest, unless the steps run on a clock of their own (a dispute, an offer, a leave
+        # they are fitted into).
+        "steps_start_months": case.steps_start_months,
+        # Of those months, the maternity leave's (the timeline draws it as such).
+        "leave_months": case.leave_months,
         "runway_months": funds.runway_months,
         "triage": [flag["key"] for flag in (sections[0].flags if sections[0] else [])],
         # The figures behind the plan's pictures (runway, hours against a legal cap).

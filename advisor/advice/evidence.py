@@ -311,6 +311,16 @@ WORKED = {
         "the general steps count from today, not from the end of a rest: a dispute's, an "
         "offer's, or fitted round a birth and its maternity leave",
     ),
+    "leave_months": Worked(
+        "integer",
+        "months of maternity leave the dated steps wait for: on the leave, the whole leave the "
+        "law of the place gives, counted from today (0 where Leap has no verified length)",
+    ),
+    "leave_ahead": Worked(
+        "bool",
+        "pregnant, with dated steps from today not fitted round the birth: her maternity "
+        "leave will fall among them",
+    ),
     "mainland_rules": Worked(
         "bool", "mainland labour law applies, now or once they move to the mainland"
     ),
