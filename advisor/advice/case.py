@@ -57,6 +57,9 @@ MORTGAGE_EDGE_MONTHS = 6
 # Months after a job's end past which its severance, if agreed, is settled business, and the
 # rehiring priority of a mass layoff (six months) has run out.
 JOB_LONG_GONE_MONTHS = 6
+# Months of wages unpaid from which working on is no plan: ending the contract under
+# Article 38 comes first (unpaid_job_to_end). A month late can still be a delay; two are not.
+UNPAID_MONTHS_TO_END = 2
 # Monthly pay (yuan) at which a mainland severance is likely counted at the cap (three times
 # the city's average wage): Leap does not know the city, so this is a judgement, never
 # printed, set well above three times the averages cities publish. Below it, the plan gives
@@ -533,6 +536,20 @@ class Case:
         )
 
     @property
+    def unpaid_job_to_end(self) -> bool:
+        """On the mainland, still working for an employer that has left their wages unpaid
+        for two months or more, with no pregnancy or illness keeping the job: ending it under
+        Article 38 (with severance) comes first, before any second job on top of it
+        (review 12, person 7). Someone protected keeps the job and claims instead."""
+        p = self.person
+        return (
+            p.jurisdiction == "cn"
+            and self.pay_owed
+            and (p.owed_months or 0) >= UNPAID_MONTHS_TO_END
+            and not self.protected
+        )
+
+    @property
     def wage_stopped(self) -> bool:
         """No wage is coming in now: the job has ended, the pay is owed, or the employer
         is closing. Social insurance owed alone leaves the wage coming in."""
@@ -812,6 +829,7 @@ class Case:
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,
             pay_owed=self.pay_owed,
+            unpaid_job_to_end=self.unpaid_job_to_end,
             money_edge=self.money_edge,
             job_long_gone=self.job_long_gone,
             severance_settled=self.severance_settled,

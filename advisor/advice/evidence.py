@@ -164,6 +164,12 @@ WORKED = {
         "pay (not social insurance alone) is owed by the employer they still work for: the "
         "money counts the salary as stopped now",
     ),
+    "unpaid_job_to_end": Worked(
+        "bool",
+        "on the mainland, still working for an employer that has left their wages unpaid for "
+        "two months or more, not protected by pregnancy or illness: ending the contract under "
+        "Article 38 comes first",
+    ),
     "money_edge": Worked(
         "bool",
         "the money lasts less than three months; or less than six with the wage stopped and a "
