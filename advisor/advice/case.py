@@ -247,6 +247,7 @@ class Case:
         # the timeline of a move.
         if (
             self.pace_kept_for_risk
+            or self.pace_kept_for_pay
             or self.pace_kept_for_signature
             or self.visa_rush
             or self.steps_from_today
@@ -399,6 +400,12 @@ class Case:
         if PACE.get(self.person.timeline, 1) < 2:
             return False
         return self.pushed_out and self.signature_pressed and not self.protected
+
+    @property
+    def pace_kept_for_pay(self) -> bool:
+        """In no hurry by the answers, but the employer they still work for owes their pay:
+        pay that does not come is no income, and no leisurely pace (review 12)."""
+        return PACE.get(self.person.timeline, 1) > 1 and self.pay_owed
 
     @property
     def short_for_others(self) -> bool:
@@ -877,6 +884,7 @@ class Case:
             pace=self.pace,
             pace_kept_for_risk=self.pace_kept_for_risk,
             pace_kept_for_money=self.pace_kept_for_money,
+            pace_kept_for_pay=self.pace_kept_for_pay,
             pace_kept_for_signature=self.pace_kept_for_signature,
             two_incomes_at_risk=self.two_incomes_at_risk,
             signature_pressed=self.signature_pressed,

@@ -267,6 +267,11 @@ WORKED = {
         "in no hurry by the answers, but the pace is kept: income at risk and under three "
         "months of money above the reserve, whoever depends on them",
     ),
+    "pace_kept_for_pay": Worked(
+        "bool",
+        "in no hurry by the answers, but the pace is kept: pay owed by the employer they still"
+        " work for is no income",
+    ),
     "pace_kept_for_signature": Worked(
         "bool",
         "in no hurry by the answers, but the pace is kept: pressed to sign away a job no law keeps",
