@@ -116,6 +116,12 @@ def test_each_person_gets_the_plan_their_situation_calls_for(case):
             assert said in text, (language, said)
         for unsaid in case.get(f"not_{language}", []):
             assert unsaid not in text, (language, unsaid)
+    steps = [m for section in en["sections"] for m in section["milestones"]]
+    for dated in case.get("dated", []):
+        days = [m["day"] for m in steps if dated["en"] in m["text"]]
+        assert days, dated
+        assert all(day <= dated.get("by", day) for day in days), (dated, days)
+        assert all(day >= dated.get("from", day) for day in days), (dated, days)
     holds_for_everyone(answers, plans)
 
 
@@ -152,6 +158,12 @@ def holds_for_everyone(answers: dict, plans: dict[str, dict]) -> None:
             said = plan_text(plan)
             for words in JOB_ENDING_WORDS[language]:
                 assert words.lower() not in said.lower(), (language, words)
+    # One list of steps: none said twice in a section (review 12: a bridge's own search
+    # steps beside the search path's).
+    for plan in plans.values():
+        for section in plan["sections"]:
+            said = [m["text"] for m in section["milestones"]]
+            assert len(said) == len(set(said)), [t for t in said if said.count(t) > 1]
     # Every sentence is written in Chinese too: no rule's Chinese is its English.
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for section in zh["sections"]:

@@ -10,6 +10,7 @@ fact's value.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -196,6 +197,10 @@ MATERNITY_LEAVE = {
 # An exam this many days away, or less, is the next thing to do: the plan's steps are
 # about sitting it.
 EXAM_SOON_DAYS = 60
+# A registered exam farther off sets the calendar too (review 12): the steps to get ready
+# for it (practice papers, the decision whether to sit it) come at least this many days
+# before its first possible day, and those for after it only once it is past.
+EXAM_MARGIN_DAYS = 14
 
 
 class Case:
@@ -261,18 +266,37 @@ class Case:
         # to the nearest pace (each pace is three months: 90 days at the full one).
         return max(1, min(wanted, math.floor((within - self.rest.total_months) / 3 + 0.5)))
 
-    def day(self, day: int, *, fixed: bool = False) -> int:
+    def day(
+        self,
+        day: int,
+        *,
+        fixed: bool = False,
+        before_exam: bool = False,
+        after_exam: int | None = None,
+    ) -> int:
         """A milestone's day at this plan's pace: twice as fast on a visa's clock, and
         faster still when the days that may be left of it are counted (`visa_days_left`):
         the last step, the decision, comes VISA_MARGIN_DAYS before the soonest day the
         status could end. A fixed day (an announcement to read before its registration
-        closes) is never later."""
+        closes) is never later. With an exam registered and ahead (`exam_window`), a step
+        to take before it comes EXAM_MARGIN_DAYS before its first possible day at the
+        latest, and one for after it (`after_exam` days after its last possible day) no
+        sooner."""
         if self.visa_rush:
             decide = self.visa_decision_day
             if decide is not None and decide < 45:
                 return max(1, math.ceil(day * decide / 90))
             return day // 2
-        return day if fixed else day * self.pace
+        paced = day if fixed else day * self.pace
+        window = self.exam_window
+        if window is None:
+            return paced
+        first, last = window
+        if before_exam:
+            return max(1, min(paced, first - EXAM_MARGIN_DAYS))
+        if after_exam is not None:
+            return max(paced, last + after_exam)
+        return paced
 
     @property
     def visa_clock(self) -> bool:
@@ -345,10 +369,30 @@ class Case:
             return None
 
     @property
+    def exam_booked(self) -> bool:
+        """They have registered for an exam that is still ahead, near or not: its posts are
+        chosen, and the plan counts from its date, not from the next announcement."""
+        return self.exam_day is not None and not self.exam_past
+
+    @property
+    def exam_window(self) -> tuple[int, int] | None:
+        """Days from today to the first and the last day the registered exam can fall on:
+        its day, or, given by its month, the month's first and last; None when no exam is
+        booked."""
+        if not self.exam_booked:
+            return None
+        day, exact = self.exam_day
+        if exact:
+            last = day
+        else:
+            last = datetime.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+        return (day - self.today).days, (last - self.today).days
+
+    @property
     def exam_soon(self) -> bool:
         """The exam is near: within EXAM_SOON_DAYS of its day, or, given by its month, this
         month or the next; and not past."""
-        if self.exam_day is None:
+        if not self.exam_booked:
             return False
         day, exact = self.exam_day
         if exact:
@@ -831,7 +875,11 @@ class Case:
             short_for_others=self.short_for_others,
             noncompete_live=self.noncompete_live,
             exam_soon=self.exam_soon,
+            exam_booked=self.exam_booked,
             exam_past=self.exam_past,
+            home_to_a_parent=p.direction == "home"
+            and "caring" in p.circumstances
+            and p.caring_for == "parent",
             penalty_over_savings=(p.noncompete_penalty or 0) > (funds.savings or 0),
             money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
             wage_stopped=self.wage_stopped,

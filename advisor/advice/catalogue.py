@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import re
 import string
 import tomllib
@@ -250,6 +251,9 @@ class Milestone(_Conditional):
     assumes_job: bool = False
     # A day the pace does not stretch: an announcement to read before a registration closes.
     fixed_day: bool = False
+    # A step to take before a registered exam, or this many days after it (Case.day).
+    before_exam: bool = False
+    after_exam: int | None = None
 
     @property
     def key(self) -> str:
@@ -506,6 +510,8 @@ FILE_SCHEMA = _record(
                             "unless_skill": {"type": "string"},
                             "assumes_job": {"type": "boolean"},
                             "fixed_day": {"type": "boolean"},
+                            "before_exam": {"type": "boolean"},
+                            "after_exam": {"type": "integer", "minimum": 1},
                             "when": _list_of(_CONDITION),
                         },
                         ["day", "text"],
@@ -729,14 +735,24 @@ def _archetype(slug: str, raw: dict) -> Archetype:
     ]
 
     def for_everyone(day: int) -> bool:
-        """A milestone every person gets that day: one without conditions, or one for
-        those with a job to keep (or an exam near) and one for everyone else."""
+        """A milestone every person gets that day: one without conditions, or, among those
+        whose conditions are all yes-or-no ones (a job to keep, an exam near or booked),
+        one for every combination of those answers."""
         whens = [
             m.get("when", []) for m in milestones if m["day"] == day and "unless_skill" not in m
         ]
-        return [] in whens or any(
-            [{"key": key, "is": True}] in whens and [{"key": key, "is": False}] in whens
-            for key in ("job_to_keep", "exam_soon")
+        if [] in whens:
+            return True
+        yes_no = [
+            w for w in whens if all(set(c) == {"key", "is"} and type(c["is"]) is bool for c in w)
+        ]
+        keys = sorted({c["key"] for w in yes_no for c in w})
+        return bool(keys) and all(
+            any(
+                all(dict(zip(keys, values, strict=True))[c["key"]] == c["is"] for c in w)
+                for w in yes_no
+            )
+            for values in itertools.product((True, False), repeat=len(keys))
         )
 
     problems += [
@@ -828,6 +844,8 @@ def _archetype(slug: str, raw: dict) -> Archetype:
                 conditions,
                 m.get("assumes_job", False),
                 m.get("fixed_day", False),
+                m.get("before_exam", False),
+                m.get("after_exam"),
             )
             for m, conditions in zip(milestones, milestone_conditions, strict=True)
         ),

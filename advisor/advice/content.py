@@ -152,7 +152,12 @@ def _milestones(writer: Writer) -> Section:
     if case.story is None:
         steps = [
             (
-                case.day(s.rule.day, fixed=s.rule.fixed_day),
+                case.day(
+                    s.rule.day,
+                    fixed=s.rule.fixed_day,
+                    before_exam=s.rule.before_exam,
+                    after_exam=s.rule.after_exam,
+                ),
                 s.text,
                 catalogue.step_key("g", s.rule.id),
             )
@@ -169,7 +174,14 @@ def _milestones(writer: Writer) -> Section:
             own = tuple(m for m in own if any(c.key == "direction" for c in m.when))
         milestones = own + case.onward.archetype.milestones if case.onward else own
         steps = [
-            (case.day(m.day, fixed=m.fixed_day), str(m.text), m.key)
+            (
+                case.day(
+                    m.day, fixed=m.fixed_day, before_exam=m.before_exam, after_exam=m.after_exam
+                ),
+                # A story's step names figures too (the exam's month, the reserve).
+                engine.fill(m.text, case.value),
+                m.key,
+            )
             for m in milestones
             if (m.unless_skill is None or m.unless_skill not in case.person.skills)
             and m.holds(found)

@@ -78,6 +78,9 @@ class Rule:
     day: int | None = None
     # A milestone whose day the pace does not stretch (an announcement to read in time).
     fixed_day: bool = False
+    # A step to take before a registered exam, or this many days after it (Case.day).
+    before_exam: bool = False
+    after_exam: int | None = None
     group: str | None = None
     append: bool = False
     # A step that only makes sense to someone with a job they mean to keep.
@@ -331,6 +334,8 @@ FILE_SCHEMA = {
                     "facts": {"type": "array", "items": {"type": "string"}},
                     "day": {"enum": list(MILESTONE_DAYS)},
                     "fixed_day": {"type": "boolean"},
+                    "before_exam": {"type": "boolean"},
+                    "after_exam": {"type": "integer", "minimum": 1},
                     "group": {"type": "string", "pattern": "^[a-z][a-z0-9_.]*$"},
                     "append": {"type": "boolean"},
                     "assumes_job": {"type": "boolean"},
@@ -432,6 +437,10 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
             problems.append(f"{where}: a milestone needs a day, and only a milestone has one")
         if item.get("fixed_day") and "day" not in item:
             problems.append(f"{where}: only a milestone's day can be fixed")
+        if ("before_exam" in item or "after_exam" in item) and "day" not in item:
+            problems.append(f"{where}: only a milestone's day can follow an exam")
+        if item.get("before_exam") and "after_exam" in item:
+            problems.append(f"{where}: a step comes before an exam or after it, not both")
         if item.get("assumes_job") and JOB_TO_KEEP not in when:
             problems.append(f"{where}: assumes a job, so needs job_to_keep is true")
         rules.append(
@@ -445,6 +454,8 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
                 facts=tuple(item.get("facts", ())),
                 day=item.get("day"),
                 fixed_day=item.get("fixed_day", False),
+                before_exam=item.get("before_exam", False),
+                after_exam=item.get("after_exam"),
                 group=item.get("group"),
                 append=item.get("append", False),
                 assumes_job=item.get("assumes_job", False),

@@ -154,7 +154,16 @@ WORKED = {
         "they have registered for an exam that falls this month or next (or within 60 days of "
         "its day), and is not past",
     ),
+    "exam_booked": Worked(
+        "bool",
+        "they have registered for an exam that is still ahead, near or not: the plan counts "
+        "from its date, not from the next announcement",
+    ),
     "exam_past": Worked("bool", "the exam they registered for was in an earlier month"),
+    "home_to_a_parent": Worked(
+        "bool",
+        "they want to move home and care for a parent: the city is where the parent lives",
+    ),
     "money_short": Worked("bool", "the money lasts less than three months without a salary"),
     "wage_stopped": Worked(
         "bool", "no wage comes in now: the job has ended, the pay is owed, or the employer closes"
