@@ -222,7 +222,9 @@ class Case:
         self.person = Answers.of(answers)
         # A protected dismissal's offered lump sum is not counted: the plan tells her not to
         # take it (leaving.unlawful_against_offer_cn), so no figure rests on it.
-        self.funds = money.of(self.person, lump_sum=not self.ending_contested)
+        self.funds = money.of(
+            self.person, lump_sum=not self.ending_contested, partner_may_go=self.partner_may_go
+        )
         self.result = matching.rank(answers)
         chosen = catalogue.by_slug(archetype) if archetype else self.result.best.archetype
         if chosen is None:
@@ -236,7 +238,9 @@ class Case:
         # Rest is not paid from a lump sum that comes only with an ending the plan says to
         # weigh first: it is sized on the money without it.
         self.rest_funds = (
-            money.of(self.person, lump_sum=False) if self.lump_sum_if_you_accept else self.funds
+            money.of(self.person, lump_sum=False, partner_may_go=self.partner_may_go)
+            if self.lump_sum_if_you_accept
+            else self.funds
         )
         self.rest = rest_of(self.person, self.rest_funds, visa_rush=self.visa_rush)
         self.hours = hours_of(self.person)
@@ -305,6 +309,19 @@ class Case:
         p = self.person
         return "visa" in p.circumstances and (
             p.leaving or self.pushed_out or "closing" in p.circumstances
+        )
+
+    @property
+    def partner_may_go(self) -> bool:
+        """A right to stay tied to a job that has ended or is ending, where a partner here as
+        a dependant would lose theirs with it (not where the status outlives the job, nor for
+        residents of Hong Kong, Macau or Taiwan working in the mainland): the partner's
+        income is not counted as lasting."""
+        p = self.person
+        return (
+            self.visa_clock
+            and p.country not in STATUS_OUTLIVES_JOB
+            and p.residence_status not in ("hk_macau", "taiwan")
         )
 
     @cached_property
@@ -914,6 +931,7 @@ class Case:
             thin_runway=not funds.covered and funds.months_after(rest.months) < 6,
             spendable=self.spendable > 0,
             partner_at_risk=funds.partner_at_risk,
+            partner_visa_at_risk=funds.partner_visa_at_risk,
             lump_sum_large=funds.lump_sum_large,
             social_insurance_unknown=funds.social_insurance_unknown,
             other_income_counted=bool(funds.partner_income or funds.side_income),

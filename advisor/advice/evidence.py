@@ -226,6 +226,11 @@ WORKED = {
     "partner_at_risk": Worked(
         "bool", "a partner's income counted towards costs comes from the same employer"
     ),
+    "partner_visa_at_risk": Worked(
+        "bool",
+        "a partner's income is given and the right to stay is tied to a job that is ending: "
+        "a dependant partner would lose theirs too, so it is not counted",
+    ),
     "pay_likely_capped": Worked(
         "bool", "mainland monthly pay so high that severance is likely counted at the city's cap"
     ),

@@ -48,6 +48,11 @@ class Money:
     # is then not counted on (monthly_need and the runway are for both incomes ending),
     # and the runway with it is the better case.
     partner_at_risk: bool = False
+    # The person's right to stay is tied to a job that has ended or is ending, and a partner
+    # here as their dependant would lose the right to stay, and to work, with it: the
+    # partner's income is then not counted on either (review 12), and the runway with it
+    # is the better case.
+    partner_visa_at_risk: bool = False
     runway_with_partner: float = 0.0
     lump_sum_large: bool = False
     # Mainland: social insurance paid by oneself without a salary, its cost not given.
@@ -102,8 +107,10 @@ def tenths(value: float) -> float:
     return math.floor(value * 10 + 0.5) / 10
 
 
-def of(person: Answers, *, lump_sum: bool = True) -> Money:
-    """The money of `person`; without the lump sums they expect if `lump_sum` is false."""
+def of(person: Answers, *, lump_sum: bool = True, partner_may_go: bool = False) -> Money:
+    """The money of `person`; without the lump sums they expect if `lump_sum` is false.
+    `partner_may_go`: the person's right to stay is tied to a job that is ending, so a
+    partner here as their dependant may have to go too, and their income is not counted."""
     if person.version == 1:
         months = float(person.savings_months or 0)
         return Money(
@@ -125,7 +132,8 @@ def of(person: Answers, *, lump_sum: bool = True) -> Money:
     social_insurance = (person.social_insurance_cost or 0) if mainland else 0
     expenses = person.monthly_expenses or 0
     partner_at_risk = "partner_same_employer" in person.circumstances and person.partner_income > 0
-    partner = 0 if partner_at_risk else person.partner_income
+    partner_visa_at_risk = partner_may_go and person.partner_income > 0 and not partner_at_risk
+    partner = 0 if partner_at_risk or partner_visa_at_risk else person.partner_income
     # Social insurance is a cost like any other: income beyond the costs covers it too.
     need = max(0, expenses + social_insurance - partner - person.side_income)
     lump = person.lump_sum if lump_sum else 0
@@ -143,6 +151,7 @@ def of(person: Answers, *, lump_sum: bool = True) -> Money:
         runway_months=runway(money, need),
         covered=need == 0,
         partner_at_risk=partner_at_risk,
+        partner_visa_at_risk=partner_visa_at_risk,
         runway_with_partner=runway(money, with_partner),
         lump_sum_large=bool(expenses) and lump > PLAUSIBLE_LUMP_SUM_YEARS * 12 * expenses,
         social_insurance_unknown=mainland and person.social_insurance_cost is None,
