@@ -12,6 +12,7 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from bench.common import CHROMIUM_FLAGS
 from tests import services
@@ -34,6 +35,15 @@ def pytest_configure(config: pytest.Config) -> None:
     # Rendering a PDF takes about 0.2 s: only the tests about the PDF ask for one (`pdfs`).
     # The Celery worker the tests start renders them, as in production.
     settings.PLAN_PDF = False
+
+
+# The property tests (hypothesis) try new generated answers on every local run. Under CI
+# they try the same ones each run: a landing is judged on what its own run tried, not
+# refused by an example that no run before it met. What a local run finds is fixed and
+# kept as a case in tests/situations.toml.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if services.IN_CI:
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -17,6 +17,7 @@ from tests import services
 @pytest.fixture
 def postgres(transactional_db):
     services.need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    connection.close()  # a new one: an older one may be past DB_CONN_MAX_AGE, and closed
     connection.ensure_connection()
     return connection
 

@@ -269,3 +269,10 @@ def test_what_would_change_matches_ranking_every_trial_afresh(answers):
     assert [(c.key, c.instead, c.first.slug) for c in fast] == (
         _what_would_change_by_ranking_again(answers)
     )
+
+
+def test_a_reason_is_written_from_the_answers_it_names_only():
+    """A condition can hold on an answer not given ("location is not overseas"): the
+    reason is still written (found by the property test above)."""
+    result = matching.rank({"employment_status": "laid_off", "circumstances": ["visa"]})
+    assert all(factor.sentence for match in result.matches for factor in match.factors)

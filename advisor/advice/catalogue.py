@@ -153,9 +153,12 @@ class Signal:
         return self.cap is not None or self.cap_scale is not None
 
     def sentence(self, answers: Mapping[str, Any]) -> str:
-        quoted = {c.key: c.quoted(answers) for c in self.when}
+        # A condition can hold on an answer not given ("location is not overseas"): only
+        # the answers given are quoted, and a sentence that names a missing one still fails.
+        quoted = {c.key: c.quoted(answers) for c in self.when if c.key in answers}
         for key in self.keys:
-            quoted.setdefault(key, quoted_answer(key, answers))
+            if key in answers:
+                quoted.setdefault(key, quoted_answer(key, answers))
         return str(self.because).format_map(quoted)
 
 
