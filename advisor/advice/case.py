@@ -221,9 +221,13 @@ class Case:
         self.today: datetime.date = today or law.as_of()
         self.person = Answers.of(answers)
         # A protected dismissal's offered lump sum is not counted: the plan tells her not to
-        # take it (leaving.unlawful_against_offer_cn), so no figure rests on it.
+        # take it (leaving.unlawful_against_offer_cn), so no figure rests on it. Nor is a
+        # severance offered abroad and not yet agreed (lump_sum_unagreed): it comes only
+        # with a signature.
         self.funds = money.of(
-            self.person, lump_sum=not self.ending_contested, partner_may_go=self.partner_may_go
+            self.person,
+            lump_sum=not (self.ending_contested or self.lump_sum_unagreed),
+            partner_may_go=self.partner_may_go,
         )
         self.result = matching.rank(answers)
         chosen = catalogue.by_slug(archetype) if archetype else self.result.best.archetype
@@ -940,6 +944,8 @@ class Case:
             si_counted=bool(funds.social_insurance),
             lump_sum_given=bool(funds.lump_sum),
             lump_sum_if_you_accept=self.lump_sum_if_you_accept,
+            lump_sum_unagreed=self.lump_sum_unagreed,
+            germany_job_ending=self.germany_job_ending,
             need_known=bool(funds.monthly_need),
             rest_months=rest.months,
             rest_limit=rest.limit,
@@ -1001,6 +1007,35 @@ class Case:
             return False
         return "asked_to_sign" in p.circumstances or (
             self.protected and p.employment_status == "laid_off"
+        )
+
+    @property
+    def lump_sum_unagreed(self) -> bool:
+        """Laid off outside the mainland, Hong Kong and Taiwan, with a severance offered but
+        disputed or not yet discussed: no law Leap has verified owes it there (in Germany it
+        comes with an Aufhebungsvertrag, or with a dismissal letter's § 1a offer once the
+        claim deadline has passed), so until it is agreed in writing it is money to come
+        only if the person signs, and no figure counts it (review 13, person 5)."""
+        p = self.person
+        return bool(
+            p.lump_sum
+            and p.jurisdiction in ("overseas", "")
+            and p.employment_status == "laid_off"
+            and p.raw.get("severance_status") in ("disputed", "not_yet")
+        )
+
+    @property
+    def germany_job_ending(self) -> bool:
+        """Working in Germany, dismissed or on notice, the job ended this month or still
+        running: the three weeks to bring a claim against a dismissal and the three days to
+        register as seeking work run now (de.dismissal.claim_within_3_weeks,
+        de.unemployment.register_as_jobseeker)."""
+        p = self.person
+        return (
+            p.country == "germany"
+            and p.jurisdiction == "overseas"
+            and p.employment_status in ("laid_off", "notice")
+            and not p.months_since_left
         )
 
     @property
@@ -1296,6 +1331,16 @@ figure("hk_wage_cap", "Hong Kong's monthly wage cap for severance")(
 )
 figure("hk_total_cap", "Hong Kong's total cap for severance")(
     lambda c: formats.money(law.fact("hk.termination.sp_lsp_amount")["total_cap_hkd"], "HKD")
+)
+figure(
+    "de_1a_severance",
+    "Germany's § 1a KSchG severance at the person's whole years and monthly pay",
+)(
+    lambda c: c.amount(
+        law.fact("de.dismissal.claim_within_3_weeks")["severance_months_per_year"]
+        * (c.person.tenure_years or 0)
+        * (c.person.monthly_pay or 0)
+    )
 )
 figure("hk_severance_owed", "Hong Kong severance for the years served, at the person's pay")(
     lambda c: formats.money(hk_severance(c.person.tenure_years or 0, c.person.monthly_pay), "HKD")

@@ -247,6 +247,15 @@ WORKED = {
         "a lump sum not yet agreed that comes only with an ending the plan says to weigh first",
     ),
     "lump_sum_given": Worked("bool", "a lump sum is counted in the money"),
+    "lump_sum_unagreed": Worked(
+        "bool",
+        "laid off abroad with a severance offered but disputed or not yet discussed: it comes"
+        " only with a signature, so it is not counted",
+    ),
+    "germany_job_ending": Worked(
+        "bool",
+        "working in Germany, dismissed or on notice, the job ended this month or still running",
+    ),
     "need_known": Worked("bool", "what leaves the account each month is known and above zero"),
     # Rest and pace
     "rest_months": Worked("integer", "months of rest from savings"),
