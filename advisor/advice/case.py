@@ -779,6 +779,19 @@ class Case:
         p = self.person
         return p.jurisdiction != "cn" and p.return_home in ("open", "planning")
 
+    @property
+    def north_moving(self) -> bool:
+        """Works in Hong Kong or Taiwan, not on a visa tied to the job, and is moving to the
+        mainland or open to it: most likely a resident of the place, whom the move north
+        asks for the papers of a Hong Kong, Macao or Taiwan resident. (A mainlander there on
+        a work visa ticks the visa.)"""
+        p = self.person
+        return (
+            self.mainland_later
+            and p.jurisdiction in ("hk", "tw", "hk_or_tw")
+            and "visa" not in p.circumstances
+        )
+
     def authority(self, jurisdiction: str | None = None) -> law.Authority | None:
         """The labour authority of the place they work (or of `jurisdiction`)."""
         where = jurisdiction or self.person.jurisdiction
@@ -971,6 +984,13 @@ class Case:
             leave_ahead=self.leave_ahead,
             mainland_later=self.mainland_later,
             mainland_rules=p.jurisdiction == "cn" or self.mainland_later,
+            north_moving=self.north_moving,
+            north=self.north_moving
+            or (
+                p.jurisdiction == "cn"
+                and "visa" in p.circumstances
+                and p.raw.get("residence_status") in ("hk_macau", "taiwan")
+            ),
             authority_known=self.authority() is not None,
             story_benchmarks=bool(self.story and self.story.benchmarks),  # narrowed below
             story_grounded=bool(self.story and self.story.grounds),

@@ -362,6 +362,17 @@ WORKED = {
     "mainland_later": Worked(
         "bool", "works outside the mainland and is moving there, or open to it"
     ),
+    "north_moving": Worked(
+        "bool",
+        "works in Hong Kong or Taiwan, not on a visa tied to the job there, and is moving to "
+        "the mainland or open to it: most likely a Hong Kong, Macao or Taiwan resident, for "
+        "whom the move needs the papers of one",
+    ),
+    "north": Worked(
+        "bool",
+        "a Hong Kong, Macao or Taiwan resident working in the mainland (their permit, as they "
+        "told it), or moving there (north_moving)",
+    ),
     "story_benchmarks": Worked("bool", "the path's story gives figures"),
     "story_grounded": Worked("bool", "the path rests on verified facts, not an article"),
     "direction_honoured": Worked(
