@@ -2,6 +2,7 @@
 "no close path" is said when it is true, and the figures in docs/matching.md are the
 grid's own."""
 
+import itertools
 import re
 
 import pytest
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from advisor.advice import catalogue, content, matching
+from advisor.advice import questionnaire as q
+from advisor.advice.case import Case
 from advisor.members.submit import submit
 from profiles.models import Draft
 from tests import calibration, people
@@ -121,6 +124,66 @@ def test_the_result_page_says_no_path_fits_and_suggests_a_counsellor(client, ali
     assert submission.consent_review
     html = client.get(reverse("submission", args=[submission.pk])).content.decode()
     assert "You allowed a counsellor review" in html
+
+
+# Paths about the job one has: better terms in it, or speaking up in it.
+KEEP_THE_JOB = {"sustainable_switcher", "speak_up"}
+PUSHED = {
+    "a resignation": {"circumstances": ["asked_to_sign"], "sign_what": "resignation"},
+    "an agreement to leave": {"circumstances": ["asked_to_sign"], "sign_what": "agreement"},
+    "notice handed in": {"employment_status": "notice"},
+}
+
+
+def test_someone_whose_job_is_ending_is_not_led_by_keeping_it():
+    """Review 12, person 4: pressed to sign away the job, or having handed in their notice,
+    anywhere, the path the plan follows is never one about the job they are losing (the
+    plan's `job_to_keep` is false): the search, another path, or no close path said. Only
+    where they want to stay and the law keeps the job (case.protected) may it lead."""
+    places = {
+        k: v
+        for k, v in calibration.PLACES.items()
+        if k.startswith("mainland, employed") or not k.startswith("mainland")
+    }
+    places["Taiwan"] = {"location": "taiwan", "return_home": "no", "currency": "TWD"}
+    culture = {"culture": {"pulls": ["change_culture"]}, "money": {"pulls": ["money"]}}
+    directions = {d: {"direction": d} for d in ("stay", "join", "unsure")}
+    led = []
+    for parts in itertools.product(
+        places.items(),
+        PUSHED.items(),
+        directions.items(),
+        culture.items(),
+        calibration.RISK.items(),
+        calibration.MONEY.items(),
+        calibration.STRAIN.items(),
+    ):
+        answers = dict(people.BASE, hours_per_week=66, online_after_six="every_day")
+        for _label, values in parts:
+            answers.update(values)
+        case = Case(q.prune(answers))
+        assert not case.job_to_keep
+        # Speaking up has a step for someone who has resigned (a record of their reasons
+        # before the last day): only better terms are out for them.
+        notice = case.person.employment_status == "notice"
+        keep = KEEP_THE_JOB - {"speak_up"} if notice else KEEP_THE_JOB
+        if case.story is not None and case.story.slug in keep:
+            led.append(" / ".join(label for label, _values in parts))
+    assert not led, led[:5]
+    # Pregnant on the mainland, wanting to stay: the law keeps the job, and so may the path.
+    protected = people.person(
+        circumstances=["asked_to_sign", "pregnant"],
+        pregnancy_stage="pregnant",
+        sign_what="agreement",
+        direction="stay",
+        hours_per_week=66,
+        risk_tolerance="low",
+    )
+    assert Case(protected).job_to_keep
+    switcher = next(
+        m for m in matching.rank(protected).matches if m.archetype.slug == "sustainable_switcher"
+    )
+    assert not [f for f in switcher.lowered if f.cap is not None]
 
 
 def test_a_clear_case_is_close_and_says_so():
