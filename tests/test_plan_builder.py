@@ -5,6 +5,7 @@ from django.utils import translation
 
 from advisor.advice import content
 from advisor.advice import questionnaire as q
+from advisor.advice.case import stretched
 from profiles.personas import LI_JING, LIU_CHEN, MEI_CHEN, ZHANG_YIFEI
 
 
@@ -35,9 +36,10 @@ def test_each_archetype_gets_its_own_plan(answers, archetype, story):
     assert plan["archetype"] == archetype
     assert story in text(plan, "match")
     # The rest comes first and the steps fit in what the timeline leaves: Li Jing's six
-    # months of rest fill her six months, so her steps keep the full pace.
+    # months of rest fill her six months, so her steps keep the full pace. A slower pace
+    # keeps the first month's steps on day 30 and spreads the later ones.
     pace = 1 if answers is LI_JING else content.PACE[answers["timeline"]]
-    assert {30 * pace, 60 * pace, 90 * pace} == {
+    assert {stretched(day, pace) for day in (30, 60, 90)} == {
         m["day"] for m in section(plan, "milestones")["milestones"]
     }
     for key in ("match", "milestones", "money", "risks", "rights", "resources"):

@@ -101,13 +101,13 @@ def test_taiwan_has_its_own_limit_and_hong_kong_none():
 def test_the_timeline_puts_rest_first_then_each_day_once():
     timeline = charts_for(people.FAINTED_AND_READY)["milestones"]
     svg = svg_of(timeline)
-    assert [label.text for label in timeline.labels] == ["Now", "Day 60", "Day 120", "Day 180"]
-    assert svg.count(">Day 60<") == 1
+    assert [label.text for label in timeline.labels] == ["Now", "Day 30", "Day 105", "Day 180"]
+    assert svg.count(">Day 30<") == 1
     assert timeline.summary == (
-        "Rest first: 1 month. Day 60: 2 steps. Day 120: 3 steps. Day 180: 2 steps."
+        "Rest first: 1 month. Day 30: 2 steps. Day 105: 3 steps. Day 180: 2 steps."
     )
     chinese = charts_for(people.FAINTED_AND_READY, "zh-hans")["milestones"]
-    assert chinese.summary == "先休整：1个月。第60天：2步。第120天：3步。第180天：2步。"
+    assert chinese.summary == "先休整：1个月。第30天：2步。第105天：3步。第180天：2步。"
 
 
 def test_the_svg_has_no_inline_style_for_the_csp_to_refuse():

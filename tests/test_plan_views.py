@@ -561,12 +561,12 @@ def test_a_day_with_several_milestones_is_named_once(client, alice):
     worker.generate(plan.pk)
     plan.refresh_from_db()
     days = [m["day"] for m in plan.content["sections"][3]["milestones"]]
-    assert days.count(60) == 2  # two steps on day 60 ...
+    assert days.count(30) == 2  # two steps on day 30 ...
     client.force_login(alice)
     page = client.get(reverse("plan", args=[plan.pk])).content.decode()
     milestones = page[page.index('<ol class="milestones">') :]
     milestones = milestones[: milestones.index("</ol>")]
-    assert milestones.count("<strong>Day 60</strong>") == 1  # ... under one "Day 60"
+    assert milestones.count("<strong>Day 30</strong>") == 1  # ... under one "Day 30"
 
 
 def test_the_plan_page_shows_its_charts(client, alice, ready_plan):

@@ -197,6 +197,13 @@ MATERNITY_LEAVE = {
 # An exam this many days away, or less, is the next thing to do: the plan's steps are
 # about sitting it.
 EXAM_SOON_DAYS = 60
+# An exam that can fall within this many days comes first, dated by its own day, not by the
+# plan's 30/60/90 (review 13, person 7): it is among the first things (exam_first).
+EXAM_FIRST_DAYS = 30
+# With under three months of money and the income at risk or gone (income_urgent), a step
+# toward the next income (`income_step`) comes by this day, this week, whatever its day
+# (review 13, person 2).
+INCOME_STEP_DAY = 7
 # A registered exam farther off sets the calendar too (review 12): the steps to get ready
 # for it (practice papers, the decision whether to sit it) come at least this many days
 # before its first possible day, and those for after it only once it is past.
@@ -256,14 +263,16 @@ class Case:
 
     @cached_property
     def pace(self) -> int:
-        # A dispute, an offer in hand and a maternity leave keep their own clock, whatever
-        # the timeline of a move.
+        # A dispute, an offer in hand, a maternity leave and an exam near keep their own
+        # clock, whatever the timeline of a move: the exam's steps are dated by its day, and
+        # nothing is spread over months it does not leave (review 13, person 7).
         if (
             self.pace_kept_for_risk
             or self.pace_kept_for_pay
             or self.pace_kept_for_signature
             or self.visa_rush
             or self.steps_from_today
+            or self.exam_soon
         ):
             return 1
         wanted = PACE.get(self.person.timeline, 1)
@@ -281,21 +290,30 @@ class Case:
         fixed: bool = False,
         before_exam: bool = False,
         after_exam: int | None = None,
+        income_step: bool = False,
     ) -> int:
-        """A milestone's day at this plan's pace: twice as fast on a visa's clock, and
+        """A milestone's day at this plan's pace (`stretched`: the first steps stay within
+        the first month, the later ones spread): twice as fast on a visa's clock, and
         faster still when the days that may be left of it are counted (`visa_days_left`):
         the last step, the decision, comes VISA_MARGIN_DAYS before the soonest day the
         status could end. A fixed day (an announcement to read before its registration
         closes) is never later. With an exam registered and ahead (`exam_window`), a step
         to take before it comes EXAM_MARGIN_DAYS before its first possible day at the
         latest, and one for after it (`after_exam` days after its last possible day) no
-        sooner."""
+        sooner. A step toward the next income comes this week (INCOME_STEP_DAY) when the
+        money is short and the income at risk or gone (`income_urgent`)."""
+        found = self._day(day, fixed=fixed, before_exam=before_exam, after_exam=after_exam)
+        if income_step and self.income_urgent:
+            return min(found, INCOME_STEP_DAY)
+        return found
+
+    def _day(self, day: int, *, fixed: bool, before_exam: bool, after_exam: int | None) -> int:
         if self.visa_rush:
             decide = self.visa_decision_day
             if decide is not None and decide < 45:
                 return max(1, math.ceil(day * decide / 90))
             return day // 2
-        paced = day if fixed else day * self.pace
+        paced = day if fixed else stretched(day, self.pace)
         window = self.exam_window
         if window is None:
             return paced
@@ -422,6 +440,20 @@ class Case:
         return months in (0, 1)
 
     @property
+    def exam_first(self) -> bool:
+        """The registered exam can fall within EXAM_FIRST_DAYS: it comes first, dated by its
+        own day, and the plan's steps come after it."""
+        window = self.exam_window
+        return window is not None and window[0] <= EXAM_FIRST_DAYS
+
+    @property
+    def exam_days_left(self) -> int:
+        """Days from today to the registered exam's first possible day (0 when it may be
+        today or has begun)."""
+        window = self.exam_window
+        return max(0, window[0]) if window else 0
+
+    @property
     def exam_past(self) -> bool:
         if self.exam_day is None:
             return False
@@ -480,6 +512,18 @@ class Case:
         return self.carries_others and not funds.covered and funds.runway_months < MONEY_FOR_LEISURE
 
     @property
+    def money_short(self) -> bool:
+        """The money lasts less than three months without a salary."""
+        funds = self.funds
+        return not funds.covered and funds.runway_months < money.RESERVE_MONTHS
+
+    @property
+    def income_urgent(self) -> bool:
+        """Less than three months of money, and the wage stopped or at risk: the first step
+        toward the next income comes this week, not on the plan's day 30 (review 13)."""
+        return self.money_short and (self.wage_stopped or self.income_at_risk)
+
+    @property
     def pace_kept_for_money(self) -> bool:
         """Income at risk, and less than MONEY_FOR_ANY_PACE months of money above the
         reserve: the steps keep the full pace, whatever the timeline wanted."""
@@ -496,6 +540,22 @@ class Case:
         return "unpaid" in p.circumstances or (
             "asked_to_sign" in p.circumstances and p.sign_what in ("resignation", "agreement")
         )
+
+    @property
+    def rest_ends_job(self) -> bool:
+        """The rest the plan follows (rest_first) is taken by leaving the job: someone
+        employed rests on savings, with no leave that keeps the job (sick leave, maternity
+        leave, a carer's leave, a break after answering what they are pressed to sign, a
+        pregnancy). Its "Leaving the job well" says to hand in the notice, so no step after
+        the rest may assume the job is still there (review 13, person 1)."""
+        p = self.person
+        if self.story is None or self.story.slug != "rest_first":
+            return False
+        if p.employment_status != "employed" or not self.rest.months or self.rest.sick_leave:
+            return False
+        if self.on_leave or self.signature_pressed or "pregnant" in p.circumstances:
+            return False
+        return not (self.rest_kind == "care" and self.job_to_keep)
 
     @property
     def on_leave(self) -> bool:
@@ -888,6 +948,7 @@ class Case:
             job_to_keep=self.job_to_keep,
             pushed_out=self.pushed_out,
             on_leave=self.on_leave,
+            rest_ends_job=self.rest_ends_job,
             protected=self.protected,
             ending_contested=self.ending_contested,
             rest_kind=self.rest_kind,
@@ -909,13 +970,16 @@ class Case:
             short_for_others=self.short_for_others,
             noncompete_live=self.noncompete_live,
             exam_soon=self.exam_soon,
+            exam_first=self.exam_first,
+            exam_day_known=bool(self.exam_day and self.exam_day[1]),
             exam_booked=self.exam_booked,
             exam_past=self.exam_past,
             home_to_a_parent=p.direction == "home"
             and "caring" in p.circumstances
             and p.caring_for == "parent",
             penalty_over_savings=(p.noncompete_penalty or 0) > (funds.savings or 0),
-            money_short=not funds.covered and funds.runway_months < money.RESERVE_MONTHS,
+            money_short=self.money_short,
+            income_urgent=self.income_urgent,
             wage_stopped=self.wage_stopped,
             pay_owed=self.pay_owed,
             unpaid_job_to_end=self.unpaid_job_to_end,
@@ -1139,6 +1203,17 @@ def plan_b_of(
     return fallback, fallback is not None
 
 
+def stretched(day: int, pace: int) -> int:
+    """A step's day at a slower pace: the first month's steps (day 30 or sooner) keep their
+    day, so that every plan starts within its first month (review 13, persons 4 and 6), and
+    the later ones spread evenly up to the last, at `pace` times 90 days: at pace 2, days
+    30, 105 and 180; at pace 3, days 30, 150 and 270."""
+    if pace <= 1 or day <= 30:
+        return day
+    last = 90 * pace
+    return round(30 + (day - 30) * (last - 30) / 60)
+
+
 def _a_year_after(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year + 1)
@@ -1326,6 +1401,9 @@ figure("noncompete_months_left", "months until three have passed unpaid since th
         law.fact("cn.noncompete.unpaid_three_months_release")["unpaid_months"]
         - (c.person.months_since_left or 0)
     )
+)
+figure("exam_days_left", "days from today to the registered exam's first possible day")(
+    lambda c: formats.days(c.exam_days_left)
 )
 figure("exam_when", "the exam they registered for: its day, or its month")(
     lambda c: (

@@ -257,6 +257,9 @@ class Milestone(_Conditional):
     # A step to take before a registered exam, or this many days after it (Case.day).
     before_exam: bool = False
     after_exam: int | None = None
+    # A step toward the next income: this week when the money is short and the income at
+    # risk or gone (Case.day, income_urgent).
+    income_step: bool = False
 
     @property
     def key(self) -> str:
@@ -515,6 +518,7 @@ FILE_SCHEMA = _record(
                             "fixed_day": {"type": "boolean"},
                             "before_exam": {"type": "boolean"},
                             "after_exam": {"type": "integer", "minimum": 1},
+                            "income_step": {"type": "boolean"},
                             "when": _list_of(_CONDITION),
                         },
                         ["day", "text"],
@@ -849,6 +853,7 @@ def _archetype(slug: str, raw: dict) -> Archetype:
                 m.get("fixed_day", False),
                 m.get("before_exam", False),
                 m.get("after_exam"),
+                m.get("income_step", False),
             )
             for m, conditions in zip(milestones, milestone_conditions, strict=True)
         ),

@@ -157,6 +157,7 @@ def _milestones(writer: Writer) -> Section:
                     fixed=s.rule.fixed_day,
                     before_exam=s.rule.before_exam,
                     after_exam=s.rule.after_exam,
+                    income_step=s.rule.income_step,
                 ),
                 s.text,
                 catalogue.step_key("g", s.rule.id),
@@ -176,7 +177,11 @@ def _milestones(writer: Writer) -> Section:
         steps = [
             (
                 case.day(
-                    m.day, fixed=m.fixed_day, before_exam=m.before_exam, after_exam=m.after_exam
+                    m.day,
+                    fixed=m.fixed_day,
+                    before_exam=m.before_exam,
+                    after_exam=m.after_exam,
+                    income_step=m.income_step,
                 ),
                 # A story's step names figures too (the exam's month, the reserve).
                 engine.fill(m.text, case.value),
@@ -185,6 +190,8 @@ def _milestones(writer: Writer) -> Section:
             for m in milestones
             if (m.unless_skill is None or m.unless_skill not in case.person.skills)
             and m.holds(found)
+            # After a rest taken by leaving the job, no step can lean on that job.
+            and not (m.assumes_job and found["rest_ends_job"])
         ]
         if case.onward is not None and case.onward.archetype.grounds is not None:
             writer.cite(*_grounds_for(case, case.onward.archetype.grounds.facts))

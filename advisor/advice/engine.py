@@ -81,6 +81,9 @@ class Rule:
     # A step to take before a registered exam, or this many days after it (Case.day).
     before_exam: bool = False
     after_exam: int | None = None
+    # A step toward the next income: this week when the money is short and the income at
+    # risk or gone (Case.day, income_urgent).
+    income_step: bool = False
     group: str | None = None
     append: bool = False
     # A step that only makes sense to someone with a job they mean to keep.
@@ -336,6 +339,7 @@ FILE_SCHEMA = {
                     "fixed_day": {"type": "boolean"},
                     "before_exam": {"type": "boolean"},
                     "after_exam": {"type": "integer", "minimum": 1},
+                    "income_step": {"type": "boolean"},
                     "group": {"type": "string", "pattern": "^[a-z][a-z0-9_.]*$"},
                     "append": {"type": "boolean"},
                     "assumes_job": {"type": "boolean"},
@@ -439,6 +443,8 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
             problems.append(f"{where}: only a milestone's day can be fixed")
         if ("before_exam" in item or "after_exam" in item) and "day" not in item:
             problems.append(f"{where}: only a milestone's day can follow an exam")
+        if item.get("income_step") and "day" not in item:
+            problems.append(f"{where}: only a milestone's day can come this week")
         if item.get("before_exam") and "after_exam" in item:
             problems.append(f"{where}: a step comes before an exam or after it, not both")
         if item.get("assumes_job") and JOB_TO_KEEP not in when:
@@ -456,6 +462,7 @@ def _load_file(path: Path, figures: frozenset[str]) -> tuple[list, list, dict, l
                 fixed_day=item.get("fixed_day", False),
                 before_exam=item.get("before_exam", False),
                 after_exam=item.get("after_exam"),
+                income_step=item.get("income_step", False),
                 group=item.get("group"),
                 append=item.get("append", False),
                 assumes_job=item.get("assumes_job", False),

@@ -159,12 +159,30 @@ WORKED = {
         "they have registered for an exam that is still ahead, near or not: the plan counts "
         "from its date, not from the next announcement",
     ),
+    "rest_ends_job": Worked(
+        "bool",
+        "the rest the plan follows is taken by leaving the job (no leave keeps it): no step "
+        "after it may assume the job",
+    ),
+    "exam_first": Worked(
+        "bool",
+        "the exam they registered for can fall within 30 days: it comes first, dated by its "
+        "own day, and the plan's steps after it",
+    ),
+    "exam_day_known": Worked(
+        "bool", "they gave the day of the exam they registered for, not only its month"
+    ),
     "exam_past": Worked("bool", "the exam they registered for was in an earlier month"),
     "home_to_a_parent": Worked(
         "bool",
         "they want to move home and care for a parent: the city is where the parent lives",
     ),
     "money_short": Worked("bool", "the money lasts less than three months without a salary"),
+    "income_urgent": Worked(
+        "bool",
+        "the money lasts less than three months without a salary, and the wage has stopped or "
+        "is at risk: the first step toward the next income comes this week",
+    ),
     "wage_stopped": Worked(
         "bool", "no wage comes in now: the job has ended, the pay is owed, or the employer closes"
     ),

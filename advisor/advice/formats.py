@@ -139,3 +139,8 @@ def months(value: float, *, exact: bool = False) -> str:
         }
     whole = math.floor(value)
     return ngettext("%(count)d month", "%(count)d months", whole) % {"count": whole}
+
+
+def days(value: int) -> str:
+    """A count of days (12 days, 12天)."""
+    return ngettext("%(count)d day", "%(count)d days", value) % {"count": value}
