@@ -351,8 +351,8 @@ def test_the_runway_counts_lump_sums_partner_income_and_self_paid_insurance():
     text = plan_text(answers)
     assert "You have 120,000 yuan in savings and 60,000 yuan to come in lump sums" in text
     assert (
-        "your costs of 25,000 yuan, less 10,000 yuan of other income, plus 2,000 yuan of "
-        "social insurance you pay yourself, leave 17,000 yuan to find" in text
+        "your costs of 25,000 yuan, less 10,000 yuan of other income, plus 2,000 yuan for "
+        "your own social insurance, leave 17,000 yuan to find" in text
     )
     assert "180,000 yuan ÷ 17,000 yuan = 10.6 months" in text
 
@@ -730,16 +730,18 @@ def test_the_move_to_the_mainland_is_said_as_planned_or_as_possible():
 
 
 def test_the_reserve_is_one_sum_in_the_text_and_the_picture():
-    # Side income can stop, so the reserve counts the costs without it: 45,000 yuan, which
-    # at the 10,000 yuan that leaves the account each month is 4.5 months, not 3.
+    # Side income can stop, so neither the runway nor the reserve counts on it: the reserve
+    # is 45,000 yuan, three months of the 15,000 yuan that leaves the account in a month
+    # without it; 120,000 yuan lasts 8 months then, 5 of them above the reserve (review 13).
     earner = people.person(
         side_business="earning", side_income=5_000, savings=120_000, monthly_expenses=15_000
     )
     plan = content.build(answers=earner)
-    assert plan["figures"]["reserve_months"] == 4.5
+    assert plan["figures"]["reserve_months"] == 3
+    assert plan["figures"]["runway_months"] == 8
     texts = [f.text for f in charts.of(plan)["money"].figures]
-    assert "Reserve kept untouched: 4.5 months, 45,000 yuan" in texts
-    assert "Months left to earn before the reserve: 7.5 months" in texts
+    assert "Reserve kept untouched: 3 months, 45,000 yuan" in texts
+    assert "Months left to earn before the reserve: 5 months" in texts
 
 
 @settings(max_examples=80, deadline=None)

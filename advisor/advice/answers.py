@@ -73,6 +73,8 @@ class Answers:
     lump_sum: int = 0
     partner_income: int = 0
     social_insurance_cost: int | None = None
+    social_insurance_paying: str = ""  # mainland, self-employed: "yes", "no" or not asked
+    social_insurance_gap_months: int | None = None
     savings_months: int | None = None  # version 1 asked months, not amounts
     dependants: int = 0
     risk_tolerance: str = ""
@@ -136,6 +138,8 @@ class Answers:
             lump_sum=get("lump_sum", 0),
             partner_income=get("partner_income", 0),
             social_insurance_cost=get("social_insurance_cost"),
+            social_insurance_paying=get("social_insurance_paying", ""),
+            social_insurance_gap_months=get("social_insurance_gap_months"),
             savings_months=get("savings_months"),
             dependants=get("dependants", 0),
             risk_tolerance=get("risk_tolerance", ""),

@@ -1018,6 +1018,9 @@ class Case:
             other_income_counted=bool(funds.partner_income or funds.side_income),
             partner_income_counted=bool(funds.partner_income),
             side_income_counted=bool(funds.side_income),
+            side_covers=funds.side_covers,
+            side_is_own_work=bool(funds.side_income)
+            and (p.employment_status == "self_employed" or p.direction in ("freelance", "found")),
             si_counted=bool(funds.social_insurance),
             lump_sum_given=bool(funds.lump_sum),
             lump_sum_if_you_accept=self.lump_sum_if_you_accept,
@@ -1274,6 +1277,12 @@ figure("need_in_work", "that need less the social insurance an employer would pa
 figure("household_need", "the household's monthly costs, with no income but savings")(
     lambda c: c.amount((c.funds.monthly_expenses or 0) + c.funds.social_insurance)
 )
+figure("need_with_side", "what leaves the account each month with side income as it averages")(
+    lambda c: c.amount(c.funds.need_with_side)
+)
+figure("runway_with_side", "the runway with side income as it averages: the better case")(
+    lambda c: evidence.runway_text(c.funds.runway_with_side)
+)
 figure("need_year", "that need over a year")(lambda c: c.amount((c.funds.monthly_need or 0) * 12))
 
 
@@ -1335,6 +1344,16 @@ figure("spendable", "what can be spent before the reserve")(lambda c: c.amount(c
 figure("spendable_months", "months of costs that can be spent before the reserve")(
     lambda c: evidence.runway_text(
         c.spendable / c.funds.monthly_need if c.funds.monthly_need else 0
+    )
+)
+figure(
+    "spendable_months_with_side",
+    "months that can be spent before the reserve, with side income as it averages",
+)(
+    lambda c: evidence.runway_text(
+        min(c.spendable / c.funds.need_with_side, money.RUNWAY_BOUND_MONTHS)
+        if c.funds.need_with_side
+        else money.RUNWAY_BOUND_MONTHS
     )
 )
 figure("dependants_count", "people who depend on their income")(lambda c: str(c.person.dependants))

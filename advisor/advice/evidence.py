@@ -218,7 +218,9 @@ WORKED = {
     "ready_despite_strain": Worked("bool", "says they are ready to go although strain is high"),
     # Money
     "money_in_amounts": Worked("bool", "the answers give money in amounts (version 2 on)"),
-    "covered": Worked("bool", "other income covers every cost"),
+    "covered": Worked(
+        "bool", "a partner's income covers every cost (side income is never counted on)"
+    ),
     "runway_capped": Worked(
         "bool", "the money lasts longer than Leap counts: more than ten years (120 months)"
     ),
@@ -258,7 +260,17 @@ WORKED = {
     ),
     "other_income_counted": Worked("bool", "a partner's or side income is counted against costs"),
     "partner_income_counted": Worked("bool", "a partner's income is counted against costs"),
-    "side_income_counted": Worked("bool", "side income is counted against costs"),
+    "side_income_counted": Worked(
+        "bool",
+        "side income (clients, orders, a self-employed person's own work) is given: the runway "
+        "is for a month without it, and the runway with it is the better case",
+    ),
+    "side_covers": Worked(
+        "bool", "side income, as it averages, covers what the savings would otherwise pay"
+    ),
+    "side_is_own_work": Worked(
+        "bool", "the side income is their own work: self-employed, or freelancing or founding"
+    ),
     "si_counted": Worked("bool", "social insurance paid by oneself is counted in the costs"),
     "lump_sum_if_you_accept": Worked(
         "bool",

@@ -2,8 +2,11 @@
 currency. What the plan says of each assumption is in advisor/advice/rules/money.toml.
 
     runway (months) = (savings + lump sums) / (monthly expenses - partner's income
-                      - side income + self-paid social insurance)
+                      + self-paid social insurance)
 
+Income from clients or orders (side income, or a self-employed person's own earnings) is
+not counted in the runway: it can stop from one month to the next, so the runway is the
+one for a month with no clients, and the runway with it is the better case (review 13).
 A partner's income from the same employer is not counted on: it can end with this job.
 
 Pure: answers in, figures out. Version 1 answer sets gave months of savings, not
@@ -39,11 +42,13 @@ class Money:
     partner_income: int
     side_income: int
     social_insurance: int
-    # What leaves the account each month with no salary: None when not known.
+    # What leaves the account each month with no salary and no income from clients or
+    # orders: None when not known.
     monthly_need: int | None
-    # Months the money lasts with no salary, to one decimal, at most RUNWAY_BOUND_MONTHS.
+    # Months the money lasts with no salary and no side income, to one decimal, at most
+    # RUNWAY_BOUND_MONTHS.
     runway_months: float
-    covered: bool  # other income covers every cost: the savings are not drawn on
+    covered: bool  # a partner's income covers every cost: the savings are not drawn on
     # The partner's income comes from the same employer, so it can end with this job: it
     # is then not counted on (monthly_need and the runway are for both incomes ending),
     # and the runway with it is the better case.
@@ -57,6 +62,16 @@ class Money:
     lump_sum_large: bool = False
     # Mainland: social insurance paid by oneself without a salary, its cost not given.
     social_insurance_unknown: bool = False
+    # Side income (clients, orders, a self-employed person's own work) as it comes in on
+    # average: what then leaves the account each month, and how long the money lasts. The
+    # better case, never the headline: it can stop from one month to the next.
+    need_with_side: int = 0
+    runway_with_side: float = 0.0
+
+    @property
+    def side_covers(self) -> bool:
+        """Side income, while it comes in, covers what the savings would otherwise pay."""
+        return bool(self.side_income) and not self.covered and self.need_with_side == 0
 
     @property
     def runway_capped(self) -> bool:
@@ -83,8 +98,8 @@ class Money:
     @property
     def reserve_months(self) -> float:
         """The reserve in months of the runway, at what leaves the account each month:
-        three, or more where side income (which the reserve does not count on) pays part
-        of the costs. Every sum against the reserve uses this, so the text and the
+        three, or more where a partner's income (which the reserve does not count on)
+        pays part of the costs. Every sum against the reserve uses this, so the text and the
         pictures agree with `reserve`."""
         if not self.monthly_need or self.reserve is None:
             return float(RESERVE_MONTHS)
@@ -125,6 +140,8 @@ def of(person: Answers, *, lump_sum: bool = True, partner_may_go: bool = False) 
             runway_months=min(months, RUNWAY_BOUND_MONTHS),
             covered=False,
             runway_with_partner=min(months, RUNWAY_BOUND_MONTHS),
+            need_with_side=person.monthly_expenses or 0,
+            runway_with_side=min(months, RUNWAY_BOUND_MONTHS),
         )
     # The runway is the time without a salary: on the mainland, social insurance is then
     # paid by oneself, as a flexible worker, whoever paid it before.
@@ -135,10 +152,12 @@ def of(person: Answers, *, lump_sum: bool = True, partner_may_go: bool = False) 
     partner_visa_at_risk = partner_may_go and person.partner_income > 0 and not partner_at_risk
     partner = 0 if partner_at_risk or partner_visa_at_risk else person.partner_income
     # Social insurance is a cost like any other: income beyond the costs covers it too.
-    need = max(0, expenses + social_insurance - partner - person.side_income)
+    # Income from clients or orders is not counted on: the need is for a month without it.
+    need = max(0, expenses + social_insurance - partner)
+    with_side = max(0, need - person.side_income)
     lump = person.lump_sum if lump_sum else 0
     money = (person.savings or 0) + lump
-    with_partner = max(0, expenses + social_insurance - person.partner_income - person.side_income)
+    with_partner = max(0, expenses + social_insurance - person.partner_income)
     return Money(
         currency=person.currency,
         savings=person.savings,
@@ -155,4 +174,6 @@ def of(person: Answers, *, lump_sum: bool = True, partner_may_go: bool = False) 
         runway_with_partner=runway(money, with_partner),
         lump_sum_large=bool(expenses) and lump > PLAUSIBLE_LUMP_SUM_YEARS * 12 * expenses,
         social_insurance_unknown=mainland and person.social_insurance_cost is None,
+        need_with_side=with_side,
+        runway_with_side=runway(money, with_side),
     )

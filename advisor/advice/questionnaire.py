@@ -852,7 +852,10 @@ STEPS: tuple[Step, ...] = (
                 "side_income",
                 "integer",
                 _("What your side business earns in a month"),
-                _("After its costs. A rough average of the last few months is fine."),
+                _(
+                    "After its costs; if you work for yourself, what your clients pay you. A "
+                    "rough average of the last few months is fine."
+                ),
                 minimum=0,
                 maximum=MONEY_LIMIT,
                 money=True,
@@ -876,6 +879,38 @@ STEPS: tuple[Step, ...] = (
                 unit=_("%(amount)s a month"),
                 shows_when=When("location", ("mainland",)),
                 since=2,
+            ),
+            Question(
+                "social_insurance_paying",
+                "choice",
+                _("Do you pay your own social insurance now?"),
+                _(
+                    "Optional, for mainland China: working for yourself, no employer pays your "
+                    "pension and medical insurance (社保) for you."
+                ),
+                (
+                    ("yes", _("Yes, as a flexible worker or through an agency")),
+                    ("no", _("No, not at the moment")),
+                ),
+                required=False,
+                shows_when=When(
+                    "location",
+                    ("mainland",),
+                    also=(When("employment_status", ("self_employed",)),),
+                ),
+                since=4,
+            ),
+            Question(
+                "social_insurance_gap_months",
+                "integer",
+                _("For how many months has none been paid?"),
+                _("Optional. Since your last employer, or you, last paid in. Roughly is fine."),
+                minimum=0,
+                maximum=600,
+                required=False,
+                unit=MONTHS,
+                shows_when=When("social_insurance_paying", ("no",)),
+                since=4,
             ),
             Question(
                 "savings_months",
