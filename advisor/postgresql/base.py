@@ -2,8 +2,9 @@
 
 With `CONN_HEALTH_CHECKS`, Django checks a reused connection before a request's first
 query by sending it `SELECT 1`. On the hottest request, a questionnaire step save, that
-was one of four round trips, and taking it off raised the step save from 35% to 44% of
-the bare view's throughput (bench/README.md, "Questionnaire step save").
+was one of four round trips, and taking it off raised the step save by about seven points
+of the bare view's throughput, from 35% to 42-45% on the same machine (bench/README.md,
+"Questionnaire step save").
 
 A connection that sits idle between requests has nothing to read, unless the server has
 closed it: a restarting or crashing server, or `pg_terminate_backend`, sends the client
