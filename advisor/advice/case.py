@@ -307,6 +307,16 @@ class Case:
             return min(found, INCOME_STEP_DAY)
         return found
 
+    def step_day(self, step) -> int:
+        """The day of a step (a rule's or a story's milestone), by the timing it carries."""
+        return self.day(
+            step.day,
+            fixed=step.fixed_day,
+            before_exam=step.before_exam,
+            after_exam=step.after_exam,
+            income_step=step.income_step,
+        )
+
     def _day(self, day: int, *, fixed: bool, before_exam: bool, after_exam: int | None) -> int:
         if self.visa_rush:
             decide = self.visa_decision_day

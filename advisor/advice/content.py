@@ -152,13 +152,7 @@ def _milestones(writer: Writer) -> Section:
     if case.story is None:
         steps = [
             (
-                case.day(
-                    s.rule.day,
-                    fixed=s.rule.fixed_day,
-                    before_exam=s.rule.before_exam,
-                    after_exam=s.rule.after_exam,
-                    income_step=s.rule.income_step,
-                ),
+                case.step_day(s.rule),
                 s.text,
                 catalogue.step_key("g", s.rule.id),
             )
@@ -176,13 +170,7 @@ def _milestones(writer: Writer) -> Section:
         milestones = own + case.onward.archetype.milestones if case.onward else own
         steps = [
             (
-                case.day(
-                    m.day,
-                    fixed=m.fixed_day,
-                    before_exam=m.before_exam,
-                    after_exam=m.after_exam,
-                    income_step=m.income_step,
-                ),
+                case.step_day(m),
                 # A story's step names figures too (the exam's month, the reserve).
                 engine.fill(m.text, case.value),
                 m.key,
